@@ -1,0 +1,73 @@
+import httpProxy from '@fastify/http-proxy';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SERVICES, type ServiceName } from '@eventify/contracts';
+import { type AppError, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App } from '@eventify/kit';
+
+/**
+ * Headers a client must never be able to set on a request that reaches a service: identity is proven
+ * by the access token alone, and the internal token is only for service-to-service calls.
+ */
+export const STRIPPED_REQUEST_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-email', 'x-internal-token', 'x-forwarded-user', 'x-authenticated-user'];
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
+const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
+
+/** Why forwarding failed, as the problem the client should see. */
+export function upstreamProblem(service: ServiceName, error: unknown): AppError {
+  const codes = new Set<string>();
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code) codes.add(e.code);
+    if (codes.size > 8) break;
+  }
+  if ([...codes].some((c) => TIMEOUT.has(c))) return gatewayTimeout(`The ${service} service did not answer in time. Try again shortly.`);
+  if ([...codes].some((c) => UNREACHABLE.has(c))) return serviceUnavailable(`The ${service} service is unavailable right now. Try again shortly.`);
+  return badGateway(`The ${service} service could not be reached properly.`);
+}
+
+export async function registerProxies(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): Promise<void> {
+  await app.register(async (scope) => {
+    // Bodies are forwarded as the exact bytes received (the Stripe webhook signature covers them), but
+    // buffered so the body limit holds for chunked uploads too.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    await registerProxyRoutes(scope as App, upstreams, timeoutMs);
+  });
+}
+
+async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): Promise<void> {
+  for (const descriptor of Object.values(SERVICES)) {
+    const upstream = upstreams[descriptor.name];
+    for (const prefix of descriptor.prefixes) {
+      if (!upstream) {
+        // A known part of the API whose service is not deployed: say so rather than 404.
+        const notDeployed = async (request: FastifyRequest, reply: FastifyReply) =>
+          sendProblem(reply, serviceUnavailable(`The ${descriptor.name} service is not running in this deployment.`), request);
+        app.all(prefix, { schema: { hide: true } }, notDeployed);
+        app.all(`${prefix}/*`, { schema: { hide: true } }, notDeployed);
+        continue;
+      }
+      await app.register(httpProxy, {
+        upstream,
+        prefix,
+        rewritePrefix: prefix,
+        proxyPayloads: false,
+        undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
+        replyOptions: {
+          rewriteRequestHeaders: (request, headers) => {
+            const next: Record<string, string | string[] | undefined> = { ...headers };
+            for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];
+            next[REQUEST_ID_HEADER] = request.id;
+            next['x-forwarded-for'] = request.ip;
+            next['x-forwarded-proto'] = request.protocol;
+            return next;
+          },
+          onError: (reply, { error }) => {
+            const problem = upstreamProblem(descriptor.name, error);
+            reply.request.log.warn({ err: error, service: descriptor.name }, problem.message);
+            void sendProblem(reply, problem, reply.request);
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { freePort, httpClient, startProcess, type HttpClient, type RunningProcess } from '@eventify/testing';
+
+let echo: RunningProcess;
+let gateway: RunningProcess;
+let api: HttpClient;
+
+before(async () => {
+  echo = await startProcess({ name: 'echo', entry: 'gateway/test/fixtures/echo-service.ts', port: await freePort(), env: {} });
+  const closedPort = await freePort(); // nothing listens here: a service that is down
+  gateway = await startProcess({
+    name: 'gateway',
+    entry: 'gateway/src/main.ts',
+    port: await freePort(),
+    readyPath: '/healthz',
+    env: {
+      EVENT_SERVICE_URL: echo.url,
+      BOOKING_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
+      UPSTREAM_TIMEOUT_MS: '1000',
+      BODY_LIMIT_BYTES: '2048',
+    },
+  });
+  api = httpClient(gateway.url);
+});
+after(async () => {
+  await gateway?.stop();
+  await echo?.stop();
+});
+
+describe('gateway routing', () => {
+  it('forwards by prefix, keeping the path, and passes the request id on', async () => {
+    const response = await api.get('/events/echo?x=1', { headers: { 'x-request-id': 'trace-42' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.body.url, '/events/echo?x=1');
+    assert.equal(response.body.headers['x-request-id'], 'trace-42');
+    assert.equal(response.headers.get('x-request-id'), 'trace-42');
+  });
+
+  it('removes identity headers a client tries to set', async () => {
+    const response = await api.get('/events/echo', {
+      headers: { 'x-user-id': 'admin', 'x-user-roles': 'admin', 'x-internal-token': 'guess' },
+    });
+    assert.equal(response.body.headers['x-user-id'], undefined);
+    assert.equal(response.body.headers['x-user-roles'], undefined);
+    assert.equal(response.body.headers['x-internal-token'], undefined);
+  });
+
+  it('passes a malformed JSON body through to the service, which answers 400 problem+json', async () => {
+    const response = await api.request('POST', '/events/echo', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get('content-type')!, /problem\+json/);
+  });
+
+  it('refuses a body larger than the limit with 413 problem+json', async () => {
+    const response = await api.post('/events/echo', { name: 'x'.repeat(10_000) });
+    assert.equal(response.status, 413);
+    assert.match(response.headers.get('content-type')!, /problem\+json/);
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const response = await api.get('/nope');
+    assert.equal(response.status, 404);
+    assert.equal(response.body.status, 404);
+  });
+
+  it('never exposes internal routes', async () => {
+    const response = await api.post('/internal/events/x/reserve', {});
+    assert.equal(response.status, 404);
+  });
+});
+
+describe('gateway when services fail', () => {
+  it('answers 503 problem+json for the routes of a service that is down', async () => {
+    const response = await api.get('/bookings');
+    assert.equal(response.status, 503);
+    assert.match(response.headers.get('content-type')!, /problem\+json/);
+    assert.match(response.body.detail, /booking service is unavailable/);
+  });
+
+  it('answers 503 for a service that is not deployed at all', async () => {
+    const response = await api.get('/payments/whatever');
+    assert.equal(response.status, 503);
+    assert.match(response.body.detail, /payment service is not running/);
+  });
+
+  it('answers 504 problem+json when a service is too slow', async () => {
+    const started = Date.now();
+    const response = await api.get('/events/slow');
+    assert.equal(response.status, 504);
+    assert.ok(Date.now() - started < 2_900, 'the gateway gave up before the service answered');
+    assert.match(response.body.detail, /did not answer in time/);
+  });
+
+  it('reports each service in /readyz and is not ready while one is down', async () => {
+    const response = await api.get('/readyz');
+    assert.equal(response.status, 503);
+    assert.equal(response.body.services.event.status, 'ready');
+    assert.equal(response.body.services.booking.status, 'unreachable');
+    assert.match(response.body.detail, /booking/);
+  });
+});
+
+describe('gateway docs', () => {
+  it('merges the services\' OpenAPI documents', async () => {
+    const response = await api.get('/docs');
+    assert.equal(response.status, 200);
+    assert.ok(response.body.paths['/events/echo'].post, 'the echo service route is documented');
+    assert.deepEqual(response.body['x-unavailable'], ['booking']);
+  });
+});

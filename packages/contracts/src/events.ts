@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * Integration events are past-tense facts, published after the state change is stored.
+ * Every event carries a unique id (consumers deduplicate on it) and the time it happened.
+ */
+export interface IntegrationEvent<TType extends string = string, TData = unknown> {
+  readonly id: string;
+  readonly type: TType;
+  readonly occurredAt: string;
+  /** The service that published it. */
+  readonly source: string;
+  /** Request id of the call that caused it, so logs can be followed across services. */
+  readonly requestId?: string | undefined;
+  readonly data: TData;
+}
+
+export const IntegrationEventSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  occurredAt: z.string(),
+  source: z.string(),
+  requestId: z.string().optional(),
+  data: z.unknown(),
+});

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { IntegrationEvent } from '@eventify/contracts';
+import type { ReadinessCheck } from '../health.js';
+import { requestContext } from '../request-context.js';
+
+export type EventHandler<TData = unknown> = (event: IntegrationEvent<string, TData>) => Promise<void>;
+
+export interface EventBusOptions {
+  /** Connection for ordinary commands. */
+  redis: Redis;
+  /** A separate connection for blocking reads; required to consume. */
+  blockingRedis?: Redis;
+  /** Key prefix: separates environments and test runs sharing one Redis. */
+  namespace: string;
+  /** Publishing service, recorded on every event. */
+  source: string;
+  /** Consumer group: one per service, so each service gets every event once (replicas share the work). */
+  group?: string;
+  /** This replica's name inside the group. */
+  consumer?: string;
+  logger?: Logger;
+  /** Deliveries before a failing event goes to the dead-letter stream. */
+  maxAttempts?: number;
+  /** A pending event idle this long is claimed again: a retry, or a crashed replica's work taken over. */
+  claimIdleMs?: number;
+  blockMs?: number;
+  batchSize?: number;
+  /** How long "already processed" is remembered per event id. */
+  dedupeTtlSeconds?: number;
+  /** Approximate stream length kept (older entries are trimmed). */
+  maxStreamLength?: number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Integration events over Redis Streams: one stream per event type, one consumer group per
+ * subscribing service. Delivery is at-least-once; handlers are made idempotent by event id (an event
+ * already handled by this group is acknowledged without running the handler again), a failing handler
+ * is retried, and after `maxAttempts` the event moves to the group's dead-letter stream.
+ */
+export class EventBus {
+  private readonly handlers = new Map<string, EventHandler>();
+  private readonly options: Required<Omit<EventBusOptions, 'blockingRedis' | 'logger' | 'group'>> &
+    Pick<EventBusOptions, 'blockingRedis' | 'logger' | 'group'>;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private claimTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: EventBusOptions) {
+    this.options = {
+      consumer: `${options.source}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      maxAttempts: 5,
+      claimIdleMs: 15_000,
+      blockMs: 500,
+      batchSize: 32,
+      dedupeTtlSeconds: 7 * 24 * 3600,
+      maxStreamLength: 100_000,
+      ...options,
+    };
+  }
+
+  streamKey(type: string): string {
+    return `${this.options.namespace}:stream:${type}`;
+  }
+
+  deadLetterKey(group = this.options.group ?? this.options.source): string {
+    return `${this.options.namespace}:dead-letter:${group}`;
+  }
+
+  private processedKey(eventId: string): string {
+    return `${this.options.namespace}:processed:${this.options.group}:${eventId}`;
+  }
+
+  /** Publish a fact. Call it after the state change is stored. */
+  async publish<TData>(type: string, data: TData, overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<string, TData>> {
+    const event: IntegrationEvent<string, TData> = {
+      id: overrides.id ?? randomUUID(),
+      type,
+      occurredAt: (overrides.occurredAt ?? new Date()).toISOString(),
+      source: this.options.source,
+      requestId: requestContext.current()?.requestId,
+      data,
+    };
+    await this.options.redis.xadd(
+      this.streamKey(type),
+      'MAXLEN',
+      '~',
+      String(this.options.maxStreamLength),
+      '*',
+      'event',
+      JSON.stringify(event),
+    );
+    return event;
+  }
+
+  /** Register the handler for one event type. Call before start(). */
+  subscribe<TData>(type: string, handler: EventHandler<TData>): this {
+    if (this.running) throw new Error('subscribe before start()');
+    this.handlers.set(type, handler as EventHandler);
+    return this;
+  }
+
+  get readiness(): ReadinessCheck {
+    return { name: 'event-bus', check: async () => void (await this.options.redis.ping()) };
+  }
+
+  async start(): Promise<void> {
+    if (this.handlers.size === 0 || this.running) return;
+    if (!this.options.group || !this.options.blockingRedis) throw new Error('a consumer needs group and blockingRedis');
+    for (const type of this.handlers.keys()) {
+      try {
+        // From the start of the stream: a service deployed after events were published still sees them.
+        await this.options.redis.xgroup('CREATE', this.streamKey(type), this.options.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+      }
+    }
+    this.running = true;
+    this.loops.push(this.readLoop());
+    this.claimTimer = setInterval(() => void this.claimStale(), Math.max(50, Math.floor(this.options.claimIdleMs / 2)));
+    this.claimTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.claimTimer) clearInterval(this.claimTimer);
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+  }
+
+  private async readLoop(): Promise<void> {
+    const types = [...this.handlers.keys()];
+    const keys = types.map((t) => this.streamKey(t));
+    const redis = this.options.blockingRedis!;
+    while (this.running) {
+      try {
+        const result = (await redis.xreadgroup(
+          'GROUP',
+          this.options.group!,
+          this.options.consumer,
+          'COUNT',
+          this.options.batchSize,
+          'BLOCK',
+          this.options.blockMs,
+          'STREAMS',
+          ...keys,
+          ...keys.map(() => '>'),
+        )) as [string, StreamEntry[]][] | null;
+        if (!result) continue;
+        for (const [stream, entries] of result) {
+          for (const entry of entries) await this.deliver(stream, entry, 1);
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.options.logger?.warn({ err: error }, 'event bus read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  /** Take over entries idle too long: failed deliveries to retry, and those of a consumer that died. */
+  private async claimStale(): Promise<void> {
+    if (!this.running) return;
+    const redis = this.options.redis;
+    for (const type of this.handlers.keys()) {
+      const stream = this.streamKey(type);
+      try {
+        const [, entries] = (await redis.xautoclaim(
+          stream,
+          this.options.group!,
+          this.options.consumer,
+          this.options.claimIdleMs,
+          '0-0',
+          'COUNT',
+          this.options.batchSize,
+        )) as [string, (StreamEntry | null)[]];
+        for (const entry of entries) {
+          if (!entry || !this.running) continue;
+          const pending = (await redis.xpending(stream, this.options.group!, entry[0], entry[0], 1)) as [string, string, number, number][];
+          const deliveries = pending[0]?.[3] ?? 1;
+          await this.deliver(stream, entry, deliveries);
+        }
+      } catch (error) {
+        this.options.logger?.warn({ err: error, stream }, 'claiming stale events failed');
+      }
+    }
+  }
+
+  private async deliver(stream: string, [entryId, fields]: StreamEntry, deliveries: number): Promise<void> {
+    const redis = this.options.redis;
+    const group = this.options.group!;
+    const raw = fieldValue(fields, 'event');
+    let event: IntegrationEvent | undefined;
+    try {
+      event = raw ? (JSON.parse(raw) as IntegrationEvent) : undefined;
+    } catch {
+      event = undefined;
+    }
+    if (!event?.id || !event.type) {
+      await this.deadLetter(stream, entryId, raw ?? '', 'unreadable event', deliveries);
+      return;
+    }
+    const handler = this.handlers.get(event.type);
+    if (!handler) {
+      await redis.xack(stream, group, entryId);
+      return;
+    }
+    if (await redis.exists(this.processedKey(event.id))) {
+      await redis.xack(stream, group, entryId);
+      return;
+    }
+    try {
+      await requestContext.run({ requestId: event.requestId ?? event.id }, () => handler(event));
+      await redis.set(this.processedKey(event.id), '1', 'EX', this.options.dedupeTtlSeconds);
+      await redis.xack(stream, group, entryId);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (deliveries >= this.options.maxAttempts) {
+        this.options.logger?.error({ err: error, eventId: event.id, type: event.type, deliveries }, 'event dead-lettered');
+        await this.deadLetter(stream, entryId, raw!, message, deliveries);
+      } else {
+        // Left pending: claimStale() delivers it again once it has been idle for claimIdleMs.
+        this.options.logger?.warn({ err: error, eventId: event.id, type: event.type, deliveries }, 'event handler failed; will retry');
+      }
+    }
+  }
+
+  private async deadLetter(stream: string, entryId: string, raw: string, error: string, attempts: number): Promise<void> {
+    await this.options.redis.xadd(
+      this.deadLetterKey(),
+      '*',
+      'event',
+      raw,
+      'stream',
+      stream,
+      'error',
+      error,
+      'attempts',
+      String(attempts),
+      'failedAt',
+      new Date().toISOString(),
+    );
+    await this.options.redis.xack(stream, this.options.group!, entryId);
+  }
+}
+
+function fieldValue(fields: string[], name: string): string | undefined {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}

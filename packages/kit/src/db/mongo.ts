@@ -1,0 +1,37 @@
+import { MongoClient, type Db } from 'mongodb';
+import type { Logger } from 'pino';
+import type { ReadinessCheck } from '../health.js';
+import { retry } from '../retry.js';
+
+export interface MongoHandle {
+  client: MongoClient;
+  db: Db;
+  readiness: ReadinessCheck;
+  close(): Promise<void>;
+}
+
+/**
+ * Connect to MongoDB (or a MongoDB-protocol server such as FerretDB) with the official driver.
+ * The database name comes from the URI path: each service owns its own database.
+ */
+export async function connectMongo(url: string, logger?: Logger, timeoutMs = 60_000): Promise<MongoHandle> {
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    maxPoolSize: 50,
+    retryWrites: false, // FerretDB 1.x does not support retryable writes; real MongoDB works either way.
+  });
+  await retry(() => client.connect(), { what: 'connect to MongoDB', logger, timeoutMs });
+  const db = client.db();
+  return {
+    client,
+    db,
+    readiness: { name: 'mongodb', check: async () => void (await db.command({ ping: 1 })) },
+    close: () => client.close(),
+  };
+}
+
+/** True when a write failed on a unique index. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

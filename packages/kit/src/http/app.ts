@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BaseConfig } from '../config.js';
+import { registerHealth, type ReadinessCheck } from '../health.js';
+import { loggerOptions } from '../logger.js';
+import { registerMetrics } from '../metrics.js';
+import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
+import { registerProblemHandlers } from './problem-handler.js';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface AppOptions {
+  /** Service name: appears in logs, metrics and the OpenAPI title. */
+  name: string;
+  config: BaseConfig;
+  /** Dependencies `/readyz` checks. A function so checks added after creation are seen. */
+  readiness?: () => readonly ReadinessCheck[];
+  openapi?: { title?: string; description?: string; version?: string };
+  /** The gateway answers /healthz and /readyz itself (its readiness is that of the services). */
+  healthRoutes?: boolean;
+}
+
+/** Request ids we accept from upstream: short and harmless in logs. Anything else is replaced. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The Fastify app every service starts from: structured logs with the caller's request id, zod request
+ * validation that also feeds the OpenAPI document (`GET /openapi.json`), problem+json errors,
+ * `/healthz`, `/readyz` and `/metrics`. Services add their routes and start it with `runService`.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { name, config } = options;
+  const https =
+    config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
+      : null;
+
+  const app = Fastify({
+    logger: loggerOptions(name, config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    ...(https ? { https } : {}),
+    genReqId: (req) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    // Closing idle keep-alive sockets lets shutdown finish promptly once in-flight requests are done.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    const authorization = request.headers.authorization;
+    requestContext.run({ requestId: request.id, authorization }, done);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: options.openapi?.title ?? `Eventify ${name} service`,
+        description: options.openapi?.description ?? '',
+        version: options.openapi?.version ?? '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (options.healthRoutes !== false) registerHealth(app, options.readiness ?? (() => []), name);
+  registerMetrics(app, name);
+  return app;
+}

@@ -1,0 +1,73 @@
+import { AppError, badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
+import { INTERNAL_TOKEN_HEADER } from '../auth/plugin.js';
+import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
+
+export interface ServiceClientOptions {
+  /** Name used in error messages. */
+  service: string;
+  baseUrl: string;
+  /** Shared secret for /internal routes. */
+  internalToken?: string | undefined;
+  timeoutMs?: number;
+}
+
+export interface ServiceResponse<T> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Calls another service over HTTP, passing on the request id (and, when asked, the caller's access
+ * token). A downstream problem+json 4xx is re-thrown as the same AppError; an unreachable or slow
+ * service becomes 503/504 so the caller's client sees a clear answer instead of a 500.
+ */
+export function createServiceClient(options: ServiceClientOptions) {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return async function call<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; forwardAuthorization?: boolean; internal?: boolean } = {},
+  ): Promise<ServiceResponse<T>> {
+    const context = requestContext.current();
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if (init.forwardAuthorization && context?.authorization) headers.authorization = context.authorization;
+    if (init.internal && options.internalToken) headers[INTERNAL_TOKEN_HEADER] = options.internalToken;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, options.baseUrl), {
+        method,
+        headers,
+        body: init.body === undefined ? null : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
+      throw serviceUnavailable(`The ${options.service} service is not reachable right now. Try again shortly.`);
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw badGateway(`The ${options.service} service sent an unreadable answer.`);
+      }
+    }
+    if (response.status >= 400 && response.status < 500) {
+      const problem = (body ?? {}) as { type?: string; title?: string; detail?: string; errors?: [] };
+      throw new AppError({
+        status: response.status,
+        code: problem.type?.split('/').pop() ?? 'downstream-error',
+        title: problem.title ?? 'Request failed',
+        detail: problem.detail ?? `${options.service} refused the request.`,
+        ...(problem.errors ? { errors: problem.errors } : {}),
+      });
+    }
+    if (response.status >= 500) throw badGateway(`The ${options.service} service failed (${response.status}).`);
+    return { status: response.status, body: body as T };
+  };
+}
+
+export type ServiceClient = ReturnType<typeof createServiceClient>;

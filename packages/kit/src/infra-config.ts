@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Settings for the shared infrastructure; services pick the pieces they use. */
+export const mongoConfig = {
+  /** MongoDB URI including this service's own database name, e.g. mongodb://127.0.0.1:27017/event_db */
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+};
+export const postgresConfig = {
+  /** PostgreSQL URI including this service's own database name. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URI'),
+};
+export const redisConfig = {
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URI').default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key (streams, rate limits, caches): separates environments sharing one Redis. */
+  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
+  /** Idle time after which a pending event is delivered again (retry / crashed consumer take-over). */
+  BUS_CLAIM_IDLE_MS: z.coerce.number().int().positive().default(15_000),
+  BUS_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+};
+export const authConfig = {
+  AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/auth/.well-known/jwks.json'),
+  JWT_ISSUER: z.string().default('eventify-auth'),
+  JWT_AUDIENCE: z.string().default('eventify'),
+  /** Shared secret that services present to each other's /internal routes. */
+  INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+};

@@ -1,0 +1,122 @@
+import type { Logger } from 'pino';
+import type { BaseConfig } from './config.js';
+import { createGuards, type Guards } from './auth/plugin.js';
+import { EventBus } from './bus/event-bus.js';
+import { connectMongo, type MongoHandle } from './db/mongo.js';
+import { connectPostgres, ensurePostgresDatabase, type PostgresHandle } from './db/postgres.js';
+import { connectRedis, type RedisHandle } from './db/redis.js';
+import type { ReadinessCheck } from './health.js';
+import { createApp, type App } from './http/app.js';
+
+/** Config every service built with `buildService` has: base + Redis/bus + auth, optionally a database. */
+export interface ServiceConfig extends BaseConfig {
+  REDIS_URL: string;
+  REDIS_NAMESPACE: string;
+  BUS_CLAIM_IDLE_MS: number;
+  BUS_MAX_ATTEMPTS: number;
+  AUTH_JWKS_URL: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  INTERNAL_TOKEN: string;
+  MONGO_URL?: string;
+  DATABASE_URL?: string;
+}
+
+export interface ServiceContext<TConfig extends ServiceConfig> {
+  name: string;
+  config: TConfig;
+  app: App;
+  log: Logger;
+  redis: RedisHandle;
+  bus: EventBus;
+  guards: Guards;
+  /** Present when the service asked for MongoDB. */
+  mongo: MongoHandle | undefined;
+  /** Present when the service asked for PostgreSQL. */
+  postgres: PostgresHandle | undefined;
+  /** Add a dependency `/readyz` checks. */
+  addReadiness(check: ReadinessCheck): void;
+  /** Run on shutdown, before the databases close (stop timers, workers). */
+  onShutdown(fn: () => Promise<void> | void): void;
+}
+
+export interface BuildServiceOptions<TConfig extends ServiceConfig> {
+  name: string;
+  config: TConfig;
+  uses: { mongo?: boolean; postgres?: boolean };
+  openapi?: { title?: string; description?: string };
+  /** Wire routes, event handlers and workers. Runs before the app is ready. */
+  register(context: ServiceContext<TConfig>): Promise<void> | void;
+}
+
+/**
+ * Builds a service the same way every time: app, databases (retried while they come up), event bus,
+ * auth guards, readiness checks and an orderly shutdown (HTTP first, then workers, then pools).
+ */
+export async function buildService<TConfig extends ServiceConfig>(
+  options: BuildServiceOptions<TConfig>,
+): Promise<{ app: App; context: ServiceContext<TConfig> }> {
+  const { config, name } = options;
+  const checks: ReadinessCheck[] = [];
+  const app = await createApp({ name, config, readiness: () => checks, openapi: options.openapi ?? {} });
+  const log = app.log as unknown as Logger;
+
+  const redis = await connectRedis(config.REDIS_URL, log);
+  checks.push(redis.readiness);
+  let mongo: MongoHandle | undefined;
+  if (options.uses.mongo) {
+    if (!config.MONGO_URL) throw new Error(`${name}: MONGO_URL is required`);
+    mongo = await connectMongo(config.MONGO_URL, log);
+    checks.push(mongo.readiness);
+  }
+  let postgres: PostgresHandle | undefined;
+  if (options.uses.postgres) {
+    if (!config.DATABASE_URL) throw new Error(`${name}: DATABASE_URL is required`);
+    if (config.NODE_ENV !== 'production') await ensurePostgresDatabase(config.DATABASE_URL);
+    postgres = await connectPostgres(config.DATABASE_URL, log);
+    checks.push(postgres.readiness);
+  }
+
+  const bus = new EventBus({
+    redis: redis.redis,
+    blockingRedis: redis.duplicate(),
+    namespace: config.REDIS_NAMESPACE,
+    source: name,
+    group: name,
+    logger: log,
+    claimIdleMs: config.BUS_CLAIM_IDLE_MS,
+    maxAttempts: config.BUS_MAX_ATTEMPTS,
+  });
+  const guards = createGuards(app, {
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    internalToken: config.INTERNAL_TOKEN,
+  });
+
+  const shutdownSteps: (() => Promise<void> | void)[] = [];
+  const context: ServiceContext<TConfig> = {
+    name,
+    config,
+    app,
+    log,
+    redis,
+    bus,
+    guards,
+    mongo,
+    postgres,
+    addReadiness: (check) => void checks.push(check),
+    onShutdown: (fn) => void shutdownSteps.push(fn),
+  };
+  await options.register(context);
+
+  app.addHook('onReady', async () => {
+    await bus.start();
+  });
+  app.addHook('onClose', async () => {
+    await bus.stop();
+    for (const step of shutdownSteps) await step();
+    await Promise.allSettled([redis.close(), mongo?.close(), postgres?.close()]);
+  });
+  return { app, context };
+}

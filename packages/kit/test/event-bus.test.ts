@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { IntegrationEvent } from '@eventify/contracts';
+import { EventBus, connectRedis, type RedisHandle } from '../src/index.js';
+import { eventually, infra, uniqueName } from './helpers.js';
+
+const handles: RedisHandle[] = [];
+const buses: EventBus[] = [];
+
+async function makeBus(namespace: string, options: Partial<ConstructorParameters<typeof EventBus>[0]> = {}) {
+  const handle = await connectRedis(infra.redis);
+  handles.push(handle);
+  const bus = new EventBus({
+    redis: handle.redis,
+    blockingRedis: handle.duplicate(),
+    namespace,
+    source: 'test',
+    group: 'consumers',
+    claimIdleMs: 200,
+    blockMs: 100,
+    ...options,
+  });
+  buses.push(bus);
+  return { bus, redis: handle.redis };
+}
+
+after(async () => {
+  await Promise.all(buses.map((b) => b.stop()));
+  for (const h of handles) {
+    const keys = await h.redis.keys('bus-test-*');
+    if (keys.length) await h.redis.del(...keys);
+  }
+  await Promise.all(handles.map((h) => h.close()));
+});
+
+describe('event bus on Redis Streams', () => {
+  it('delivers a published event to every subscribing group, once each', async () => {
+    const namespace = uniqueName('bus-test');
+    const received: Record<string, IntegrationEvent[]> = { a: [], b: [] };
+    const { bus: publisher } = await makeBus(namespace);
+    for (const group of ['a', 'b'] as const) {
+      const { bus } = await makeBus(namespace, { group });
+      bus.subscribe('ThingHappened', async (event) => void received[group]!.push(event));
+      await bus.start();
+    }
+    const published = await publisher.publish('ThingHappened', { n: 1 });
+    await eventually(() => received.a!.length === 1 && received.b!.length === 1, 5_000, 'both groups');
+    assert.equal(received.a![0]!.id, published.id);
+    assert.deepEqual(received.b![0]!.data, { n: 1 });
+    assert.match(received.a![0]!.occurredAt, /^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('runs the handler once for an event id delivered twice', async () => {
+    const namespace = uniqueName('bus-test');
+    const seen: string[] = [];
+    const { bus } = await makeBus(namespace);
+    bus.subscribe('Paid', async (event) => void seen.push(event.id));
+    await bus.start();
+    await bus.publish('Paid', {}, { id: 'evt-1' });
+    await bus.publish('Paid', {}, { id: 'evt-1' });
+    await bus.publish('Paid', {}, { id: 'evt-2' });
+    await eventually(() => seen.includes('evt-2'), 5_000, 'evt-2');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(seen.sort(), ['evt-1', 'evt-2']);
+  });
+
+  it('redelivers to another consumer what a crashed consumer had read but not acknowledged', async () => {
+    const namespace = uniqueName('bus-test');
+    const { bus: publisher, redis } = await makeBus(namespace);
+    const stream = publisher.streamKey('Crashy');
+    await redis.xgroup('CREATE', stream, 'consumers', '0', 'MKSTREAM');
+    const event = await publisher.publish('Crashy', { v: 42 });
+    // A consumer reads the entry and dies before acknowledging it.
+    const read = await redis.xreadgroup('GROUP', 'consumers', 'dead-consumer', 'COUNT', 10, 'STREAMS', stream, '>');
+    assert.ok(read, 'the dead consumer read the entry');
+    const handled: IntegrationEvent[] = [];
+    const { bus: survivor } = await makeBus(namespace, { consumer: 'survivor' });
+    survivor.subscribe('Crashy', async (e) => void handled.push(e));
+    await survivor.start();
+    await eventually(() => handled.length === 1, 5_000, 'take-over');
+    assert.equal(handled[0]!.id, event.id);
+    await eventually(async () => ((await redis.xpending(stream, 'consumers')) as [number])[0] === 0, 5_000, 'acknowledged');
+  });
+
+  it('retries a failing handler and then moves the event to the dead-letter stream', async () => {
+    const namespace = uniqueName('bus-test');
+    let attempts = 0;
+    const { bus, redis } = await makeBus(namespace, { maxAttempts: 3 });
+    bus.subscribe('Poison', async () => {
+      attempts++;
+      throw new Error('cannot handle this');
+    });
+    await bus.start();
+    const event = await bus.publish('Poison', { bad: true });
+    const dead = await eventually(async () => {
+      const entries = await redis.xrange(bus.deadLetterKey(), '-', '+');
+      return entries.length ? entries : undefined;
+    }, 10_000, 'dead letter');
+    assert.equal(attempts, 3);
+    const fields = dead[0]![1];
+    const value = (name: string) => fields[fields.indexOf(name) + 1];
+    assert.equal(JSON.parse(value('event')!).id, event.id);
+    assert.equal(value('error'), 'cannot handle this');
+    assert.equal(value('attempts'), '3');
+  });
+
+  it('succeeds on a later attempt after a transient failure', async () => {
+    const namespace = uniqueName('bus-test');
+    let attempts = 0;
+    const done: string[] = [];
+    const { bus } = await makeBus(namespace, { maxAttempts: 5 });
+    bus.subscribe('Flaky', async (e) => {
+      attempts++;
+      if (attempts < 2) throw new Error('temporary');
+      done.push(e.id);
+    });
+    await bus.start();
+    const event = await bus.publish('Flaky', {});
+    await eventually(() => done.length === 1, 5_000, 'second attempt');
+    assert.equal(done[0], event.id);
+    assert.equal(attempts, 2);
+  });
+});

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+/** Repository root, found from this file's location (works from src and dist). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningProcess {
+  name: string;
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the process printed so far (for failure messages). */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it is still alive after `graceMs`. Resolves with the exit code/signal. */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+export interface StartProcessOptions {
+  name: string;
+  /** Entry file relative to the repo root, e.g. services/auth/src/main.ts */
+  entry: string;
+  env: Record<string, string>;
+  port: number;
+  /** Path polled until it answers 200. */
+  readyPath?: string;
+  readyTimeoutMs?: number;
+  /** Print the process's output as it comes (with a name prefix). */
+  echo?: boolean;
+  protocol?: 'http' | 'https';
+}
+
+/**
+ * Start a TypeScript entry point as its own Node process (through tsx, reading workspace packages from
+ * source) and wait until it is ready. Real processes, real ports: what the tests exercise is what runs.
+ */
+export async function startProcess(options: StartProcessOptions): Promise<RunningProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=development', '--import', 'tsx', resolve(REPO_ROOT, options.entry)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...options.env, PORT: String(options.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-20_000);
+    if (options.echo) process.stderr.write(text.replace(/^/gm, `[${options.name}] `));
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
+  const url = `${options.protocol ?? 'http'}://127.0.0.1:${options.port}`;
+  const running: RunningProcess = {
+    name: options.name,
+    url,
+    port: options.port,
+    child,
+    output: () => output,
+    async stop(graceMs = 5_000) {
+      const started = Date.now();
+      if (child.exitCode !== null || child.signalCode !== null) return { ...(await exited), ms: 0 };
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return { ...result, ms: Date.now() - started };
+    },
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  const readyUrl = url + (options.readyPath ?? '/readyz');
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${options.name} exited with code ${child.exitCode} before it was ready:\n${output}`);
+    }
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
+      if (response.status === 200) return running;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await running.stop();
+  throw new Error(`${options.name} was not ready at ${readyUrl} within the time limit:\n${output}`);
+}

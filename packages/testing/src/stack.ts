@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { GATEWAY_PORT, SERVICE_NAMES, SERVICES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
+import { REPO_ROOT, freePort, startProcess, type RunningProcess } from './processes.js';
+import { httpClient, type HttpClient } from './http.js';
+
+/** Services that exist in this checkout (a folder with a main entry point). */
+export function existingServices(): ServiceName[] {
+  return SERVICE_NAMES.filter((name) => existsSync(resolve(REPO_ROOT, 'services', name, 'src', 'main.ts')));
+}
+
+/** A service's own development defaults, from services/<name>/dev.env (KEY=VALUE lines). */
+export function devDefaults(name: ServiceName): Record<string, string> {
+  const file = resolve(REPO_ROOT, 'services', name, 'dev.env');
+  if (!existsSync(file)) return {};
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (match) env[match[1]!] = match[2]!;
+  }
+  return env;
+}
+
+export interface InfraUrls {
+  /** Server URL without a database, e.g. mongodb://127.0.0.1:27017 */
+  mongo: string;
+  /** Any database URL on the server; the database name is replaced per service. */
+  postgres: string;
+  redis: string;
+  stripeMock: string;
+}
+
+export function infraFromEnv(): InfraUrls {
+  return {
+    mongo: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
+    postgres: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    stripeMock: process.env.STRIPE_MOCK_URL ?? 'http://127.0.0.1:12111',
+  };
+}
+
+export function mongoUrlFor(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function postgresUrlFor(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface StackPlan {
+  /** Suffix of database names and the Redis namespace; empty for the development stack. */
+  runId: string;
+  infra: InfraUrls;
+  ports: Record<ServiceName | 'gateway', number>;
+  internalToken: string;
+  namespace: string;
+}
+
+/** The environment one service gets: its own databases, the shared Redis namespace, where the others are. */
+export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, string> {
+  const suffix = plan.runId ? `_${plan.runId}` : '';
+  const env: Record<string, string> = {
+    ...devDefaults(name),
+    PORT: String(plan.ports[name]),
+    REDIS_URL: plan.infra.redis,
+    REDIS_NAMESPACE: plan.namespace,
+    INTERNAL_TOKEN: plan.internalToken,
+    AUTH_JWKS_URL: `http://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
+    STRIPE_MOCK_URL: plan.infra.stripeMock,
+  };
+  const descriptor = SERVICES[name];
+  if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
+  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
+  for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = `http://127.0.0.1:${plan.ports[other]}`;
+  return env;
+}
+
+export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): Record<string, string> {
+  const env: Record<string, string> = {
+    PORT: String(plan.ports.gateway),
+    REDIS_URL: plan.infra.redis,
+    REDIS_NAMESPACE: plan.namespace,
+    AUTH_JWKS_URL: `http://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
+  };
+  for (const name of services) env[serviceUrlEnvVar(name)] = `http://127.0.0.1:${plan.ports[name]}`;
+  return env;
+}
+
+export interface TestStack {
+  gatewayUrl: string;
+  /** HTTP client pointed at the gateway. */
+  api: HttpClient;
+  plan: StackPlan;
+  processes: Partial<Record<ServiceName | 'gateway', RunningProcess>>;
+  /** Stop one service (to test what the gateway does when it is down). */
+  stopService(name: ServiceName): Promise<void>;
+  /** Stop everything and drop every database and Redis key this stack created. */
+  stop(): Promise<void>;
+}
+
+export interface StartTestStackOptions {
+  services: ServiceName[];
+  gateway?: boolean;
+  /** Extra environment per service (or for the gateway). */
+  env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>;
+  echo?: boolean;
+}
+
+/**
+ * Start real services and the gateway as separate processes on free ports, each with databases of its
+ * own named for this run, so test files can run in parallel and leave nothing behind.
+ */
+export async function startTestStack(options: StartTestStackOptions): Promise<TestStack> {
+  const runId = randomBytes(4).toString('hex');
+  const ports = {} as Record<ServiceName | 'gateway', number>;
+  for (const name of [...SERVICE_NAMES, 'gateway'] as const) ports[name] = await freePort();
+  const plan: StackPlan = {
+    runId,
+    infra: infraFromEnv(),
+    ports,
+    internalToken: randomBytes(24).toString('hex'),
+    namespace: `test-${runId}`,
+  };
+  const processes: TestStack['processes'] = {};
+  const stack: TestStack = {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    api: httpClient(`http://127.0.0.1:${ports.gateway}`),
+    plan,
+    processes,
+    async stopService(name) {
+      await processes[name]?.stop();
+    },
+    async stop() {
+      await Promise.all(Object.values(processes).map((p) => p.stop()));
+      await dropRunData(plan, options.services);
+    },
+  };
+  const start = (name: ServiceName) =>
+    startProcess({
+      name,
+      entry: `services/${name}/src/main.ts`,
+      port: ports[name],
+      env: { ...serviceEnv(name, plan), ...options.env?.[name] },
+      echo: options.echo ?? false,
+    }).then((p) => {
+      processes[name] = p;
+    });
+  try {
+    // Auth first: the others fetch its signing keys.
+    if (options.services.includes('auth')) await start('auth');
+    await Promise.all(options.services.filter((s) => s !== 'auth').map(start));
+    if (options.gateway !== false) {
+      processes.gateway = await startProcess({
+        name: 'gateway',
+        entry: 'gateway/src/main.ts',
+        port: ports.gateway,
+        env: { ...gatewayEnv(plan, options.services), ...options.env?.gateway },
+        echo: options.echo ?? false,
+      });
+    }
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
+
+/** Remove the databases and Redis keys of one test run. */
+export async function dropRunData(plan: StackPlan, services: readonly ServiceName[]): Promise<void> {
+  const suffix = `_${plan.runId}`;
+  const mongoServices = services.filter((s) => SERVICES[s].databases.includes('mongo'));
+  if (mongoServices.length) {
+    const client = new MongoClient(plan.infra.mongo, { serverSelectionTimeoutMS: 3_000 });
+    try {
+      await client.connect();
+      for (const name of mongoServices) await client.db(`${name}_db${suffix}`).dropDatabase();
+    } catch {
+      // best effort
+    } finally {
+      await client.close();
+    }
+  }
+  const pgServices = services.filter((s) => SERVICES[s].databases.includes('postgres'));
+  if (pgServices.length) {
+    const client = new pg.Client({ connectionString: postgresUrlFor(plan.infra.postgres, 'postgres') });
+    try {
+      await client.connect();
+      for (const name of pgServices) await client.query(`drop database if exists "${name}_db${suffix}" with (force)`);
+    } catch {
+      // best effort
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  await deleteRedisNamespace(plan.infra.redis, plan.namespace);
+}
+
+export async function deleteRedisNamespace(redisUrl: string, namespace: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // best effort
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export { GATEWAY_PORT };

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Runs the development stack: every service that exists and the gateway, each as its own process with
+// its own port, database and environment (as compose does), with prefixed logs. Ctrl-C stops it all.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
+import { existingServices, gatewayEnv, infraFromEnv, serviceEnv } from '@eventify/testing';
+
+const root = new URL('..', import.meta.url).pathname;
+const services = existingServices();
+const ports = { gateway: Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT) };
+for (const descriptor of Object.values(SERVICES)) ports[descriptor.name] = descriptor.port;
+const plan = {
+  runId: '',
+  infra: infraFromEnv(),
+  ports,
+  internalToken: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',
+  namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
+};
+const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
+const children = new Map();
+let stopping = false;
+
+function run(name, entry, env, color) {
+  const script = resolve(root, entry);
+  if (!existsSync(script)) throw new Error(`${entry} is missing: run "npx tsc -b" first`);
+  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `\x1b[${color}m${name.padEnd(12)}\x1b[0m| `;
+  const pipe = (stream, out) => {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) out.write(prefix + line + '\n');
+    });
+  };
+  pipe(child.stdout, process.stdout);
+  pipe(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) process.stderr.write(`${prefix}exited (${signal ?? code}); the rest keeps running\n`);
+    if (stopping && children.size === 0) process.exit(0);
+  });
+  children.set(name, child);
+}
+
+async function waitReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return true;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write('\nstopping…\n');
+  for (const child of children.values()) child.kill('SIGTERM');
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    process.exit(0);
+  }, 8_000).unref();
+  if (children.size === 0) process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+const started = Date.now();
+services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, serviceEnv(name, plan), colors[i % colors.length]));
+run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', ...gatewayEnv(plan, services) }, 97);
+
+const gatewayUrl = `http://localhost:${ports.gateway}`;
+const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
+if (stopping) process.exit(0);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (ready) {
+  process.stderr.write(
+    `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}] behind the gateway.\n` +
+      `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n  Ctrl-C stops everything.\n\n`,
+  );
+} else {
+  process.stderr.write(`\n  Not every service became ready within 120 s; see ${gatewayUrl}/readyz and the logs above.\n\n`);
+}
