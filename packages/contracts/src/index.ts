@@ -1,3 +1,5 @@
 export * from './roles.js';
 export * from './services.js';
 export * from './events.js';
+export * from './integration-events.js';
+export * from './internal-api.js';

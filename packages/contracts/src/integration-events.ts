@@ -1,0 +1,53 @@
+import type { Role } from './roles.js';
+
+/**
+ * The integration events between services: names and payloads. Past-tense facts; the envelope
+ * (id, occurredAt, source, requestId) is in events.ts. Money is integer minor units + ISO 4217 currency.
+ * Add fields freely (consumers ignore what they do not know); never change the meaning of one.
+ */
+export interface EventPayloads {
+  /** auth → user, notification. */
+  UserRegistered: { userId: string; email: string; name: string; roles: Role[] };
+  /** user (admin action) → auth already applied synchronously; for notification/audit. */
+  UserRolesChanged: { userId: string; roles: Role[]; changedBy: string };
+  /** auth → notification. The token is one-time and expiring; never log it. */
+  PasswordResetRequested: { userId: string; email: string; name: string; resetToken: string; expiresAt: string };
+  PasswordChanged: { userId: string; email: string };
+
+  /** event → approval: a submission to review, with the event's content as submitted. */
+  EventSubmitted: { eventId: string; organizerId: string; submissionId: string; submittedAt: string; snapshot: Record<string, unknown> };
+  EventPublished: { eventId: string; organizerId: string; title: string; startsAt: string };
+  EventUpdated: { eventId: string; organizerId: string; changedFields: string[] };
+  /** event → booking (cancel and refund every booking), notification. */
+  EventCancelled: { eventId: string; organizerId: string; title: string; reason?: string };
+  EventStaffChanged: { eventId: string; staffIds: string[] };
+
+  /** approval → event (publish), notification. */
+  EventApproved: { eventId: string; organizerId: string; reviewId: string; submissionId: string; reviewerId: string; decidedAt: string };
+  /** approval → event (back to the organizer), notification. */
+  EventRejected: { eventId: string; organizerId: string; reviewId: string; submissionId: string; reviewerId: string; reason: string; decidedAt: string };
+
+  BookingCreated: { bookingId: string; userId: string; eventId: string; status: 'pending_payment' | 'confirmed'; amount: number; currency: string; expiresAt: string | null };
+  /** booking → qr (issue tickets), notification. */
+  BookingConfirmed: {
+    bookingId: string;
+    userId: string;
+    eventId: string;
+    items: { tierId: string; tierName: string; quantity: number; unitPrice: number; currency: string }[];
+    amount: number;
+    currency: string;
+    confirmedAt: string;
+  };
+  /** booking → payment (refund when `refund`), qr (void tickets), notification. */
+  BookingCancelled: { bookingId: string; userId: string; eventId: string; reason: 'user' | 'event_cancelled' | 'admin' | 'payment_late'; refund: boolean; amount: number; currency: string };
+  BookingExpired: { bookingId: string; userId: string; eventId: string };
+
+  /** payment → booking (confirm), notification. */
+  PaymentSucceeded: { paymentId: string; bookingId: string; userId: string; paymentIntentId: string; amount: number; currency: string };
+  /** payment → notification; the hold stays until it expires. */
+  PaymentFailed: { paymentId: string; bookingId: string; userId: string; paymentIntentId: string; reason: string };
+  /** payment → booking (mark refunded), notification. */
+  PaymentRefunded: { paymentId: string; bookingId: string; userId: string; refundId: string; amount: number; currency: string };
+}
+
+export type EventType = keyof EventPayloads;

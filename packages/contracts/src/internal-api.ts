@@ -1,0 +1,53 @@
+/**
+ * Service-to-service HTTP contracts (routes under /internal, never exposed by the gateway, guarded by
+ * INTERNAL_TOKEN). Callers use the kit's createServiceClient.
+ */
+
+/** auth: PUT /internal/users/:userId/roles — the user service's admin endpoint applies role changes here. */
+export interface SetRolesRequest {
+  roles: string[];
+}
+
+/** event: POST /internal/events/:eventId/reservations — take seats for one booking, all tiers or none.
+ *  Idempotent per bookingId: repeating it returns the same result and takes nothing more.
+ *  409 problem+json when a tier has too few seats left, is outside its sales window, or the event is not on sale. */
+export interface ReserveSeatsRequest {
+  bookingId: string;
+  items: { tierId: string; quantity: number }[];
+}
+export interface ReserveSeatsResponse {
+  eventId: string;
+  bookingId: string;
+  items: { tierId: string; tierName: string; quantity: number; unitPrice: number; currency: string }[];
+  amount: number;
+  currency: string;
+}
+
+/** event: POST /internal/events/:eventId/reservations/:bookingId/release — give the seats back. Idempotent:
+ *  releasing twice (two sweepers, a retry) returns the seats once. 200 { released: boolean }. */
+export interface ReleaseSeatsResponse {
+  released: boolean;
+}
+
+/** event: GET /internal/events/:eventId — the event with organizer and door staff, any status. */
+export interface InternalEventView {
+  id: string;
+  organizerId: string;
+  staffIds: string[];
+  status: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  tiers: { id: string; name: string; price: number; currency: string; capacity: number }[];
+}
+
+/** booking: GET /internal/bookings/:bookingId — for the payment service (amount comes from here, never the client). */
+export interface InternalBookingView {
+  id: string;
+  userId: string;
+  eventId: string;
+  status: 'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
+  amount: number;
+  currency: string;
+  expiresAt: string | null;
+}
