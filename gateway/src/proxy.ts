@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
@@ -29,7 +30,8 @@ export async function registerProxies(app: App, upstreams: Partial<Record<Servic
     // Bodies are forwarded as the exact bytes received (the Stripe webhook signature covers them), but
     // buffered so the body limit holds for chunked uploads too.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // Handed on as a stream: reply-from would re-encode a parsed JSON body and change its bytes.
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, Readable.from([body])));
     await registerProxyRoutes(scope as App, upstreams, timeoutMs);
   });
 }

@@ -46,6 +46,12 @@ describe('gateway routing', () => {
     assert.equal(response.body.headers['x-internal-token'], undefined);
   });
 
+  it('forwards a JSON body byte for byte', async () => {
+    const response = await api.request('POST', '/events/echo', { rawBody: '{"name":  "Ada"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body, { got: { name: 'Ada' } });
+  });
+
   it('passes a malformed JSON body through to the service, which answers 400 problem+json', async () => {
     const response = await api.request('POST', '/events/echo', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 400);

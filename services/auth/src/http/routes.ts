@@ -1,0 +1,117 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RoleSchema } from '@eventify/contracts';
+import { principalOf, type App, type Guards } from '@eventify/kit';
+import type { Accounts } from '../domain/accounts.js';
+import type { SigningKeys } from '../domain/signing-keys.js';
+
+const email = z.string().trim().max(254).email('must be an e-mail address');
+const userView = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: z.string() });
+const session = z.object({ user: userView, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number() });
+
+export interface AuthRouteDeps {
+  accounts: Accounts;
+  keys: SigningKeys;
+  guards: Guards;
+  trustProxy: boolean;
+}
+
+/** The client's address: from the gateway's x-forwarded-for only when configured to trust it. */
+function clientIp(request: FastifyRequest, trustProxy: boolean): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProxy }: AuthRouteDeps): void {
+  app.post(
+    '/auth/register',
+    {
+      schema: {
+        summary: 'Create an account',
+        body: z.object({
+          email,
+          password: z.string().max(200),
+          name: z.string().trim().min(1, 'must not be empty').max(100),
+          role: z.enum(['attendee', 'organizer']).default('attendee'),
+        }),
+        response: { 201: session },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await accounts.register(request.body)),
+  );
+
+  app.post(
+    '/auth/login',
+    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session } } },
+    async (request) => accounts.login({ ...request.body, ip: clientIp(request, trustProxy) }),
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      schema: {
+        summary: 'Exchange a refresh token for a new pair (the old one stops working)',
+        body: z.object({ refreshToken: z.string().min(1).max(200) }),
+        response: { 200: session },
+      },
+    },
+    async (request) => accounts.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      onRequest: guards.authenticate,
+      schema: { summary: 'Sign out: revoke the refresh token (and its session)', security: [{ bearerAuth: [] }], body: z.object({ refreshToken: z.string().min(1).max(200) }) },
+    },
+    async (request, reply) => {
+      await accounts.logout(request.body.refreshToken, principalOf(request).userId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/password/forgot',
+    { schema: { summary: 'Send a password reset link by e-mail (same answer for unknown addresses)', body: z.object({ email }) } },
+    async (request, reply) => {
+      await accounts.forgotPassword(request.body.email);
+      return reply.status(202).send({ status: 'accepted', detail: 'If an account exists for this address, a reset link is on its way.' });
+    },
+  );
+
+  app.post(
+    '/auth/password/reset',
+    {
+      schema: {
+        summary: 'Set a new password with the one-time token from the e-mail',
+        body: z.object({ token: z.string().min(1).max(200), password: z.string().max(200) }),
+      },
+    },
+    async (request, reply) => {
+      await accounts.resetPassword(request.body.token, request.body.password);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get('/auth/.well-known/jwks.json', { schema: { summary: 'Public keys that verify access tokens' } }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return keys.jwks();
+  });
+}
+
+export function registerInternalRoutes(app: App, { accounts, keys, guards }: AuthRouteDeps): void {
+  const params = z.object({ userId: z.string().min(1).max(100) });
+  app.put(
+    '/internal/users/:userId/roles',
+    { onRequest: guards.internalOnly, schema: { hide: true, params, body: z.object({ roles: z.array(RoleSchema).min(1) }) } },
+    async (request) => {
+      const user = await accounts.setRoles(request.params.userId, request.body.roles);
+      return { userId: user.id, roles: user.roles };
+    },
+  );
+  app.get('/internal/users/:userId', { onRequest: guards.internalOnly, schema: { hide: true, params } }, async (request) =>
+    accounts.getUser(request.params.userId),
+  );
+  app.post('/internal/keys/rotate', { onRequest: guards.internalOnly, schema: { hide: true } }, async () => keys.rotate());
+}

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { startTestStack, type TestStack } from '@eventify/testing';
+
+const ADMIN = { email: 'root@eventify.test', password: 'admin-password-for-tests' };
+let stack: TestStack;
+let redis: Redis;
+const password = 'a sturdy passphrase';
+let counter = 0;
+const uniqueEmail = () => `person${++counter}-${Date.now()}@example.com`;
+
+before(async () => {
+  stack = await startTestStack({
+    services: ['auth'],
+    env: { auth: { EVENTIFY_ADMIN_EMAIL: ADMIN.email, EVENTIFY_ADMIN_PASSWORD: ADMIN.password } },
+  });
+  redis = new Redis(stack.plan.infra.redis);
+});
+after(async () => {
+  redis?.disconnect();
+  await stack?.stop();
+});
+
+async function register(role?: 'attendee' | 'organizer') {
+  const email = uniqueEmail();
+  const response = await stack.api.post('/auth/register', { email, password, name: 'Test Person', ...(role ? { role } : {}) });
+  assert.equal(response.status, 201, response.text);
+  return { email, ...response.body };
+}
+
+describe('registration', () => {
+  it('creates an attendee, normalising the e-mail, and returns a working session', async () => {
+    const email = uniqueEmail();
+    const response = await stack.api.post('/auth/register', { email: `  ${email.toUpperCase()} `, password, name: 'Ada' });
+    assert.equal(response.status, 201);
+    assert.equal(response.body.user.email, email);
+    assert.deepEqual(response.body.user.roles, ['attendee']);
+    assert.equal(response.body.user.passwordHash, undefined);
+    const claims = decodeJwt(response.body.accessToken);
+    assert.equal(claims.sub, response.body.user.id);
+    assert.deepEqual(claims.roles, ['attendee']);
+    assert.equal(claims.iss, 'eventify-auth');
+    assert.equal(claims.aud, 'eventify');
+  });
+
+  it('gives organizers the organizer role too', async () => {
+    const { user } = await register('organizer');
+    assert.deepEqual(user.roles, ['attendee', 'organizer']);
+  });
+
+  it('refuses to let anyone register as admin', async () => {
+    const response = await stack.api.post('/auth/register', { email: uniqueEmail(), password, name: 'Eve', role: 'admin' });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.errors[0].field, 'body.role');
+  });
+
+  it('answers 409 for an e-mail address that already has an account', async () => {
+    const { email } = await register();
+    const again = await stack.api.post('/auth/register', { email: email.toUpperCase(), password, name: 'Twin' });
+    assert.equal(again.status, 409);
+    assert.match(again.body.detail, /already exists/);
+  });
+
+  it('refuses weak passwords naming the field', async () => {
+    for (const weak of ['short', 'password123', 'aaaaaaaaaaaa']) {
+      const response = await stack.api.post('/auth/register', { email: uniqueEmail(), password: weak, name: 'Weak' });
+      assert.equal(response.status, 400, weak);
+      assert.equal(response.body.errors[0].field, 'body.password');
+    }
+  });
+
+  it('publishes UserRegistered after storing the user', async () => {
+    const { user } = await register();
+    const entries = await redis.xrange(`${stack.plan.namespace}:stream:UserRegistered`, '-', '+');
+    const events = entries.map(([, fields]) => JSON.parse(fields[1]!));
+    const event = events.find((e) => e.data.userId === user.id);
+    assert.ok(event, 'event published');
+    assert.equal(event.data.email, user.email);
+    assert.ok(event.id && event.occurredAt);
+  });
+});
+
+describe('sign in and sessions', () => {
+  it('logs in and answers the same 401 for a wrong password and an unknown e-mail', async () => {
+    const { email } = await register();
+    const ok = await stack.api.post('/auth/login', { email, password });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.expiresIn, 900);
+    const wrong = await stack.api.post('/auth/login', { email, password: 'not the password' });
+    const unknown = await stack.api.post('/auth/login', { email: uniqueEmail(), password });
+    assert.equal(wrong.status, 401);
+    assert.equal(unknown.status, 401);
+    assert.equal(wrong.body.detail, unknown.body.detail);
+  });
+
+  it('rotates refresh tokens: the old one stops working', async () => {
+    const session = await register();
+    const next = await stack.api.post('/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(next.status, 200);
+    assert.notEqual(next.body.refreshToken, session.refreshToken);
+    const third = await stack.api.post('/auth/refresh', { refreshToken: next.body.refreshToken });
+    assert.equal(third.status, 200);
+  });
+
+  it('revokes the whole family when a spent refresh token is presented again', async () => {
+    const session = await register();
+    const next = await stack.api.post('/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(next.status, 200);
+    const replay = await stack.api.post('/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(replay.status, 401);
+    const legitimate = await stack.api.post('/auth/refresh', { refreshToken: next.body.refreshToken });
+    assert.equal(legitimate.status, 401, 'the newest token of the family is revoked too');
+  });
+
+  it('lets exactly one of two concurrent refreshes win', async () => {
+    const session = await register();
+    const results = await Promise.all([1, 2].map(() => stack.api.post('/auth/refresh', { refreshToken: session.refreshToken })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
+  });
+
+  it('logs out: the refresh token stops working', async () => {
+    const session = await register();
+    const out = await stack.api.post('/auth/logout', { refreshToken: session.refreshToken }, { token: session.accessToken });
+    assert.equal(out.status, 204);
+    const refresh = await stack.api.post('/auth/refresh', { refreshToken: session.refreshToken });
+    assert.equal(refresh.status, 401);
+  });
+
+  it('requires an access token to log out', async () => {
+    const session = await register();
+    const out = await stack.api.post('/auth/logout', { refreshToken: session.refreshToken });
+    assert.equal(out.status, 401);
+  });
+
+  it('throttles password guessing with 429 and Retry-After before the 20th try', async () => {
+    const { email } = await register();
+    let throttledAt = 0;
+    for (let attempt = 1; attempt < 20; attempt++) {
+      const response = await stack.api.post('/auth/login', { email, password: `wrong guess ${attempt}` });
+      if (response.status === 429) {
+        throttledAt = attempt;
+        assert.ok(Number(response.headers.get('retry-after')) > 0);
+        assert.match(response.headers.get('content-type')!, /problem\+json/);
+        break;
+      }
+      assert.equal(response.status, 401);
+    }
+    assert.ok(throttledAt > 0 && throttledAt < 20, `throttled at attempt ${throttledAt}`);
+    const rightPassword = await stack.api.post('/auth/login', { email, password });
+    assert.equal(rightPassword.status, 429, 'even the right password waits until the window passes');
+  });
+});
+
+describe('password reset', () => {
+  async function resetTokenFor(userId: string): Promise<string> {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      const entries = await redis.xrange(`${stack.plan.namespace}:stream:PasswordResetRequested`, '-', '+');
+      const event = entries.map(([, f]) => JSON.parse(f[1]!)).find((e) => e.data.userId === userId);
+      if (event) return event.data.resetToken;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('no PasswordResetRequested event');
+  }
+
+  it('answers 202 whether or not the address has an account', async () => {
+    const unknown = await stack.api.post('/auth/password/forgot', { email: uniqueEmail() });
+    assert.equal(unknown.status, 202);
+  });
+
+  it('resets with the one-time token, which then stops working, and revokes existing sessions', async () => {
+    const session = await register();
+    assert.equal((await stack.api.post('/auth/password/forgot', { email: session.email })).status, 202);
+    const token = await resetTokenFor(session.user.id);
+    const newPassword = 'an entirely new passphrase';
+    assert.equal((await stack.api.post('/auth/password/reset', { token, password: newPassword })).status, 204);
+    const reused = await stack.api.post('/auth/password/reset', { token, password: 'yet another passphrase' });
+    assert.equal(reused.status, 400);
+    assert.equal(reused.body.errors[0].field, 'body.token');
+    assert.equal((await stack.api.post('/auth/refresh', { refreshToken: session.refreshToken })).status, 401);
+    assert.equal((await stack.api.post('/auth/login', { email: session.email, password })).status, 401);
+    assert.equal((await stack.api.post('/auth/login', { email: session.email, password: newPassword })).status, 200);
+  });
+});
+
+describe('signing keys', () => {
+  it('publishes public keys only', async () => {
+    const jwks = await stack.api.get('/auth/.well-known/jwks.json');
+    assert.equal(jwks.status, 200);
+    assert.ok(jwks.body.keys.length >= 1);
+    for (const key of jwks.body.keys) {
+      assert.equal(key.d, undefined);
+      assert.equal(key.crv, 'Ed25519');
+      assert.ok(key.kid);
+    }
+  });
+
+  it('rotates: new tokens use the new key and tokens signed before still verify', async () => {
+    const before = await register();
+    const oldKid = JSON.parse(Buffer.from(before.accessToken.split('.')[0], 'base64url').toString()).kid;
+    const rotate = await fetch(`${stack.processes.auth!.url}/internal/keys/rotate`, {
+      method: 'POST',
+      headers: { 'x-internal-token': stack.plan.internalToken },
+    });
+    assert.equal(rotate.status, 200);
+    const { activeKid, retiringKids } = await rotate.json();
+    assert.ok(retiringKids.includes(oldKid));
+    const kids = (await stack.api.get('/auth/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    assert.ok(kids.includes(oldKid) && kids.includes(activeKid));
+    const after = await stack.api.post('/auth/login', { email: before.email, password });
+    const newKid = JSON.parse(Buffer.from(after.body.accessToken.split('.')[0], 'base64url').toString()).kid;
+    assert.equal(newKid, activeKid);
+    const jwks = createRemoteJWKSet(new URL(`${stack.gatewayUrl}/auth/.well-known/jwks.json`));
+    for (const token of [before.accessToken, after.body.accessToken]) {
+      const { payload } = await jwtVerify(token, jwks, { issuer: 'eventify-auth', audience: 'eventify' });
+      assert.equal(payload.sub, before.user.id);
+    }
+    const logout = await stack.api.post('/auth/logout', { refreshToken: before.refreshToken }, { token: before.accessToken });
+    assert.equal(logout.status, 204, 'a token signed with the retired key is still accepted');
+  });
+
+  it('keeps the rotation endpoint internal', async () => {
+    const direct = await fetch(`${stack.processes.auth!.url}/internal/keys/rotate`, { method: 'POST' });
+    assert.equal(direct.status, 403);
+    const viaGateway = await stack.api.post('/internal/keys/rotate');
+    assert.equal(viaGateway.status, 404);
+  });
+});
+
+describe('first admin and roles', () => {
+  it('creates the configured admin once, who can sign in with the admin role', async () => {
+    const login = await stack.api.post('/auth/login', ADMIN);
+    assert.equal(login.status, 200);
+    assert.ok(login.body.user.roles.includes('admin'));
+  });
+
+  it('changes roles through the internal endpoint; new tokens carry them', async () => {
+    const session = await register();
+    const change = await fetch(`${stack.processes.auth!.url}/internal/users/${session.user.id}/roles`, {
+      method: 'PUT',
+      headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ roles: ['organizer'] }),
+    });
+    assert.equal(change.status, 200);
+    assert.deepEqual((await change.json()).roles, ['attendee', 'organizer']);
+    const login = await stack.api.post('/auth/login', { email: session.email, password });
+    assert.deepEqual(decodeJwt(login.body.accessToken).roles, ['attendee', 'organizer']);
+    const missing = await fetch(`${stack.processes.auth!.url}/internal/users/nobody/roles`, {
+      method: 'PUT',
+      headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ roles: ['organizer'] }),
+    });
+    assert.equal(missing.status, 404);
+  });
+});
