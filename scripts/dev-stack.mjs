@@ -3,6 +3,8 @@
 // its own port, database and environment (as compose does), with prefixed logs. Ctrl-C stops it all.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
 import { existingServices, gatewayEnv, infraFromEnv, serviceEnv } from '@eventify/testing';
@@ -53,12 +55,17 @@ function run(name, entry, env, color) {
 async function waitReady(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return true;
-    } catch {
-      // not yet
-    }
+    // Ask the gateway's plain-HTTP-or-TLS listener without trusting a development certificate's issuer.
+    const status = await new Promise((resolve) => {
+      const get = url.startsWith('https') ? httpsGet : httpGet;
+      const request = get(url, { rejectUnauthorized: false, timeout: 2_000 }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      request.on('error', () => resolve(0));
+      request.on('timeout', () => request.destroy());
+    });
+    if (status === 200) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
@@ -80,9 +87,12 @@ process.on('SIGTERM', stop);
 
 const started = Date.now();
 services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, serviceEnv(name, plan), colors[i % colors.length]));
-run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', ...gatewayEnv(plan, services) }, 97);
+const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
+  ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
+  : {};
+run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', ...gatewayEnv(plan, services), ...tls }, 97);
 
-const gatewayUrl = `http://localhost:${ports.gateway}`;
+const gatewayUrl = `${tls.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${ports.gateway}`;
 const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
 if (stopping) process.exit(0);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

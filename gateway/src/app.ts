@@ -3,11 +3,21 @@ import { upstreams, type GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerProxies } from './proxy.js';
 import { registerReadiness } from './readiness.js';
+import { registerHttpSecurity, registerRateLimits, registerTokenCheck } from './security.js';
 
 /** The gateway: the single public entry point. Routes by prefix to the services behind it. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
-  const app = await createApp({ name: 'gateway', config, openapi: { title: 'Eventify gateway' }, healthRoutes: false });
+  const app = await createApp({
+    name: 'gateway',
+    config,
+    openapi: { title: 'Eventify gateway' },
+    healthRoutes: false,
+    http2: config.HTTP2,
+  });
   const targets = upstreams(config);
+  await registerHttpSecurity(app, config);
+  registerTokenCheck(app, config);
+  await registerRateLimits(app, config);
   registerReadiness(app, targets, config.READINESS_TIMEOUT_MS);
   registerDocs(app, targets, config.READINESS_TIMEOUT_MS);
   await registerProxies(app, targets, config.UPSTREAM_TIMEOUT_MS);

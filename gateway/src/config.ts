@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
-import { baseConfigSchema, loadConfig } from '@eventify/kit';
+import { baseConfigSchema, csv, loadConfig } from '@eventify/kit';
 
 const serviceUrls = Object.fromEntries(
   SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), z.string().url().optional()]),
@@ -8,11 +8,30 @@ const serviceUrls = Object.fromEntries(
 
 export const gatewayConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
   /** How long a service may take to answer before the client gets 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long /readyz waits for each service. */
   READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   ...serviceUrls,
+  AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/auth/.well-known/jwks.json'),
+  JWT_ISSUER: z.string().default('eventify-auth'),
+  JWT_AUDIENCE: z.string().default('eventify'),
+  /** Minimum time between JWKS refetches triggered by an unknown key id. */
+  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
+  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** Requests per window for a signed-in user. */
+  RATE_LIMIT_USER_MAX: z.coerce.number().int().positive().default(600),
+  /** Requests per window from one address without a token. */
+  RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(300),
+  /** Sign-in, sign-up, password recovery: requests per window from one address. */
+  RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(30),
+  /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
+  CORS_ORIGINS: csv(),
+  /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */
+  HTTP2: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -1,36 +1,41 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort, httpClient, startProcess, type HttpClient, type RunningProcess } from '@eventify/testing';
+import { freePort, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
 
 let echo: RunningProcess;
-let gateway: RunningProcess;
+let stack: TestStack;
 let api: HttpClient;
+let token: string;
 
 before(async () => {
+  // The echo fixture plays the event service; auth is real, so routes that need a token get one.
   echo = await startProcess({ name: 'echo', entry: 'gateway/test/fixtures/echo-service.ts', port: await freePort(), env: {} });
   const closedPort = await freePort(); // nothing listens here: a service that is down
-  gateway = await startProcess({
-    name: 'gateway',
-    entry: 'gateway/src/main.ts',
-    port: await freePort(),
-    readyPath: '/healthz',
+  stack = await startTestStack({
+    services: ['auth'],
     env: {
-      EVENT_SERVICE_URL: echo.url,
-      BOOKING_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
-      UPSTREAM_TIMEOUT_MS: '1000',
-      BODY_LIMIT_BYTES: '2048',
+      gateway: {
+        EVENT_SERVICE_URL: echo.url,
+        BOOKING_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
+        UPSTREAM_TIMEOUT_MS: '1000',
+        BODY_LIMIT_BYTES: '2048',
+      },
     },
+    gatewayReadyPath: '/healthz',
   });
-  api = httpClient(gateway.url);
+  api = stack.api;
+  const registered = await api.post('/auth/register', { email: 'gateway-test@example.com', password: 'a sturdy passphrase', name: 'G' });
+  token = registered.body.accessToken;
 });
 after(async () => {
-  await gateway?.stop();
+  await stack?.stop();
   await echo?.stop();
 });
 
 describe('gateway routing', () => {
-  it('forwards by prefix, keeping the path, and passes the request id on', async () => {
-    const response = await api.get('/events/echo?x=1', { headers: { 'x-request-id': 'trace-42' } });
+  it('forwards by prefix, keeping the path, the request id and the access token', async () => {
+    const response = await api.get('/events/echo?x=1', { token, headers: { 'x-request-id': 'trace-42' } });
+    assert.equal(response.body.headers.authorization, `Bearer ${token}`);
     assert.equal(response.status, 200);
     assert.equal(response.body.url, '/events/echo?x=1');
     assert.equal(response.body.headers['x-request-id'], 'trace-42');
@@ -47,19 +52,19 @@ describe('gateway routing', () => {
   });
 
   it('forwards a JSON body byte for byte', async () => {
-    const response = await api.request('POST', '/events/echo', { rawBody: '{"name":  "Ada"}', headers: { 'content-type': 'application/json' } });
+    const response = await api.request('POST', '/events/echo', { token, rawBody: '{"name":  "Ada"}', headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 200);
     assert.deepEqual(response.body, { got: { name: 'Ada' } });
   });
 
   it('passes a malformed JSON body through to the service, which answers 400 problem+json', async () => {
-    const response = await api.request('POST', '/events/echo', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    const response = await api.request('POST', '/events/echo', { token, rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type')!, /problem\+json/);
   });
 
   it('refuses a body larger than the limit with 413 problem+json', async () => {
-    const response = await api.post('/events/echo', { name: 'x'.repeat(10_000) });
+    const response = await api.post('/events/echo', { name: 'x'.repeat(10_000) }, { token });
     assert.equal(response.status, 413);
     assert.match(response.headers.get('content-type')!, /problem\+json/);
   });
@@ -78,14 +83,14 @@ describe('gateway routing', () => {
 
 describe('gateway when services fail', () => {
   it('answers 503 problem+json for the routes of a service that is down', async () => {
-    const response = await api.get('/bookings');
+    const response = await api.get('/bookings', { token });
     assert.equal(response.status, 503);
     assert.match(response.headers.get('content-type')!, /problem\+json/);
     assert.match(response.body.detail, /booking service is unavailable/);
   });
 
   it('answers 503 for a service that is not deployed at all', async () => {
-    const response = await api.get('/payments/whatever');
+    const response = await api.get('/payments/whatever', { token });
     assert.equal(response.status, 503);
     assert.match(response.body.detail, /payment service is not running/);
   });
@@ -102,6 +107,7 @@ describe('gateway when services fail', () => {
     const response = await api.get('/readyz');
     assert.equal(response.status, 503);
     assert.equal(response.body.services.event.status, 'ready');
+    assert.equal(response.body.services.auth.status, 'ready');
     assert.equal(response.body.services.booking.status, 'unreachable');
     assert.match(response.body.detail, /booking/);
   });

@@ -6,6 +6,28 @@ import { dirname, resolve } from 'node:path';
 /** Repository root, found from this file's location (works from src and dist). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** Status of a GET, or 0 when nothing answers. Accepts self-signed certificates (test servers). */
+async function probeStatus(url: string): Promise<number> {
+  if (url.startsWith('https:')) {
+    const https = await import('node:https');
+    return new Promise((resolve) => {
+      const request = https.get(url, { rejectUnauthorized: false, timeout: 1_000 }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', () => resolve(0));
+      request.on('timeout', () => request.destroy());
+    });
+  }
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -93,12 +115,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     if (child.exitCode !== null) {
       throw new Error(`${options.name} exited with code ${child.exitCode} before it was ready:\n${output}`);
     }
-    try {
-      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
-      if (response.status === 200) return running;
-    } catch {
-      // not listening yet
-    }
+    if ((await probeStatus(readyUrl)) === 200) return running;
     await new Promise((r) => setTimeout(r, 100));
   }
   await running.stop();

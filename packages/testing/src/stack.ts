@@ -94,6 +94,8 @@ export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): R
   return env;
 }
 
+const RELAXED_RATE_LIMITS = { RATE_LIMIT_USER_MAX: '100000', RATE_LIMIT_IP_MAX: '100000', RATE_LIMIT_SENSITIVE_MAX: '100000' };
+
 export interface TestStack {
   gatewayUrl: string;
   /** HTTP client pointed at the gateway. */
@@ -112,6 +114,8 @@ export interface StartTestStackOptions {
   /** Extra environment per service (or for the gateway). */
   env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>;
   echo?: boolean;
+  /** Path polled until the gateway is ready (default /readyz: every service ready). */
+  gatewayReadyPath?: string;
 }
 
 /**
@@ -162,7 +166,9 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
         name: 'gateway',
         entry: 'gateway/src/main.ts',
         port: ports.gateway,
-        env: { ...gatewayEnv(plan, options.services), ...options.env?.gateway },
+        // Test suites sign up many users from one address: limits are raised unless a test sets its own.
+        env: { ...gatewayEnv(plan, options.services), ...RELAXED_RATE_LIMITS, ...options.env?.gateway },
+        readyPath: options.gatewayReadyPath ?? '/readyz',
         echo: options.echo ?? false,
       });
     }

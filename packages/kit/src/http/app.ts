@@ -27,6 +27,8 @@ export interface AppOptions {
   openapi?: { title?: string; description?: string; version?: string };
   /** The gateway answers /healthz and /readyz itself (its readiness is that of the services). */
   healthRoutes?: boolean;
+  /** With TLS: serve HTTP/2, falling back to HTTP/1.1 for clients that do not speak it. */
+  http2?: boolean;
 }
 
 /** Request ids we accept from upstream: short and harmless in logs. Anything else is replaced. */
@@ -44,11 +46,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
       : null;
 
-  const app = Fastify({
+  // One App type for every flavour: the HTTP/2 server answers HTTP/1.1 too, and routes do not care.
+  const createFastify = Fastify as unknown as (options: Record<string, unknown>) => FastifyInstance;
+  const app = createFastify({
     logger: loggerOptions(name, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...(https ? { https } : {}),
-    genReqId: (req) => {
+    ...(https ? (options.http2 ? { http2: true, https: { ...https, allowHTTP1: true } } : { https }) : {}),
+    genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
