@@ -1,0 +1,79 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import type { Role } from '@eventify/contracts';
+
+export interface Profile {
+  _id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  phone: string | null;
+  avatarUrl: string | null;
+  city: string | null;
+  preferences: Record<string, string | number | boolean>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ProfileChanges = Partial<Pick<Profile, 'name' | 'phone' | 'avatarUrl' | 'city' | 'preferences'>>;
+
+const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class ProfilesRepository {
+  private readonly profiles: Collection<Profile>;
+  constructor(db: Db) {
+    this.profiles = db.collection('profiles');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.profiles.createIndex({ email: 1, _id: 1 });
+    await this.profiles.createIndex({ name: 1 });
+  }
+
+  /** Create the profile if it does not exist yet; never overwrites what the user changed since. */
+  async createIfMissing(user: { id: string; email: string; name: string; roles: Role[] }): Promise<Profile> {
+    const now = new Date();
+    const profile = await this.profiles.findOneAndUpdate(
+      { _id: user.id },
+      {
+        $setOnInsert: {
+          email: user.email,
+          name: user.name,
+          roles: user.roles,
+          phone: null,
+          avatarUrl: null,
+          city: null,
+          preferences: {},
+          createdAt: now,
+          updatedAt: now,
+        },
+      },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return profile!;
+  }
+
+  find(id: string) {
+    return this.profiles.findOne({ _id: id });
+  }
+
+  update(id: string, changes: ProfileChanges) {
+    return this.profiles.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+
+  setRoles(id: string, roles: Role[]) {
+    return this.profiles.findOneAndUpdate({ _id: id }, { $set: { roles, updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+
+  /** Users whose e-mail or name starts with `q`, ordered by e-mail, after the cursor position. */
+  async search(q: string | undefined, after: { email: string; id: string } | undefined, limit: number): Promise<Profile[]> {
+    const filter: Filter<Profile> = {};
+    const and: Filter<Profile>[] = [];
+    if (q) {
+      const prefix = new RegExp(`^${escapeRegex(q)}`, 'i');
+      and.push({ $or: [{ email: prefix }, { name: prefix }] });
+    }
+    if (after) and.push({ $or: [{ email: { $gt: after.email } }, { email: after.email, _id: { $gt: after.id } }] });
+    if (and.length) filter.$and = and;
+    return this.profiles.find(filter).sort({ email: 1, _id: 1 }).limit(limit).toArray();
+  }
+}

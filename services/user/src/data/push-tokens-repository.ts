@@ -1,0 +1,32 @@
+import type { Collection, Db } from 'mongodb';
+
+interface PushTokenRecord {
+  /** The Expo push token: one device, so it belongs to whoever registered it last. */
+  _id: string;
+  userId: string;
+  createdAt: Date;
+}
+
+export class PushTokensRepository {
+  private readonly tokens: Collection<PushTokenRecord>;
+  constructor(db: Db) {
+    this.tokens = db.collection('push_tokens');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.tokens.createIndex({ userId: 1 });
+  }
+
+  async assign(token: string, userId: string): Promise<void> {
+    await this.tokens.updateOne({ _id: token }, { $set: { userId }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
+  }
+
+  async remove(token: string, userId: string): Promise<void> {
+    await this.tokens.deleteOne({ _id: token, userId });
+  }
+
+  async ofUser(userId: string): Promise<string[]> {
+    const tokens = await this.tokens.find({ userId }).sort({ createdAt: 1 }).toArray();
+    return tokens.map((t) => t._id);
+  }
+}
