@@ -33,6 +33,16 @@ ensure_postgres() {
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
     wait_port 5432 PostgreSQL
   fi
+  # FerretDB opens PostgreSQL connections per concurrent operation and stalls for good when the server runs
+  # out of them (seen here at the default of 100 under a few hundred concurrent requests): raise it once.
+  if [ "$(psql -h 127.0.0.1 -U postgres -tAc 'show max_connections')" -lt 500 ]; then
+    log "raising PostgreSQL max_connections to 500 (restarts PostgreSQL once)"
+    psql -h 127.0.0.1 -U postgres -qc "alter system set max_connections = 500"
+    pkill -f ferretdb-v 2>/dev/null || true
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main restart
+    wait_port 5432 PostgreSQL
+    until pg_isready -q -h 127.0.0.1 -p 5432; do sleep 0.2; done
+  fi
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
 }
 

@@ -17,3 +17,4 @@ export * from './db/postgres.js';
 export * from './db/redis.js';
 export * from './bus/event-bus.js';
 export * from './pagination.js';
+export * from './mutex.js';

@@ -6,6 +6,7 @@ import { connectMongo, type MongoHandle } from './db/mongo.js';
 import { connectPostgres, ensurePostgresDatabase, type PostgresHandle } from './db/postgres.js';
 import { connectRedis, type RedisHandle } from './db/redis.js';
 import type { ReadinessCheck } from './health.js';
+import { Mutex } from './mutex.js';
 import { createApp, type App } from './http/app.js';
 
 /** Config every service built with `buildService` has: base + Redis/bus + auth, optionally a database. */
@@ -30,6 +31,8 @@ export interface ServiceContext<TConfig extends ServiceConfig> {
   redis: RedisHandle;
   bus: EventBus;
   guards: Guards;
+  /** Cross-replica lock for read-check-write steps (see mutex.ts for why). */
+  mutex: Mutex;
   /** Present when the service asked for MongoDB. */
   mongo: MongoHandle | undefined;
   /** Present when the service asked for PostgreSQL. */
@@ -103,6 +106,7 @@ export async function buildService<TConfig extends ServiceConfig>(
     redis,
     bus,
     guards,
+    mutex: new Mutex(redis.redis, config.REDIS_NAMESPACE),
     mongo,
     postgres,
     addReadiness: (check) => void checks.push(check),

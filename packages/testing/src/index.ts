@@ -1,3 +1,4 @@
 export * from './processes.js';
 export * from './http.js';
 export * from './stack.js';
+export * from './journey.js';

@@ -38,6 +38,7 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
           windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
         }),
         bus: ctx.bus,
+        mutex: ctx.mutex,
         log: ctx.log,
         accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
         refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,

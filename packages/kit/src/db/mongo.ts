@@ -18,7 +18,8 @@ export async function connectMongo(url: string, logger?: Logger, timeoutMs = 60_
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
-    maxPoolSize: 50,
+    // Few connections: FerretDB opens PostgreSQL connections per concurrent operation.
+    maxPoolSize: 20,
     retryWrites: false, // FerretDB 1.x does not support retryable writes; real MongoDB works either way.
   });
   await retry(() => client.connect(), { what: 'connect to MongoDB', logger, timeoutMs });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Role } from '@eventify/contracts';
-import { badRequest, conflict, notFound, unauthorized, type EventBus } from '@eventify/kit';
+import { badRequest, conflict, notFound, unauthorized, type EventBus, type Mutex } from '@eventify/kit';
 import type { RefreshTokensRepository } from '../data/refresh-tokens-repository.js';
 import type { ResetTokensRepository } from '../data/reset-tokens-repository.js';
 import type { UserRecord, UsersRepository } from '../data/users-repository.js';
@@ -31,6 +31,7 @@ export interface AccountsDeps {
   keys: SigningKeys;
   throttle: LoginThrottle;
   bus: EventBus;
+  mutex: Mutex;
   log: Logger;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -94,7 +95,8 @@ export class Accounts {
   async refresh(refreshToken: string): Promise<Session> {
     const now = new Date();
     const hash = sha256(refreshToken);
-    const spent = await this.deps.refreshTokens.spend(hash, now);
+    // Of two concurrent refreshes with one token, exactly one may spend it.
+    const spent = await this.deps.mutex.run(`refresh:${hash}`, () => this.deps.refreshTokens.spend(hash, now));
     if (!spent) {
       const known = await this.deps.refreshTokens.find(hash);
       if (known?.usedAt) {
@@ -134,7 +136,8 @@ export class Accounts {
 
   async resetPassword(token: string, password: string): Promise<void> {
     const now = new Date();
-    const used = await this.deps.resetTokens.use(sha256(token), now);
+    const hash = sha256(token);
+    const used = await this.deps.mutex.run(`reset:${hash}`, () => this.deps.resetTokens.use(hash, now));
     if (!used) {
       throw badRequest('This password reset link is not valid or has expired. Ask for a new one.', [
         { field: 'body.token', message: 'is not valid or has expired' },

@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Role } from '@eventify/contracts';
+import { isDuplicateKeyError } from '@eventify/kit';
 
 export interface Profile {
   _id: string;
@@ -32,24 +33,26 @@ export class ProfilesRepository {
   /** Create the profile if it does not exist yet; never overwrites what the user changed since. */
   async createIfMissing(user: { id: string; email: string; name: string; roles: Role[] }): Promise<Profile> {
     const now = new Date();
-    const profile = await this.profiles.findOneAndUpdate(
-      { _id: user.id },
-      {
-        $setOnInsert: {
-          email: user.email,
-          name: user.name,
-          roles: user.roles,
-          phone: null,
-          avatarUrl: null,
-          city: null,
-          preferences: {},
-          createdAt: now,
-          updatedAt: now,
-        },
-      },
-      { upsert: true, returnDocument: 'after' },
-    );
-    return profile!;
+    const existing = await this.profiles.findOne({ _id: user.id });
+    if (existing) return existing;
+    try {
+      await this.profiles.insertOne({
+        _id: user.id,
+        email: user.email,
+        name: user.name,
+        roles: user.roles,
+        phone: null,
+        avatarUrl: null,
+        city: null,
+        preferences: {},
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (error) {
+      // Created concurrently (the event handler and a first read at once): the other one won.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    return (await this.profiles.findOne({ _id: user.id }))!;
   }
 
   find(id: string) {

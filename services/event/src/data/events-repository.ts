@@ -1,0 +1,123 @@
+import type { Collection, Db, Filter } from 'mongodb';
+
+export type EventStatus = 'draft' | 'pending_review' | 'published' | 'rejected' | 'cancelled';
+
+export interface Tier {
+  id: string;
+  name: string;
+  description?: string | undefined;
+  price: number;
+  currency: string;
+  capacity: number;
+  salesStart: Date | null;
+  salesEnd: Date | null;
+  maxPerOrder: number;
+}
+
+export interface EventRecord {
+  _id: string;
+  organizerId: string;
+  title: string;
+  description: string;
+  category: string;
+  coverImageUrl: string | null;
+  venue: { name: string; address: string; city: string; country: string; latitude?: number | undefined; longitude?: number | undefined };
+  /** Lower-case city for exact, case-insensitive filtering. */
+  cityKey: string;
+  keywords: string[];
+  startsAt: Date;
+  endsAt: Date;
+  timeZone: string;
+  tiers: Tier[];
+  status: EventStatus;
+  staffIds: string[];
+  submissionId: string | null;
+  rejection: { reason: string; reviewerId: string; decidedAt: Date } | null;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  cancelledAt: Date | null;
+  cancellationReason: string | null;
+}
+
+export interface BrowseFilter {
+  keywords: string[];
+  category?: string | undefined;
+  city?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  after?: { startsAt: Date; id: string } | undefined;
+  now: Date;
+}
+
+const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class EventsRepository {
+  private readonly events: Collection<EventRecord>;
+  constructor(db: Db) {
+    this.events = db.collection('events');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Browsing: published events in start order (the keyset cursor sorts on startsAt, _id).
+    await this.events.createIndex({ status: 1, startsAt: 1, _id: 1 });
+    await this.events.createIndex({ status: 1, category: 1, startsAt: 1 });
+    await this.events.createIndex({ status: 1, cityKey: 1, startsAt: 1 });
+    await this.events.createIndex({ keywords: 1 });
+    // An organizer's own events.
+    await this.events.createIndex({ organizerId: 1, createdAt: -1, _id: -1 });
+  }
+
+  async insert(event: EventRecord): Promise<void> {
+    await this.events.insertOne(event);
+  }
+
+  find(id: string) {
+    return this.events.findOne({ _id: id });
+  }
+
+  /** Replace the editable content, only while the event is in one of `allowed` states (no lost updates across a submit). */
+  replaceContent(id: string, allowed: EventStatus[], changes: Partial<EventRecord>) {
+    return this.events.findOneAndUpdate(
+      { _id: id, status: { $in: allowed } },
+      { $set: { ...changes, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Move from one state to another atomically; null when the event was not in `from`. */
+  transition(id: string, from: EventStatus[], changes: Partial<EventRecord>, extraFilter: Filter<EventRecord> = {}) {
+    return this.events.findOneAndUpdate(
+      { _id: id, status: { $in: from }, ...extraFilter },
+      { $set: { ...changes, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  setStaff(id: string, organizerId: string, staffIds: string[]) {
+    return this.events.findOneAndUpdate(
+      { _id: id, organizerId },
+      { $set: { staffIds, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  async browse(filter: BrowseFilter, limit: number): Promise<EventRecord[]> {
+    const and: Filter<EventRecord>[] = [{ status: 'published' }, { endsAt: { $gt: filter.now } }];
+    for (const word of filter.keywords) and.push({ keywords: { $regex: `^${escapeRegex(word)}` } });
+    if (filter.category) and.push({ category: filter.category });
+    if (filter.city) and.push({ cityKey: filter.city.trim().toLowerCase() });
+    if (filter.from) and.push({ startsAt: { $gte: filter.from } });
+    if (filter.to) and.push({ startsAt: { $lte: filter.to } });
+    if (filter.after) {
+      and.push({ $or: [{ startsAt: { $gt: filter.after.startsAt } }, { startsAt: filter.after.startsAt, _id: { $gt: filter.after.id } }] });
+    }
+    return this.events.find({ $and: and }).sort({ startsAt: 1, _id: 1 }).limit(limit).toArray();
+  }
+
+  async ofOrganizer(organizerId: string, after: { createdAt: Date; id: string } | undefined, limit: number): Promise<EventRecord[]> {
+    const filter: Filter<EventRecord> = { organizerId };
+    if (after) filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    return this.events.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
+  }
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import type { EventPayloads } from '@eventify/contracts';
+import { badRequest, conflict, hasRole, notFound, type EventBus, type FieldError, type Mutex, type Principal } from '@eventify/kit';
+import type { EventRecord, EventsRepository, EventStatus, Tier } from '../data/events-repository.js';
+import type { SeatsRepository } from '../data/seats-repository.js';
+import { keywordsOf, normaliseQuery, validateMerged, type EventInput, type EventPatch } from './event-schema.js';
+import { ownerView, publicView, snapshotOf } from './views.js';
+
+const EDITABLE: EventStatus[] = ['draft', 'rejected', 'published'];
+
+function toRecordFields(input: EventInput, existing: Tier[] = []): Partial<EventRecord> {
+  const existingIds = new Set(existing.map((t) => t.id));
+  return {
+    title: input.title,
+    description: input.description,
+    category: input.category,
+    coverImageUrl: input.coverImageUrl ?? null,
+    venue: input.venue,
+    cityKey: input.venue.city.trim().toLowerCase(),
+    keywords: keywordsOf(input.title, input.description, input.venue.name),
+    startsAt: new Date(input.startsAt),
+    endsAt: new Date(input.endsAt),
+    timeZone: input.timeZone,
+    tiers: input.tiers.map((t) => ({
+      id: t.id && existingIds.has(t.id) ? t.id : randomUUID(),
+      name: t.name,
+      description: t.description,
+      price: t.price,
+      currency: t.currency,
+      capacity: t.capacity,
+      salesStart: t.salesStart ? new Date(t.salesStart) : null,
+      salesEnd: t.salesEnd ? new Date(t.salesEnd) : null,
+      maxPerOrder: t.maxPerOrder,
+    })),
+  };
+}
+
+function inputOf(event: EventRecord): Record<string, unknown> {
+  return {
+    title: event.title,
+    description: event.description,
+    category: event.category,
+    ...(event.coverImageUrl ? { coverImageUrl: event.coverImageUrl } : {}),
+    venue: event.venue,
+    startsAt: event.startsAt.toISOString(),
+    endsAt: event.endsAt.toISOString(),
+    timeZone: event.timeZone,
+    tiers: event.tiers.map((t) => ({
+      id: t.id,
+      name: t.name,
+      ...(t.description ? { description: t.description } : {}),
+      price: t.price,
+      currency: t.currency,
+      capacity: t.capacity,
+      ...(t.salesStart ? { salesStart: t.salesStart.toISOString() } : {}),
+      ...(t.salesEnd ? { salesEnd: t.salesEnd.toISOString() } : {}),
+      maxPerOrder: t.maxPerOrder,
+    })),
+  };
+}
+
+/** The organizer's side of events: draft, edit, submit for review, cancel, name door staff; and browsing. */
+export class Events {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly seats: SeatsRepository,
+    private readonly bus: EventBus,
+    private readonly mutex: Mutex,
+  ) {}
+
+  /** State changes of one event happen one at a time (see the kit's Mutex for why). */
+  private locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(`event:${id}`, fn);
+  }
+
+  async create(organizerId: string, input: EventInput) {
+    const now = new Date();
+    const record: EventRecord = {
+      _id: randomUUID(),
+      organizerId,
+      ...(toRecordFields(input) as Omit<EventRecord, '_id' | 'organizerId'>),
+      status: 'draft',
+      staffIds: [],
+      submissionId: null,
+      rejection: null,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+      cancelledAt: null,
+      cancellationReason: null,
+    };
+    await this.events.insert(record);
+    return ownerView(record, []);
+  }
+
+  /** The event if the caller owns it (or is an admin); otherwise it does not exist for them. */
+  private async owned(id: string, caller: Principal): Promise<EventRecord> {
+    const event = await this.events.find(id);
+    if (!event || (event.organizerId !== caller.userId && !hasRole(caller, 'admin'))) throw notFound('event');
+    return event;
+  }
+
+  async read(id: string, caller: Principal | undefined) {
+    const event = await this.events.find(id);
+    if (!event) throw notFound('event');
+    const isOwner = caller && (event.organizerId === caller.userId || hasRole(caller, 'admin'));
+    const ledgers = await this.seats.ledgersOf(id);
+    if (isOwner) return ownerView(event, ledgers);
+    if (event.status === 'published' || event.status === 'cancelled') return publicView(event, ledgers);
+    throw notFound('event');
+  }
+
+  async update(id: string, caller: Principal, patch: EventPatch) {
+    const event = await this.owned(id, caller);
+    if (event.status === 'pending_review') throw conflict('The event is being reviewed; wait for the decision before editing.', 'under-review');
+    if (!EDITABLE.includes(event.status)) throw conflict(`A ${event.status} event cannot be edited.`, 'not-editable');
+    const merged = { ...inputOf(event), ...patch };
+    const parsed = validateMerged(merged);
+    if (!parsed.success) {
+      const errors: FieldError[] = parsed.error.issues.map((i) => ({ field: ['body', ...i.path].join('.'), message: i.message }));
+      throw badRequest(`Some fields are not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    }
+    const fields = toRecordFields(parsed.data, event.tiers);
+    if (event.status === 'published') await this.applyToSeats(event, fields.tiers!);
+    const updated = await this.locked(id, () => this.events.replaceContent(id, EDITABLE, fields));
+    if (!updated) throw conflict('The event changed state while you edited it; reload and try again.', 'state-changed');
+    if (updated.status === 'published') {
+      await this.bus.publish<EventPayloads['EventUpdated']>('EventUpdated', {
+        eventId: id,
+        organizerId: updated.organizerId,
+        changedFields: Object.keys(patch),
+      });
+    }
+    return ownerView(updated, await this.seats.ledgersOf(id));
+  }
+
+  /**
+   * Once tickets are sold: a tier with sales keeps its price and currency and cannot be removed, and no
+   * capacity goes below what is sold or held. New tiers open for sale at once.
+   */
+  private async applyToSeats(event: EventRecord, nextTiers: Tier[]): Promise<void> {
+    const ledgers = new Map((await this.seats.ledgersOf(event._id)).map((l) => [l.tierId, l]));
+    const errors: FieldError[] = [];
+    for (const tier of event.tiers) {
+      const ledger = ledgers.get(tier.id);
+      const sold = ledger ? ledger.capacity - ledger.available : 0;
+      const next = nextTiers.find((t) => t.id === tier.id);
+      const index = nextTiers.findIndex((t) => t.id === tier.id);
+      if (sold === 0) continue;
+      if (!next) errors.push({ field: 'body.tiers', message: `tier "${tier.name}" has ${sold} tickets sold and cannot be removed` });
+      else if (next.price !== tier.price || next.currency !== tier.currency) {
+        errors.push({ field: `body.tiers.${index}.price`, message: `tier "${tier.name}" has tickets sold; its price and currency are fixed` });
+      } else if (next.capacity < sold) {
+        errors.push({ field: `body.tiers.${index}.capacity`, message: `must be at least ${sold}: that many tickets are sold or held` });
+      }
+    }
+    if (errors.length) throw badRequest(errors.map((e) => e.message).join('; '), errors);
+    for (const tier of nextTiers) {
+      if (ledgers.has(tier.id)) {
+        if ((await this.seats.resize(event._id, tier.id, tier.capacity)) === 'below-taken') {
+          throw conflict(`Tickets of "${tier.name}" were sold meanwhile; capacity cannot go that low.`, 'capacity-below-sold');
+        }
+      } else {
+        await this.seats.openLedger(event._id, tier.id, tier.capacity);
+      }
+    }
+  }
+
+  async submit(id: string, caller: Principal) {
+    const event = await this.owned(id, caller);
+    if (event.startsAt <= new Date()) throw conflict('The event has already started; it cannot be submitted.', 'in-the-past');
+    const submissionId = randomUUID();
+    const submitted = await this.locked(id, () => this.events.transition(id, ['draft', 'rejected'], { status: 'pending_review', submissionId }));
+    if (!submitted) throw conflict(`Only a draft or rejected event can be submitted; this one is ${event.status}.`, 'wrong-state');
+    await this.bus.publish<EventPayloads['EventSubmitted']>('EventSubmitted', {
+      eventId: id,
+      organizerId: submitted.organizerId,
+      submissionId,
+      submittedAt: submitted.updatedAt.toISOString(),
+      snapshot: snapshotOf(submitted),
+    });
+    return ownerView(submitted, []);
+  }
+
+  async cancel(id: string, caller: Principal, reason: string | undefined) {
+    const event = await this.owned(id, caller);
+    const cancelled = await this.locked(id, () =>
+      this.events.transition(id, ['draft', 'pending_review', 'published', 'rejected'], {
+        status: 'cancelled',
+        cancelledAt: new Date(),
+        cancellationReason: reason ?? null,
+      }),
+    );
+    if (!cancelled) throw conflict(`The event is already ${event.status}.`, 'wrong-state');
+    await this.bus.publish<EventPayloads['EventCancelled']>('EventCancelled', {
+      eventId: id,
+      organizerId: cancelled.organizerId,
+      title: cancelled.title,
+      ...(reason ? { reason } : {}),
+    });
+    return ownerView(cancelled, await this.seats.ledgersOf(id));
+  }
+
+  async setStaff(id: string, caller: Principal, staffIds: string[]) {
+    await this.owned(id, caller);
+    const unique = [...new Set(staffIds)];
+    const event = await this.events.setStaff(id, (await this.events.find(id))!.organizerId, unique);
+    if (!event) throw notFound('event');
+    await this.bus.publish<EventPayloads['EventStaffChanged']>('EventStaffChanged', { eventId: id, staffIds: unique });
+    return { eventId: id, staffIds: unique };
+  }
+
+  /** From EventApproved: publish, only if still under review for that very submission. */
+  async approve(data: EventPayloads['EventApproved']): Promise<void> {
+    const published = await this.locked(data.eventId, () =>
+      this.events.transition(
+        data.eventId,
+        ['pending_review'],
+        { status: 'published', publishedAt: new Date(), rejection: null },
+        { submissionId: data.submissionId },
+      ),
+    );
+    if (!published) return; // already handled, or a stale decision
+    for (const tier of published.tiers) await this.seats.openLedger(published._id, tier.id, tier.capacity);
+    await this.bus.publish<EventPayloads['EventPublished']>('EventPublished', {
+      eventId: published._id,
+      organizerId: published.organizerId,
+      title: published.title,
+      startsAt: published.startsAt.toISOString(),
+    });
+  }
+
+  /** From EventRejected: back to the organizer with the reason. */
+  async reject(data: EventPayloads['EventRejected']): Promise<void> {
+    await this.locked(data.eventId, () =>
+      this.events.transition(
+        data.eventId,
+        ['pending_review'],
+        { status: 'rejected', rejection: { reason: data.reason, reviewerId: data.reviewerId, decidedAt: new Date(data.decidedAt) } },
+        { submissionId: data.submissionId },
+      ),
+    );
+  }
+
+  async browse(query: { q?: string | undefined; category?: string | undefined; city?: string | undefined; from?: Date | undefined; to?: Date | undefined }, after: { startsAt: Date; id: string } | undefined, limit: number) {
+    const rows = await this.events.browse(
+      { keywords: query.q ? normaliseQuery(query.q) : [], category: query.category, city: query.city, from: query.from, to: query.to, after, now: new Date() },
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    const items = await Promise.all(page.map(async (e) => publicView(e, await this.seats.ledgersOf(e._id))));
+    const last = rows.length > limit ? page.at(-1) : undefined;
+    return { items, last };
+  }
+
+  async mine(organizerId: string, after: { createdAt: Date; id: string } | undefined, limit: number) {
+    const rows = await this.events.ofOrganizer(organizerId, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const items = await Promise.all(page.map(async (e) => ownerView(e, await this.seats.ledgersOf(e._id))));
+    return { items, last: rows.length > limit ? page.at(-1) : undefined };
+  }
+
+  async internalView(id: string) {
+    const event = await this.events.find(id);
+    if (!event) throw notFound('event');
+    return {
+      id: event._id,
+      organizerId: event.organizerId,
+      staffIds: event.staffIds,
+      status: event.status,
+      title: event.title,
+      startsAt: event.startsAt.toISOString(),
+      endsAt: event.endsAt.toISOString(),
+      tiers: event.tiers.map((t) => ({ id: t.id, name: t.name, price: t.price, currency: t.currency, capacity: t.capacity })),
+    };
+  }
+}
+
