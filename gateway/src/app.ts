@@ -3,7 +3,7 @@ import { upstreams, type GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerProxies } from './proxy.js';
 import { registerReadiness } from './readiness.js';
-import { registerHttpSecurity, registerRateLimits, registerTokenCheck } from './security.js';
+import { registerAccessControl, registerHttpSecurity } from './security.js';
 
 /** The gateway: the single public entry point. Routes by prefix to the services behind it. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
@@ -16,10 +16,9 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   });
   const targets = upstreams(config);
   await registerHttpSecurity(app, config);
-  registerTokenCheck(app, config);
-  await registerRateLimits(app, config);
+  await registerAccessControl(app, config);
   registerReadiness(app, targets, config.READINESS_TIMEOUT_MS);
   registerDocs(app, targets, config.READINESS_TIMEOUT_MS);
-  await registerProxies(app, targets, config.UPSTREAM_TIMEOUT_MS);
+  await registerProxies(app, targets, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxyHops: config.TRUSTED_PROXY_HOPS });
   return app;
 }

@@ -18,16 +18,18 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   JWT_ISSUER: z.string().default('eventify-auth'),
   JWT_AUDIENCE: z.string().default('eventify'),
   /** Minimum time between JWKS refetches triggered by an unknown key id. */
-  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
-  /** Requests per window for a signed-in user. */
+  /** Requests per window for a signed-in user (counted after the token is verified). */
   RATE_LIMIT_USER_MAX: z.coerce.number().int().positive().default(600),
-  /** Requests per window from one address without a token. */
-  RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(300),
+  /** Requests per window from one address, signed in or not (counted before any token is checked). */
+  RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(3000),
   /** Sign-in, sign-up, password recovery: requests per window from one address. */
-  RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(20),
+  /** Load balancers in front of the gateway that append to X-Forwarded-For (0: clients connect directly). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
   CORS_ORIGINS: csv(),
   /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */

@@ -3,6 +3,7 @@ import httpProxy from '@fastify/http-proxy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
 import { type AppError, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App } from '@eventify/kit';
+import { clientAddress } from './client-address.js';
 
 /**
  * Headers a client must never be able to set on a request that reaches a service: identity is proven
@@ -25,18 +26,24 @@ export function upstreamProblem(service: ServiceName, error: unknown): AppError 
   return badGateway(`The ${service} service could not be reached properly.`);
 }
 
-export async function registerProxies(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): Promise<void> {
+export interface ProxyOptions {
+  timeoutMs: number;
+  /** Load balancers in front that append to X-Forwarded-For. */
+  trustedProxyHops: number;
+}
+
+export async function registerProxies(app: App, upstreams: Partial<Record<ServiceName, string>>, options: ProxyOptions): Promise<void> {
   await app.register(async (scope) => {
     // Bodies are forwarded as the exact bytes received (the Stripe webhook signature covers them), but
     // buffered so the body limit holds for chunked uploads too.
     scope.removeAllContentTypeParsers();
     // Handed on as a stream: reply-from would re-encode a parsed JSON body and change its bytes.
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, Readable.from([body])));
-    await registerProxyRoutes(scope as App, upstreams, timeoutMs);
+    await registerProxyRoutes(scope as App, upstreams, options);
   });
 }
 
-async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): Promise<void> {
+async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, { timeoutMs, trustedProxyHops }: ProxyOptions): Promise<void> {
   for (const descriptor of Object.values(SERVICES)) {
     const upstream = upstreams[descriptor.name];
     for (const prefix of descriptor.prefixes) {
@@ -59,7 +66,7 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
             const next: Record<string, string | string[] | undefined> = { ...headers };
             for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];
             next[REQUEST_ID_HEADER] = request.id;
-            next['x-forwarded-for'] = request.ip;
+            next['x-forwarded-for'] = clientAddress(request, trustedProxyHops);
             next['x-forwarded-proto'] = request.protocol;
             return next;
           },

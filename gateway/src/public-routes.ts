@@ -14,8 +14,11 @@ const PUBLIC_ROUTES: readonly { methods: readonly string[]; path: RegExp }[] = [
   { methods: ['POST'], path: /^\/payments\/webhooks\/stripe$/ },
 ];
 
-/** Endpoints that invite guessing or abuse: they get the stricter rate limit. */
-const SENSITIVE = /^\/auth\/(login|register|password\/forgot|password\/reset|refresh)$/;
+/**
+ * Endpoints that invite guessing or abuse (passwords, sign-up floods, reset e-mails): they get the stricter
+ * per-address limit. Refresh is not among them: its tokens cannot be guessed, and every app refreshes often.
+ */
+const SENSITIVE = /^\/auth\/(login|register|password\/forgot|password\/reset)$/;
 
 const SERVICE_PREFIXES = Object.values(SERVICES).flatMap((s) => s.prefixes);
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
+import { decodeProtectedHeader } from 'jose';
+import { freePort, httpClient, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
 
 let echo: RunningProcess;
 let stack: TestStack;
@@ -19,6 +20,8 @@ before(async () => {
         BOOKING_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
         UPSTREAM_TIMEOUT_MS: '1000',
         BODY_LIMIT_BYTES: '2048',
+        // Short, so the key-rotation test need not wait out the default 30 s between JWKS refetches.
+        JWKS_COOLDOWN_MS: '500',
       },
     },
     gatewayReadyPath: '/healthz',
@@ -119,5 +122,26 @@ describe('gateway docs', () => {
     assert.equal(response.status, 200);
     assert.ok(response.body.paths['/events/echo'].post, 'the echo service route is documented');
     assert.deepEqual(response.body['x-unavailable'], ['booking']);
+  });
+});
+
+describe('gateway and rotating signing keys', () => {
+  it('fetches the JWKS again for a new key id, and keeps accepting tokens of the retiring key', async () => {
+    const auth = httpClient(stack.processes.auth!.url);
+    const rotated = await auth.post('/internal/keys/rotate', undefined, { headers: { 'x-internal-token': stack.plan.internalToken } });
+    assert.equal(rotated.status, 200, rotated.text);
+    const login = await api.post('/auth/login', { email: 'gateway-test@example.com', password: 'a sturdy passphrase' });
+    const fresh = login.body.accessToken as string;
+    assert.equal(decodeProtectedHeader(fresh).kid, rotated.body.activeKid);
+    // The gateway cached the old key set; within its cool-down it must fetch the new one.
+    const deadline = Date.now() + 5_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await api.post('/events/echo', { name: 'k' }, { token: fresh })).status; // POST: not public, so checked
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(status, 200);
+    assert.equal((await api.post('/events/echo', { name: 'k' }, { token })).status, 200);
+    assert.equal((await api.post('/events/echo', { name: 'k' }, { token: `${fresh}x` })).status, 401); // control: it is checked
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { freePort, httpClient, startProcess, startTestStack, type TestStack } from '@eventify/testing';
+import { deleteRedisNamespace, freePort, httpClient, startProcess, startTestStack, type TestStack } from '@eventify/testing';
 
 let stack: TestStack;
 let signingJwk: JWK;
@@ -158,16 +158,66 @@ describe('gateway rate limits', () => {
         REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
         AUTH_SERVICE_URL: stack.processes.auth!.url,
         AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
+        // With Redis up, the third request of each kind would be refused.
         RATE_LIMIT_SENSITIVE_MAX: '2',
+        RATE_LIMIT_IP_MAX: '2',
+        RATE_LIMIT_USER_MAX: '2',
       },
     });
     try {
       const api = httpClient(gateway.url);
       for (let i = 0; i < 5; i++) {
         assert.equal((await api.get('/auth/.well-known/jwks.json')).status, 200);
+        assert.equal((await api.post('/auth/password/forgot', { email: `down${i}@example.com` })).status, 202);
+        assert.equal((await api.post('/auth/logout', { refreshToken: 'x' }, { token: session.accessToken })).status, 204);
       }
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('counts per user and per address across gateway replicas, forged tokens included', async () => {
+    const namespace = `${stack.plan.namespace}-replicas`;
+    const replica = async (name: string) =>
+      startProcess({
+        name,
+        entry: 'gateway/src/main.ts',
+        port: await freePort(),
+        readyPath: '/healthz',
+        env: {
+          REDIS_URL: stack.plan.infra.redis,
+          REDIS_NAMESPACE: namespace,
+          AUTH_SERVICE_URL: stack.processes.auth!.url,
+          AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
+          RATE_LIMIT_USER_MAX: '3',
+          RATE_LIMIT_IP_MAX: '8',
+          RATE_LIMIT_SENSITIVE_MAX: '100',
+        },
+      });
+    const [a, b] = await Promise.all([replica('gateway-a'), replica('gateway-b')]);
+    try {
+      const [apiA, apiB] = [httpClient(a.url), httpClient(b.url)];
+      // Straight to auth: the stack gateway's sign-up budget was spent by the test above.
+      const registered = await httpClient(stack.processes.auth!.url).post('/auth/register', { email: 'other@example.com', password: 'a sturdy passphrase', name: 'O' });
+      assert.equal(registered.status, 201, registered.text);
+      const other = registered.body;
+      const logout = (api: typeof apiA, token: string) => api.post('/auth/logout', { refreshToken: 'x' }, { token });
+      // Per user: three requests spread over both replicas are allowed, the fourth is not.
+      for (const api of [apiA, apiB, apiA]) assert.equal((await logout(api, session.accessToken)).status, 204);
+      const limited = await logout(apiB, session.accessToken);
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.match(limited.headers.get('content-type')!, /problem\+json/);
+      // Another user from the same address still gets through.
+      assert.equal((await logout(apiA, other.accessToken)).status, 204);
+      // Per address, counted before the token is checked: forged tokens use up the same budget (8 in all).
+      for (let i = 0; i < 3; i++) assert.equal((await logout(apiB, 'forged.token.here')).status, 401);
+      const flooded = await logout(apiA, 'forged.token.here');
+      assert.equal(flooded.status, 429);
+      assert.ok(Number(flooded.headers.get('retry-after')) > 0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await deleteRedisNamespace(stack.plan.infra.redis, namespace);
     }
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { startTestStack, type TestStack } from '@eventify/testing';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { deleteRedisNamespace, freePort, httpClient, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
 
 const ADMIN = { email: 'boss@eventify.test', password: 'admin-password-for-tests' };
 const password = 'a sturdy passphrase';
@@ -54,6 +56,33 @@ describe('your profile', () => {
       if (!found) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(found, 'profile created by the event handler');
+  });
+
+  it('is created from the account at auth when the event has not been handled yet', async () => {
+    // A replica that never hears UserRegistered (its own bus namespace, its own database): the first
+    // GET /users/me has to build the profile itself.
+    const namespace = `${stack.plan.namespace}-deaf`;
+    const database = `user_db_${stack.plan.runId}_deaf`;
+    const deaf = await startProcess({
+      name: 'user-deaf',
+      entry: 'services/user/src/main.ts',
+      port: await freePort(),
+      env: { ...serviceEnv('user', stack.plan), REDIS_NAMESPACE: namespace, MONGO_URL: mongoUrlFor(stack.plan.infra.mongo, database) },
+    });
+    try {
+      const person = await register('Early');
+      const me = await httpClient(deaf.url).get('/users/me', { token: person.accessToken });
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.body.id, person.user.id);
+      assert.equal(me.body.email, person.email);
+      assert.equal(me.body.name, 'Early');
+      assert.deepEqual(me.body.roles, ['attendee']);
+    } finally {
+      await deaf.stop();
+      await deleteRedisNamespace(stack.plan.infra.redis, namespace);
+      const client = new MongoClient(stack.plan.infra.mongo);
+      await client.db(database).dropDatabase().finally(() => client.close());
+    }
   });
 
   it('refuses invalid fields, naming them', async () => {
@@ -137,6 +166,14 @@ describe('administration', () => {
     assert.deepEqual(decodeJwt(person.accessToken).roles, ['attendee']);
     const login = await stack.api.post('/auth/login', { email: person.email, password });
     assert.deepEqual(decodeJwt(login.body.accessToken).roles, ['attendee', 'organizer']);
+    const redis = new Redis(stack.plan.infra.redis);
+    try {
+      const entries = await redis.xrange(`${stack.plan.namespace}:stream:UserRolesChanged`, '-', '+');
+      const published = entries.map(([, fields]) => JSON.parse(fields[1]!).data);
+      assert.deepEqual(published.find((d) => d.userId === person.user.id), { userId: person.user.id, roles: ['attendee', 'organizer'], changedBy: admin.user.id });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('does not let an admin remove their own admin role', async () => {
@@ -147,5 +184,21 @@ describe('administration', () => {
   it('answers 404 for an unknown user', async () => {
     const response = await stack.api.patch('/users/nobody/roles', { roles: ['organizer'] }, { token: admin.accessToken });
     assert.equal(response.status, 404);
+  });
+});
+
+describe('contact details for other services', () => {
+  it('gives e-mail, name and devices to a caller holding the internal token, and to nobody else', async () => {
+    const person = await register('Reachable');
+    const device = 'ExponentPushToken[cccccccccccccccccccc]';
+    await stack.api.post('/users/me/push-tokens', { token: device }, { token: person.accessToken });
+    const direct = httpClient(stack.processes.user!.url);
+    const path = `/internal/users/${person.user.id}/contact`;
+    const contact = await direct.get(path, { headers: { 'x-internal-token': stack.plan.internalToken } });
+    assert.equal(contact.status, 200, contact.text);
+    assert.deepEqual(contact.body, { id: person.user.id, email: person.email, name: 'Reachable', pushTokens: [device] });
+    assert.equal((await direct.get(path, { headers: { 'x-internal-token': 'a-guess-that-is-long-enough' } })).status, 403);
+    assert.equal((await direct.get(path, { token: person.accessToken })).status, 403);
+    assert.equal((await stack.api.get(path, { headers: { 'x-internal-token': stack.plan.internalToken } })).status, 404);
   });
 });

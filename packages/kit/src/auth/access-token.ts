@@ -25,7 +25,7 @@ export type AccessTokenVerifier = (token: string) => Promise<Principal>;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: options.cooldownMs ?? 30_000,
+    cooldownDuration: options.cooldownMs ?? 5_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
     timeoutDuration: 3_000,
   });

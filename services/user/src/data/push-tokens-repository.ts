@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '@eventify/kit';
 
 interface PushTokenRecord {
   /** The Expo push token: one device, so it belongs to whoever registered it last. */
@@ -18,7 +19,14 @@ export class PushTokensRepository {
   }
 
   async assign(token: string, userId: string): Promise<void> {
-    await this.tokens.updateOne({ _id: token }, { $set: { userId }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
+    const upsert = () => this.tokens.updateOne({ _id: token }, { $set: { userId }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
+    try {
+      await upsert();
+    } catch (error) {
+      // Two devices' requests racing to insert the same token: the second becomes an update.
+      if (!isDuplicateKeyError(error)) throw error;
+      await upsert();
+    }
   }
 
   async remove(token: string, userId: string): Promise<void> {
