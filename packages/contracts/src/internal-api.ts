@@ -21,6 +21,7 @@ export interface ReserveSeatsResponse {
   items: { tierId: string; tierName: string; quantity: number; unitPrice: number; currency: string }[];
   amount: number;
   currency: string;
+  eventStartsAt: string;
 }
 
 /** event: POST /internal/events/:eventId/reservations/:bookingId/release — give the seats back. Idempotent:

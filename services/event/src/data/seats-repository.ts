@@ -2,8 +2,9 @@ import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError, type Mutex } from '@eventify/kit';
 
 /**
- * One ledger document per (event, tier): taking or returning seats is a single atomic update of that
- * document, guarded by its filter, so capacity holds under any concurrency without transactions.
+ * One ledger document per (event, tier). Every change to a ledger happens under its lock (kit Mutex:
+ * FerretDB does not make a guarded update atomic), so capacity holds under any concurrency and across
+ * replicas without multi-document transactions.
  * `holders` records which bookings hold seats, which makes taking and returning idempotent per booking.
  */
 export interface SeatLedger {
@@ -24,6 +25,15 @@ export interface Reservation {
   createdAt: Date;
   updatedAt: Date;
 }
+
+interface PendingTake {
+  bookingId: string;
+  quantity: number;
+  resolve: (taken: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 500;
 
 export const ledgerId = (eventId: string, tierId: string) => `${eventId}:${tierId}`;
 
@@ -59,18 +69,61 @@ export class SeatsRepository {
     return this.ledgers.find({ eventId }).toArray();
   }
 
-  /** Take `quantity` seats for the booking; true if taken now or earlier by the same booking. */
-  async take(eventId: string, tierId: string, bookingId: string, quantity: number): Promise<boolean> {
-    return this.mutex.run(`ledger:${ledgerId(eventId, tierId)}`, () => this.takeUnlocked(eventId, tierId, bookingId, quantity));
+  /**
+   * Take `quantity` seats for the booking; true if taken now or earlier by the same booking.
+   * Requests for one ledger that arrive while its lock is held queue up here and are decided together
+   * under the next lock: one read and one write for a whole burst instead of one lock round per buyer.
+   */
+  take(eventId: string, tierId: string, bookingId: string, quantity: number): Promise<boolean> {
+    const id = ledgerId(eventId, tierId);
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(id);
+      if (queue) {
+        queue.push({ bookingId, quantity, resolve, reject });
+        return;
+      }
+      this.waiting.set(id, [{ bookingId, quantity, resolve, reject }]);
+      void this.drain(id);
+    });
   }
 
-  private async takeUnlocked(eventId: string, tierId: string, bookingId: string, quantity: number): Promise<boolean> {
-    const taken = await this.ledgers.findOneAndUpdate(
-      { _id: ledgerId(eventId, tierId), available: { $gte: quantity }, holders: { $ne: bookingId } },
-      { $inc: { available: -quantity }, $push: { holders: bookingId } },
-    );
-    if (taken) return true;
-    return (await this.ledgers.countDocuments({ _id: ledgerId(eventId, tierId), holders: bookingId })) > 0;
+  private readonly waiting = new Map<string, PendingTake[]>();
+
+  private async drain(id: string): Promise<void> {
+    for (;;) {
+      const batch = this.waiting.get(id)!.splice(0, MAX_BATCH);
+      if (batch.length === 0) {
+        this.waiting.delete(id);
+        return;
+      }
+      try {
+        const taken = await this.mutex.run(`ledger:${id}`, () => this.takeBatch(id, batch), { waitMs: 60_000 });
+        batch.forEach((pending, i) => pending.resolve(taken[i]!));
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+  }
+
+  /** Runs under the ledger's lock, so reading, deciding and writing cannot interleave with another replica. */
+  private async takeBatch(id: string, batch: PendingTake[]): Promise<boolean[]> {
+    const ledger = await this.ledgers.findOne({ _id: id });
+    if (!ledger) return batch.map(() => false);
+    const holders = new Set(ledger.holders ?? []); // FerretDB may not store an empty array set on insert
+    let available = ledger.available;
+    const newHolders: string[] = [];
+    const taken = batch.map(({ bookingId, quantity }) => {
+      if (holders.has(bookingId)) return true;
+      if (available < quantity) return false;
+      available -= quantity;
+      holders.add(bookingId);
+      newHolders.push(bookingId);
+      return true;
+    });
+    if (newHolders.length > 0) {
+      await this.ledgers.updateOne({ _id: id }, { $inc: { available: available - ledger.available }, $push: { holders: { $each: newHolders } } });
+    }
+    return taken;
   }
 
   /** Return the booking's seats; a second call finds nothing to return. */

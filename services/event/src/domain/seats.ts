@@ -15,10 +15,10 @@ export class Seats {
   ) {}
 
   async reserve(eventId: string, request: ReserveSeatsRequest, now = new Date()): Promise<ReserveSeatsResponse> {
-    const event = await this.events.find(eventId);
-    if (!event) throw notFound('event');
+    const event = await this.findEvent(eventId);
     const items = mergeItems(request.items);
     const priced = this.checkSaleable(event, items, now);
+    await this.refuseIfSoldOut(event, items, request.bookingId);
 
     const stored = await this.seats.recordReservation({
       _id: request.bookingId,
@@ -48,7 +48,34 @@ export class Seats {
     }
     await this.seats.setReservationStatus(request.bookingId, 'held');
     const amount = priced.reduce((sum, p) => sum + p.unitPrice * p.quantity, 0);
-    return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency };
+    return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString() };
+  }
+
+  /**
+   * In a rush most requests find a tier sold out: answer them from one read, before writing anything.
+   * (A booking that already holds its seats is a retry and goes on.)
+   */
+  private async refuseIfSoldOut(event: EventRecord, items: { tierId: string; quantity: number }[], bookingId: string): Promise<void> {
+    const ledgers = new Map((await this.seats.ledgersOf(event._id)).map((l) => [l.tierId, l]));
+    for (const item of items) {
+      const ledger = ledgers.get(item.tierId);
+      if (ledger && ledger.available < item.quantity && !(ledger.holders ?? []).includes(bookingId)) {
+        const tier = event.tiers.find((t) => t.id === item.tierId)!;
+        throw conflict(`Not enough tickets left for "${tier.name}".`, 'sold-out', { tierId: tier.id });
+      }
+    }
+  }
+
+  /** Published events change rarely; a one-second cache spares the database during a flash sale. */
+  private readonly recent = new Map<string, { at: number; event: EventRecord }>();
+  private async findEvent(eventId: string): Promise<EventRecord> {
+    const cached = this.recent.get(eventId);
+    if (cached && Date.now() - cached.at < 1_000) return cached.event;
+    const event = await this.events.find(eventId);
+    if (!event) throw notFound('event');
+    if (this.recent.size > 1_000) this.recent.clear();
+    this.recent.set(eventId, { at: Date.now(), event });
+    return event;
   }
 
   async release(eventId: string, bookingId: string): Promise<ReleaseSeatsResponse> {

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+
+export const bookingServiceConfigSchema = baseConfigSchema.extend({
+  ...mongoConfig,
+  ...redisConfig,
+  ...authConfig,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  /** How long seats are held for an unpaid booking. */
+  HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How often expired holds are looked for. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** A confirmed booking cancelled by its owner is refunded in full until this many hours before the event starts. */
+  REFUND_CUTOFF_HOURS: z.coerce.number().min(0).default(48),
+});
+export type BookingServiceConfig = z.infer<typeof bookingServiceConfigSchema>;
+
+export const loadBookingConfig = (env: Record<string, string | undefined> = process.env) =>
+  loadConfig('booking', bookingServiceConfigSchema, env);

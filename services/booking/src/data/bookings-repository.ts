@@ -1,0 +1,109 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import { isDuplicateKeyError } from '@eventify/kit';
+
+export type BookingStatus = 'reserving' | 'pending_payment' | 'confirmed' | 'cancelled' | 'expired' | 'failed';
+
+export interface BookingItem {
+  tierId: string;
+  tierName: string;
+  quantity: number;
+  unitPrice: number;
+  currency: string;
+}
+
+export interface Booking {
+  _id: string;
+  userId: string;
+  eventId: string;
+  items: BookingItem[];
+  requested: { tierId: string; quantity: number }[];
+  amount: number;
+  currency: string;
+  status: BookingStatus;
+  /** Key the seats are held under at the event service (changes when a late payment takes seats again). */
+  reservationKey: string;
+  expiresAt: Date | null;
+  eventStartsAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  confirmedAt: Date | null;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  refund: { status: 'requested' | 'refunded' | 'none'; amount: number; at: Date | null } | null;
+}
+
+interface IdempotencyRecord {
+  /** userId + ':' + Idempotency-Key */
+  _id: string;
+  bookingId: string;
+  requestHash: string;
+  createdAt: Date;
+}
+
+export class BookingsRepository {
+  private readonly bookings: Collection<Booking>;
+  private readonly keys: Collection<IdempotencyRecord>;
+  constructor(db: Db) {
+    this.bookings = db.collection('bookings');
+    this.keys = db.collection('idempotency_keys');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.bookings.createIndex({ userId: 1, createdAt: -1, _id: -1 });
+    await this.bookings.createIndex({ status: 1, expiresAt: 1 });
+    await this.bookings.createIndex({ eventId: 1, status: 1 });
+  }
+
+  /** Claim an Idempotency-Key for a new booking; returns the earlier claim when the key was used before. */
+  async claimKey(userId: string, key: string, bookingId: string, requestHash: string): Promise<IdempotencyRecord | null> {
+    try {
+      await this.keys.insertOne({ _id: `${userId}:${key}`, bookingId, requestHash, createdAt: new Date() });
+      return null;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return this.keys.findOne({ _id: `${userId}:${key}` });
+    }
+  }
+
+  async insert(booking: Booking): Promise<void> {
+    await this.bookings.insertOne(booking);
+  }
+
+  find(id: string) {
+    return this.bookings.findOne({ _id: id });
+  }
+
+  /** Change a booking that is in one of `from`; null otherwise. Callers hold the booking's lock. */
+  update(id: string, from: BookingStatus[], changes: Partial<Booking>) {
+    return this.bookings.findOneAndUpdate(
+      { _id: id, status: { $in: from } },
+      { $set: { ...changes, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  setRefund(id: string, refund: Booking['refund']) {
+    return this.bookings.updateOne({ _id: id }, { $set: { refund, updatedAt: new Date() } });
+  }
+
+  ofUser(userId: string, after: { createdAt: Date; id: string } | undefined, limit: number) {
+    const filter: Filter<Booking> = { userId };
+    if (after) filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    return this.bookings.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
+  }
+
+  /**
+   * Unpaid holds past their time, and bookings stuck half-way (a crash while reserving). Two plain
+   * equality queries rather than one `$or`: FerretDB hands equality filters to PostgreSQL but scans the
+   * whole collection for `$or`, and every replica runs this every few seconds.
+   */
+  async dueForSweep(now: Date, stuckBefore: Date, limit: number) {
+    const expired = await this.bookings.find({ status: 'pending_payment', expiresAt: { $lte: now } }).limit(limit).toArray();
+    const stuck = await this.bookings.find({ status: 'reserving', createdAt: { $lte: stuckBefore } }).limit(limit).toArray();
+    return [...expired, ...stuck];
+  }
+
+  activeOfEvent(eventId: string) {
+    return this.bookings.find({ eventId, status: { $in: ['pending_payment', 'confirmed', 'reserving'] } }).toArray();
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { badRequest, decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import type { Bookings } from '../domain/bookings.js';
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const cursorSchema = z.object({ c: z.string(), id: z.string() });
+const secured = [{ bearerAuth: [] }];
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guards): void {
+  const user = { onRequest: guards.authenticate };
+
+  app.post(
+    '/bookings',
+    {
+      ...user,
+      schema: {
+        summary: 'Book tickets: paid tiers are held until paid (pending_payment, expiresAt), free ones confirm at once',
+        description: 'Send an Idempotency-Key header to make retries safe: the same key returns the same booking.',
+        security: secured,
+        body: z.object({
+          eventId: z.string().min(1).max(64),
+          items: z
+            .array(z.object({ tierId: z.string().min(1).max(64), quantity: z.number().int().min(1, 'must be at least 1').max(100) }))
+            .min(1, 'needs at least one item')
+            .max(20),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+        throw badRequest('The Idempotency-Key header must be 8 to 128 letters, digits or . _ : -', [
+          { field: 'headers.idempotency-key', message: 'is not a valid key' },
+        ]);
+      }
+      const { created, booking } = await bookings.create(principalOf(request).userId, request.body, key);
+      return reply.status(created ? 201 : 200).send(booking);
+    },
+  );
+
+  app.get('/bookings', { ...user, schema: { summary: 'Your bookings, newest first', security: secured, querystring: pageQuerySchema } }, async (request) => {
+    const position = decodeCursor(request.query.cursor, cursorSchema);
+    const page = await bookings.list(principalOf(request).userId, position ? { createdAt: new Date(position.c), id: position.id } : undefined, request.query.limit);
+    return { items: page.items, nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null };
+  });
+
+  app.get('/bookings/:id', { ...user, schema: { summary: 'One of your bookings', security: secured, params: idParams } }, async (request) =>
+    bookings.read(request.params.id, principalOf(request).userId),
+  );
+
+  app.post(
+    '/bookings/:id/cancel',
+    { ...user, schema: { summary: 'Cancel your booking (refund policy: see docs/booking.md)', security: secured, params: idParams } },
+    async (request) => bookings.cancelByOwner(request.params.id, principalOf(request).userId),
+  );
+
+  app.get('/internal/bookings/:id', { onRequest: guards.internalOnly, schema: { hide: true, params: idParams } }, async (request) =>
+    bookings.internal(request.params.id),
+  );
+}

@@ -1,0 +1,1 @@
+export { createStripeStandin, type StandinOptions } from './standin.js';
