@@ -19,6 +19,7 @@ const plan = {
   ports,
   internalToken: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
+  stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12112), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
 };
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const children = new Map();
@@ -93,6 +94,14 @@ const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FIL
 run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', ...gatewayEnv(plan, services), ...tls }, 97);
 
 const gatewayUrl = `${tls.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${ports.gateway}`;
+if (services.includes('payment')) {
+  // The local Stripe: PaymentIntents, confirm, refunds, and signed webhooks to the gateway, as Stripe would send them.
+  run('stripe', 'tools/stripe-standin/dist/main.js', {
+    PORT: String(plan.stripe.port),
+    STRIPE_WEBHOOK_SECRET: plan.stripe.webhookSecret,
+    STRIPE_WEBHOOK_URL: `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`,
+  }, 90);
+}
 const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
 if (stopping) process.exit(0);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -46,8 +46,20 @@ export interface EventPayloads {
   PaymentSucceeded: { paymentId: string; bookingId: string; userId: string; paymentIntentId: string; amount: number; currency: string };
   /** payment → notification; the hold stays until it expires. */
   PaymentFailed: { paymentId: string; bookingId: string; userId: string; paymentIntentId: string; reason: string };
-  /** payment → booking (mark refunded), notification. */
-  PaymentRefunded: { paymentId: string; bookingId: string; userId: string; refundId: string; amount: number; currency: string };
+  /** payment → booking (mark refunded; a full refund of a confirmed booking cancels it), notification. */
+  PaymentRefunded: {
+    paymentId: string;
+    bookingId: string;
+    userId: string;
+    refundId: string;
+    /** This refund. */
+    amount: number;
+    /** Every refund of the payment so far, this one included. */
+    totalRefunded: number;
+    fullyRefunded: boolean;
+    currency: string;
+    reason: string;
+  };
 }
 
 export type EventType = keyof EventPayloads;

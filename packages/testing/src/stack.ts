@@ -62,6 +62,8 @@ export interface StackPlan {
   ports: Record<ServiceName | 'gateway', number>;
   internalToken: string;
   namespace: string;
+  /** The Stripe stand-in (tools/stripe-standin) the payment service talks to, and its webhook secret. */
+  stripe: { port: number; webhookSecret: string };
 }
 
 /** The environment one service gets: its own databases, the shared Redis namespace, where the others are. */
@@ -76,6 +78,10 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
     AUTH_JWKS_URL: `http://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
     STRIPE_MOCK_URL: plan.infra.stripeMock,
   };
+  if (name === 'payment') {
+    env.STRIPE_API_URL = `http://127.0.0.1:${plan.stripe.port}`;
+    env.STRIPE_WEBHOOK_SECRET = plan.stripe.webhookSecret;
+  }
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
   if (descriptor.databases.includes('postgres')) env.DATABASE_URL = postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
@@ -101,7 +107,7 @@ export interface TestStack {
   /** HTTP client pointed at the gateway. */
   api: HttpClient;
   plan: StackPlan;
-  processes: Partial<Record<ServiceName | 'gateway', RunningProcess>>;
+  processes: Partial<Record<ServiceName | 'gateway' | 'stripe', RunningProcess>>;
   /** Stop one service (to test what the gateway does when it is down). */
   stopService(name: ServiceName): Promise<void>;
   /** Stop everything and drop every database and Redis key this stack created. */
@@ -132,6 +138,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     ports,
     internalToken: randomBytes(24).toString('hex'),
     namespace: `test-${runId}`,
+    stripe: { port: await freePort(), webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
   };
   const processes: TestStack['processes'] = {};
   const stack: TestStack = {
@@ -158,6 +165,10 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       processes[name] = p;
     });
   try {
+    if (options.services.includes('payment')) {
+      // Like Stripe, the stand-in calls the public webhook endpoint through the gateway.
+      processes.stripe = await startStripeStandin(plan, `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`);
+    }
     // Auth first: the others fetch its signing keys.
     if (options.services.includes('auth')) await start('auth');
     await Promise.all(options.services.filter((s) => s !== 'auth').map(start));
@@ -177,6 +188,16 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     throw error;
   }
   return stack;
+}
+
+export function startStripeStandin(plan: StackPlan, webhookUrl: string): Promise<RunningProcess> {
+  return startProcess({
+    name: 'stripe-standin',
+    entry: 'tools/stripe-standin/src/main.ts',
+    port: plan.stripe.port,
+    env: { STRIPE_WEBHOOK_URL: webhookUrl, STRIPE_WEBHOOK_SECRET: plan.stripe.webhookSecret },
+    readyPath: '/healthz',
+  });
 }
 
 /** Remove the databases and Redis keys of one test run. */

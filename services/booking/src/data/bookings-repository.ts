@@ -30,6 +30,8 @@ export interface Booking {
   cancelledAt: Date | null;
   cancelReason: string | null;
   refund: { status: 'requested' | 'refunded' | 'none'; amount: number; at: Date | null } | null;
+  /** The last failed payment attempt, shown to the attendee while the hold lasts. */
+  paymentFailure?: { reason: string; at: Date } | null;
 }
 
 interface IdempotencyRecord {
@@ -84,6 +86,10 @@ export class BookingsRepository {
 
   setRefund(id: string, refund: Booking['refund']) {
     return this.bookings.updateOne({ _id: id }, { $set: { refund, updatedAt: new Date() } });
+  }
+
+  setPaymentFailure(id: string, failure: { reason: string; at: Date }) {
+    return this.bookings.updateOne({ _id: id }, { $set: { paymentFailure: failure, updatedAt: new Date() } });
   }
 
   ofUser(userId: string, after: { createdAt: Date; id: string } | undefined, limit: number) {

@@ -29,6 +29,7 @@ export function bookingView(booking: Booking) {
     cancelledAt: booking.cancelledAt?.toISOString() ?? null,
     cancelReason: booking.cancelReason,
     refund: booking.refund ? { ...booking.refund, at: booking.refund.at?.toISOString() ?? null } : null,
+    lastPaymentError: booking.status === 'pending_payment' && booking.paymentFailure ? booking.paymentFailure.reason : null,
   };
 }
 
@@ -272,8 +273,36 @@ export class Bookings {
     });
   }
 
+  /**
+   * PaymentRefunded: the booking shows the refund. A confirmed booking refunded in full by its organizer
+   * or an admin is cancelled and its seats go back on sale (no second refund is asked for).
+   */
   async paymentRefunded(data: EventPayloads['PaymentRefunded']): Promise<void> {
-    await this.repository.setRefund(data.bookingId, { status: 'refunded', amount: data.amount, at: new Date() });
+    await this.locked(data.bookingId, async () => {
+      const booking = await this.repository.find(data.bookingId);
+      if (!booking) return;
+      await this.repository.setRefund(booking._id, { status: 'refunded', amount: data.totalRefunded, at: new Date() });
+      if (data.fullyRefunded && booking.status === 'confirmed') {
+        await this.releaseSeats(booking);
+        const cancelled = await this.repository.update(booking._id, ['confirmed'], { status: 'cancelled', cancelledAt: new Date(), cancelReason: 'admin' });
+        if (cancelled) {
+          await this.bus.publish<EventPayloads['BookingCancelled']>('BookingCancelled', {
+            bookingId: booking._id,
+            userId: booking.userId,
+            eventId: booking.eventId,
+            reason: 'admin',
+            refund: false,
+            amount: booking.amount,
+            currency: booking.currency,
+          });
+        }
+      }
+    });
+  }
+
+  /** PaymentFailed: the attendee sees why on the booking; the hold stays until it expires, so they can try again. */
+  async paymentFailed(data: EventPayloads['PaymentFailed']): Promise<void> {
+    await this.repository.setPaymentFailure(data.bookingId, { reason: data.reason, at: new Date() });
   }
 
   /** Expire unpaid holds and settle bookings stuck half-way. Safe to run on every replica at once. */

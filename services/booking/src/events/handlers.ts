@@ -5,5 +5,6 @@ import type { Bookings } from '../domain/bookings.js';
 export function subscribeBookingEvents(bus: EventBus, bookings: Bookings): void {
   bus.subscribe<EventPayloads['PaymentSucceeded']>('PaymentSucceeded', async ({ data }) => bookings.paymentSucceeded(data));
   bus.subscribe<EventPayloads['PaymentRefunded']>('PaymentRefunded', async ({ data }) => bookings.paymentRefunded(data));
+  bus.subscribe<EventPayloads['PaymentFailed']>('PaymentFailed', async ({ data }) => bookings.paymentFailed(data));
   bus.subscribe<EventPayloads['EventCancelled']>('EventCancelled', async ({ data }) => bookings.cancelAllOfEvent(data.eventId));
 }

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { badRequest, principalOf, type App, type Guards } from '@eventify/kit';
+import type { Payments } from '../domain/payments.js';
+
+const secured = [{ bearerAuth: [] }];
+const idParams = z.object({ id: z.string().uuid('must be a payment id') });
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export function registerPaymentRoutes(app: App, payments: Payments, guards: Guards): void {
+  app.post(
+    '/payments/intents',
+    {
+      onRequest: guards.authenticate,
+      schema: {
+        summary: 'Start paying for your booking: a Stripe PaymentIntent for the amount of the booking',
+        description: 'Asking again for the same booking returns the same intent. Confirm it with Stripe (the app\'s payment sheet); the webhook confirms the booking.',
+        security: secured,
+        body: z.object({ bookingId: z.string().min(1).max(64) }),
+      },
+    },
+    async (request) => payments.createIntent(principalOf(request).userId, request.body.bookingId),
+  );
+
+  app.get('/payments/:id', { onRequest: guards.authenticate, schema: { summary: 'A payment: yours, or of your event (organizer), or any (admin)', security: secured, params: idParams } }, async (request) =>
+    payments.read(request.params.id, principalOf(request)),
+  );
+
+  app.post(
+    '/payments/:id/refund',
+    {
+      onRequest: guards.requireRole('organizer', 'admin'),
+      schema: {
+        summary: 'Refund a payment in full or in part (the event\'s organizer, or an admin)',
+        description: 'Send an Idempotency-Key header so a retried request refunds once.',
+        security: secured,
+        params: idParams,
+        body: z
+          .object({
+            amount: z.number().int().min(1, 'must be at least 1 (minor units)').optional(),
+            reason: z.string().trim().min(1).max(200).optional(),
+          })
+          .optional(),
+      },
+    },
+    async (request) => {
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+        throw badRequest('The Idempotency-Key header must be 8 to 128 letters, digits or . _ : -', [{ field: 'headers.idempotency-key', message: 'is not a valid key' }]);
+      }
+      return payments.refundByStaff(request.params.id, principalOf(request), request.body ?? {}, key ?? randomUUID());
+    },
+  );
+
+  // Stripe signs the exact bytes it sends, so this route reads the body raw instead of parsing JSON.
+  void app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    raw.post(
+      '/payments/webhooks/stripe',
+      { schema: { summary: 'Stripe webhook (public; verified by its Stripe-Signature header)', description: 'Each Stripe event is applied once; replays are answered 200 and change nothing.' } },
+      async (request) => {
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('The webhook body is empty.');
+        const signature = request.headers['stripe-signature'];
+        return payments.receiveWebhook(body, typeof signature === 'string' ? signature : undefined);
+      },
+    );
+  });
+}
