@@ -19,7 +19,7 @@ const plan = {
   ports,
   internalToken: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
-  stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12112), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
+  stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
 };
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const children = new Map();

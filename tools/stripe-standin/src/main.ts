@@ -1,7 +1,7 @@
 import { createStripeStandin } from './standin.js';
 
 // Configuration: STRIPE_STANDIN_PORT (or PORT), STRIPE_WEBHOOK_URL, STRIPE_WEBHOOK_SECRET.
-const port = Number(process.env.PORT ?? process.env.STRIPE_STANDIN_PORT ?? 12112);
+const port = Number(process.env.PORT ?? process.env.STRIPE_STANDIN_PORT ?? 12180);
 const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET;
 if (!webhookSecret?.startsWith('whsec_')) {
   console.error('stripe-standin: STRIPE_WEBHOOK_SECRET must be set to the payment service\'s endpoint secret (whsec_…)');

@@ -38,8 +38,11 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/')) return;
+    // Like Stripe: the secret key as a Bearer token, or as the user name of Basic auth (`curl -u sk_test_…:`).
     const auth = request.headers.authorization ?? '';
-    if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) {
+    const basic = /^Basic (\S+)$/.exec(auth);
+    const key = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':')[0] : auth.replace(/^Bearer /, '');
+    if (!/^sk_(test|live)_\S+$/.test(key ?? '')) {
       throw new StripeApiError(401, 'invalid_request_error', 'Invalid API Key provided.');
     }
   });

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import Stripe from 'stripe';
+import type { FastifyInstance } from 'fastify';
+import { createServer } from 'node:http';
+import { createStripeStandin } from '../src/standin.js';
+
+// The stand-in speaks Stripe's protocol: the official client works against it unchanged, and its webhooks
+// carry signatures that the client library's own verification accepts.
+const secret = 'whsec_standin_test_secret';
+let standin: FastifyInstance;
+let stripe: Stripe;
+const received: { body: string; signature: string }[] = [];
+const receiver = createServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk) => (body += chunk));
+  request.on('end', () => {
+    received.push({ body, signature: String(request.headers['stripe-signature']) });
+    response.end('{}');
+  });
+});
+
+before(async () => {
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as { port: number };
+  standin = createStripeStandin({ webhookUrl: `http://127.0.0.1:${port}/`, webhookSecret: secret });
+  await standin.listen({ port: 0, host: '127.0.0.1' });
+  stripe = new Stripe('sk_test_standin', { host: '127.0.0.1', port: (standin.server.address() as { port: number }).port, protocol: 'http' });
+});
+after(async () => {
+  await standin?.close();
+  receiver.close();
+});
+
+const waitFor = async (n: number) => {
+  for (let i = 0; i < 100 && received.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(received.length >= n, `expected ${n} webhooks, got ${received.length}`);
+};
+
+it('creates unique intents, honours Idempotency-Key, confirms and refunds with signed webhooks', async () => {
+  const a = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } }, { idempotencyKey: 'same-key' });
+  const again = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } }, { idempotencyKey: 'same-key' });
+  const b = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur' });
+  assert.equal(again.id, a.id);
+  assert.notEqual(b.id, a.id);
+  assert.equal(a.metadata.bookingId, 'b1');
+
+  const confirmed = await stripe.paymentIntents.confirm(a.id, { payment_method: 'pm_card_visa' });
+  assert.equal(confirmed.status, 'succeeded');
+  await waitFor(1);
+  const event = stripe.webhooks.constructEvent(received[0]!.body, received[0]!.signature, secret);
+  assert.equal(event.type, 'payment_intent.succeeded');
+  assert.equal((event.data.object as Stripe.PaymentIntent).id, a.id);
+  assert.throws(() => stripe.webhooks.constructEvent(received[0]!.body, received[0]!.signature, 'whsec_other_secret'));
+
+  const refund = await stripe.refunds.create({ payment_intent: a.id, amount: 200 });
+  assert.equal(refund.status, 'succeeded');
+  await assert.rejects(stripe.refunds.create({ payment_intent: a.id, amount: 2000 }), /greater than unrefunded/);
+  await waitFor(2);
+  assert.equal(stripe.webhooks.constructEvent(received[1]!.body, received[1]!.signature, secret).type, 'refund.created');
+});
+
+it('declines the test card that declines, and refuses unknown intents and missing keys like Stripe', async () => {
+  const intent = await stripe.paymentIntents.create({ amount: 500, currency: 'eur' });
+  const declined = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' });
+  assert.equal(declined.status, 'requires_payment_method');
+  assert.equal(declined.last_payment_error?.code, 'card_declined');
+  await assert.rejects(stripe.paymentIntents.retrieve('pi_missing'), (error: { statusCode?: number }) => error.statusCode === 404);
+  const port = (standin.server.address() as { port: number }).port;
+  const anonymous = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`);
+  assert.equal(anonymous.status, 401);
+  const basic = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`, { headers: { authorization: `Basic ${Buffer.from('sk_test_x:').toString('base64')}` } });
+  assert.equal(basic.status, 200);
+});
