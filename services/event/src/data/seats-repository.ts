@@ -4,8 +4,8 @@ import { isDuplicateKeyError, type Mutex } from '@eventify/kit';
 /**
  * One ledger document per (event, tier). Every change to a ledger happens under its lock (kit Mutex:
  * FerretDB does not make a guarded update atomic), so capacity holds under any concurrency and across
- * replicas without multi-document transactions.
- * `holders` records which bookings hold seats, which makes taking and returning idempotent per booking.
+ * replicas without multi-document transactions. `holders` says which bookings hold how many seats: that
+ * makes taking idempotent per booking and lets a release find what to give back, from the ledger alone.
  */
 export interface SeatLedger {
   _id: string;
@@ -13,18 +13,17 @@ export interface SeatLedger {
   tierId: string;
   capacity: number;
   available: number;
-  holders: string[];
+  holders: SeatHold[];
 }
 
-/** What one booking asked for, stored before any seat is taken, so a retry or a release knows the quantities. */
-export interface Reservation {
-  _id: string;
-  eventId: string;
-  items: { tierId: string; quantity: number }[];
-  status: 'taking' | 'held' | 'failed' | 'released';
-  createdAt: Date;
-  updatedAt: Date;
+export interface SeatHold {
+  /** Booking id (or the key a late payment takes seats again under). */
+  b: string;
+  q: number;
 }
+
+/** A ledger without its holders: what views need. */
+export type LedgerCounts = Omit<SeatLedger, 'holders'>;
 
 interface PendingTake {
   bookingId: string;
@@ -39,13 +38,11 @@ export const ledgerId = (eventId: string, tierId: string) => `${eventId}:${tierI
 
 export class SeatsRepository {
   private readonly ledgers: Collection<SeatLedger>;
-  private readonly reservations: Collection<Reservation>;
   constructor(
     db: Db,
     private readonly mutex: Mutex,
   ) {
     this.ledgers = db.collection('seat_ledgers');
-    this.reservations = db.collection('reservations');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -57,7 +54,7 @@ export class SeatsRepository {
     try {
       await this.ledgers.updateOne(
         { _id: ledgerId(eventId, tierId) },
-        { $setOnInsert: { eventId, tierId, capacity, available: capacity, holders: [] } },
+        { $setOnInsert: { eventId, tierId, capacity, available: capacity, holders: [] as SeatHold[] } },
         { upsert: true },
       );
     } catch (error) {
@@ -65,8 +62,15 @@ export class SeatsRepository {
     }
   }
 
-  ledgersOf(eventId: string) {
-    return this.ledgers.find({ eventId }).toArray();
+  /** Capacity and availability per tier, without the (possibly long) list of holders. */
+  ledgersOf(eventId: string): Promise<LedgerCounts[]> {
+    return this.ledgers.find({ eventId }, { projection: { holders: 0 } }).toArray();
+  }
+
+  /** Tiers of the event in which the booking holds seats, with how many. */
+  async heldBy(eventId: string, bookingId: string): Promise<{ tierId: string; quantity: number }[]> {
+    const ledgers = await this.ledgers.find({ eventId, 'holders.b': bookingId }).toArray();
+    return ledgers.flatMap((l) => (l.holders ?? []).filter((h) => h.b === bookingId).map((h) => ({ tierId: l.tierId, quantity: h.q })));
   }
 
   /**
@@ -109,15 +113,15 @@ export class SeatsRepository {
   private async takeBatch(id: string, batch: PendingTake[]): Promise<boolean[]> {
     const ledger = await this.ledgers.findOne({ _id: id });
     if (!ledger) return batch.map(() => false);
-    const holders = new Set(ledger.holders ?? []); // FerretDB may not store an empty array set on insert
+    const holders = new Set((ledger.holders ?? []).map((h) => h.b)); // FerretDB may not store an empty array set on insert
     let available = ledger.available;
-    const newHolders: string[] = [];
+    const newHolders: SeatHold[] = [];
     const taken = batch.map(({ bookingId, quantity }) => {
       if (holders.has(bookingId)) return true;
       if (available < quantity) return false;
       available -= quantity;
       holders.add(bookingId);
-      newHolders.push(bookingId);
+      newHolders.push({ b: bookingId, q: quantity });
       return true;
     });
     if (newHolders.length > 0) {
@@ -126,15 +130,19 @@ export class SeatsRepository {
     return taken;
   }
 
-  /** Return the booking's seats; a second call finds nothing to return. */
-  async giveBack(eventId: string, tierId: string, bookingId: string, quantity: number): Promise<boolean> {
-    const returned = await this.mutex.run(`ledger:${ledgerId(eventId, tierId)}`, () =>
-      this.ledgers.findOneAndUpdate(
-        { _id: ledgerId(eventId, tierId), holders: bookingId },
-        { $inc: { available: quantity }, $pull: { holders: bookingId } },
-      ),
-    );
-    return returned !== null;
+  /** Return the booking's seats of one tier; a second call finds nothing to return. */
+  async giveBack(eventId: string, tierId: string, bookingId: string): Promise<boolean> {
+    const id = ledgerId(eventId, tierId);
+    return this.mutex.run(`ledger:${id}`, async () => {
+      const ledger = await this.ledgers.findOne({ _id: id });
+      const hold = ledger?.holders?.find((h) => h.b === bookingId);
+      if (!ledger || !hold) return false;
+      await this.ledgers.updateOne(
+        { _id: id },
+        { $set: { available: ledger.available + hold.q, holders: ledger.holders.filter((h) => h.b !== bookingId) } },
+      );
+      return true;
+    });
   }
 
   /** Change capacity without ever going below what is taken; optimistic, retried on a concurrent change. */
@@ -155,24 +163,5 @@ export class SeatsRepository {
       if (updated.modifiedCount === 1 || capacity === ledger.capacity) return 'ok';
     }
     throw new Error('seat ledger kept changing while resizing');
-  }
-
-  /** Record the request; returns the stored one when this booking asked before. */
-  async recordReservation(reservation: Reservation): Promise<Reservation> {
-    try {
-      await this.reservations.insertOne(reservation);
-      return reservation;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return (await this.reservations.findOne({ _id: reservation._id }))!;
-    }
-  }
-
-  findReservation(bookingId: string) {
-    return this.reservations.findOne({ _id: bookingId });
-  }
-
-  async setReservationStatus(bookingId: string, status: Reservation['status']): Promise<void> {
-    await this.reservations.updateOne({ _id: bookingId }, { $set: { status, updatedAt: new Date() } });
   }
 }

@@ -4,9 +4,9 @@ import type { EventRecord, EventsRepository } from '../data/events-repository.js
 import type { SeatsRepository } from '../data/seats-repository.js';
 
 /**
- * Seats for bookings. All tiers of a booking or none: tiers are taken one by one with atomic
- * conditional updates, and what was taken is given back when a later tier is short. Everything is
- * keyed by the booking id, so a retried request takes nothing more and a repeated release returns nothing twice.
+ * Seats for bookings. All tiers of a booking or none: tiers are taken one by one (each atomically, see
+ * SeatsRepository), and what was taken is given back when a later tier is short. Everything is keyed by
+ * the booking id, so a retried request takes nothing more and a repeated release returns nothing twice.
  */
 export class Seats {
   constructor(
@@ -18,52 +18,18 @@ export class Seats {
     const event = await this.findEvent(eventId);
     const items = mergeItems(request.items);
     const priced = this.checkSaleable(event, items, now);
-    await this.refuseIfSoldOut(event, items, request.bookingId);
-
-    const stored = await this.seats.recordReservation({
-      _id: request.bookingId,
-      eventId,
-      items,
-      status: 'taking',
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (stored.eventId !== eventId || JSON.stringify(stored.items) !== JSON.stringify(items)) {
-      throw conflict('This booking already reserved different seats.', 'reservation-mismatch');
-    }
-    if (stored.status === 'released' || stored.status === 'failed') {
-      throw conflict('This booking no longer holds seats; make a new booking.', 'reservation-closed');
-    }
-
     const taken: { tierId: string; quantity: number }[] = [];
     for (const item of items) {
       if (await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity)) {
         taken.push(item);
         continue;
       }
-      for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId, done.quantity);
-      await this.seats.setReservationStatus(request.bookingId, 'failed');
+      for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId);
       const tier = event.tiers.find((t) => t.id === item.tierId)!;
       throw conflict(`Not enough tickets left for "${tier.name}".`, 'sold-out', { tierId: tier.id });
     }
-    await this.seats.setReservationStatus(request.bookingId, 'held');
     const amount = priced.reduce((sum, p) => sum + p.unitPrice * p.quantity, 0);
     return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString() };
-  }
-
-  /**
-   * In a rush most requests find a tier sold out: answer them from one read, before writing anything.
-   * (A booking that already holds its seats is a retry and goes on.)
-   */
-  private async refuseIfSoldOut(event: EventRecord, items: { tierId: string; quantity: number }[], bookingId: string): Promise<void> {
-    const ledgers = new Map((await this.seats.ledgersOf(event._id)).map((l) => [l.tierId, l]));
-    for (const item of items) {
-      const ledger = ledgers.get(item.tierId);
-      if (ledger && ledger.available < item.quantity && !(ledger.holders ?? []).includes(bookingId)) {
-        const tier = event.tiers.find((t) => t.id === item.tierId)!;
-        throw conflict(`Not enough tickets left for "${tier.name}".`, 'sold-out', { tierId: tier.id });
-      }
-    }
   }
 
   /** Published events change rarely; a one-second cache spares the database during a flash sale. */
@@ -78,14 +44,12 @@ export class Seats {
     return event;
   }
 
+  /** Give back every seat the booking holds, in whichever tiers; releasing twice returns nothing the second time. */
   async release(eventId: string, bookingId: string): Promise<ReleaseSeatsResponse> {
-    const reservation = await this.seats.findReservation(bookingId);
-    if (!reservation || reservation.eventId !== eventId) return { released: false };
     let released = false;
-    for (const item of reservation.items) {
-      if (await this.seats.giveBack(eventId, item.tierId, bookingId, item.quantity)) released = true;
+    for (const hold of await this.seats.heldBy(eventId, bookingId)) {
+      if (await this.seats.giveBack(eventId, hold.tierId, bookingId)) released = true;
     }
-    await this.seats.setReservationStatus(bookingId, 'released');
     return { released };
   }
 

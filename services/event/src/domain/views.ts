@@ -1,5 +1,5 @@
 import type { EventRecord, Tier } from '../data/events-repository.js';
-import type { SeatLedger } from '../data/seats-repository.js';
+import type { LedgerCounts } from '../data/seats-repository.js';
 
 export type Phase = 'upcoming' | 'ongoing' | 'ended';
 
@@ -8,7 +8,7 @@ export function phaseOf(event: Pick<EventRecord, 'startsAt' | 'endsAt'>, now = n
   return now >= event.startsAt ? 'ongoing' : 'upcoming';
 }
 
-function tierView(tier: Tier, ledger: SeatLedger | undefined) {
+function tierView(tier: Tier, ledger: LedgerCounts | undefined) {
   const available = ledger ? ledger.available : tier.capacity;
   return {
     id: tier.id,
@@ -26,7 +26,7 @@ function tierView(tier: Tier, ledger: SeatLedger | undefined) {
 }
 
 /** What anyone may see of a published event. */
-export function publicView(event: EventRecord, ledgers: SeatLedger[]) {
+export function publicView(event: EventRecord, ledgers: LedgerCounts[]) {
   const byTier = new Map(ledgers.map((l) => [l.tierId, l]));
   return {
     id: event._id,
@@ -47,7 +47,7 @@ export function publicView(event: EventRecord, ledgers: SeatLedger[]) {
 }
 
 /** What the organizer (and admins) see: everything, including review and staff. */
-export function ownerView(event: EventRecord, ledgers: SeatLedger[]) {
+export function ownerView(event: EventRecord, ledgers: LedgerCounts[]) {
   return {
     ...publicView(event, ledgers),
     staffIds: event.staffIds,
