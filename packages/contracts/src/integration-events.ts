@@ -60,6 +60,13 @@ export interface EventPayloads {
     currency: string;
     reason: string;
   };
+
+  /** qr → notification: one ticket per seat of a confirmed booking. */
+  TicketsIssued: { bookingId: string; userId: string; eventId: string; ticketIds: string[] };
+  /** qr → notification: tickets of a cancelled or expired booking no longer admit anyone. */
+  TicketsVoided: { bookingId: string; userId: string; eventId: string; ticketIds: string[] };
+  /** qr: a ticket admitted at the door (first scan). */
+  TicketCheckedIn: { ticketId: string; bookingId: string; userId: string; eventId: string; gate: string; checkedInAt: string };
 }
 
 export type EventType = keyof EventPayloads;
