@@ -86,8 +86,12 @@ function stop() {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+// The local mail server and Expo push API (tools/mail-standin) the notification service sends to.
+const mailStandin = { smtp: Number(process.env.MAIL_STANDIN_SMTP_PORT ?? 2525), http: Number(process.env.MAIL_STANDIN_HTTP_PORT ?? 12190) };
+const extraEnv = { notification: { SMTP_URL: `smtp://127.0.0.1:${mailStandin.smtp}`, EXPO_BASE_URL: `http://127.0.0.1:${mailStandin.http}` } };
+
 const started = Date.now();
-services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, serviceEnv(name, plan), colors[i % colors.length]));
+services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, { ...serviceEnv(name, plan), ...extraEnv[name] }, colors[i % colors.length]));
 const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
   ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
   : {};
@@ -101,6 +105,10 @@ if (services.includes('payment')) {
     STRIPE_WEBHOOK_SECRET: plan.stripe.webhookSecret,
     STRIPE_WEBHOOK_URL: `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`,
   }, 90);
+}
+if (services.includes('notification')) {
+  // Mails and pushes land here: see them with curl http://127.0.0.1:12190/messages (and /pushes).
+  run('mail', 'tools/mail-standin/dist/main.js', { MAIL_STANDIN_SMTP_PORT: String(mailStandin.smtp), MAIL_STANDIN_HTTP_PORT: String(mailStandin.http) }, 90);
 }
 const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
 if (stopping) process.exit(0);

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Writes the Kubernetes manifests (deploy/k8s/base/*.yaml) from the service catalogue, so every service is
+// deployed the same way and a new service gets its manifests by being added to the catalogue.
+// Usage: node deploy/k8s/generate.mjs           (write)
+//        node deploy/k8s/generate.mjs --check   (exit 1 if the committed files differ; used by the tests)
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+const root = new URL('../..', import.meta.url).pathname;
+const base = join(root, 'deploy/k8s/base');
+// The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
+const { SERVICES, serviceUrlEnvVar } = await import(join(root, 'packages/contracts/dist/index.js'));
+
+const NAMESPACE = 'eventify';
+const REGISTRY = 'ghcr.io/eventify';
+const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'eventify' });
+
+/** Per service: replicas and which secret keys it reads. Databases are managed services (see README in this folder). */
+const SPECIFIC = {
+  auth: { replicas: 2, secrets: ['MONGO_URL:AUTH_MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD'] },
+  user: { replicas: 2, secrets: ['MONGO_URL:USER_MONGO_URL'] },
+  event: { replicas: 2, secrets: ['MONGO_URL:EVENT_MONGO_URL'] },
+  booking: { replicas: 3, secrets: ['MONGO_URL:BOOKING_MONGO_URL'] },
+  payment: { replicas: 2, secrets: ['DATABASE_URL:PAYMENT_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
+  approval: { replicas: 2, secrets: ['MONGO_URL:APPROVAL_MONGO_URL'] },
+  qr: { replicas: 2, secrets: ['MONGO_URL:QR_MONGO_URL', 'QR_SIGNING_SECRET'] },
+  notification: { replicas: 2, secrets: ['MONGO_URL:NOTIFICATION_MONGO_URL', 'SMTP_URL'] },
+};
+
+function container(name, port, env) {
+  return {
+    name,
+    image: `${REGISTRY}/${name}:latest`,
+    ports: [{ name: 'http', containerPort: port }],
+    envFrom: [{ configMapRef: { name: 'eventify-config' } }],
+    env: [{ name: 'PORT', value: String(port) }, { name: 'HOST', value: '0.0.0.0' }, ...env],
+    readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
+    startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '384Mi' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+  };
+}
+
+function deployment(name, replicas, port, env) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NAMESPACE, labels: labels(name) },
+    spec: {
+      replicas,
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels: labels(name) },
+        spec: {
+          // Services finish in-flight requests on SIGTERM; the gateway stops sending first (readiness).
+          terminationGracePeriodSeconds: 20,
+          automountServiceAccountToken: false,
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+          ],
+          containers: [container(name, port, env)],
+        },
+      },
+    },
+  };
+}
+
+const service = (name, port) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: NAMESPACE, labels: labels(name) },
+  spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+});
+
+const pdb = (name) => ({
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name, namespace: NAMESPACE, labels: labels(name) },
+  spec: { minAvailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+});
+
+const hpa = (name, min, max) => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name, namespace: NAMESPACE, labels: labels(name) },
+  spec: {
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+    minReplicas: min,
+    maxReplicas: max,
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+  },
+});
+
+const secretEnv = (spec) => {
+  const [name, key = name] = spec.split(':');
+  return { name, valueFrom: { secretKeyRef: { name: 'eventify-secrets', key } } };
+};
+const internalToken = secretEnv('INTERNAL_TOKEN');
+
+const files = {};
+files['namespace.yaml'] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
+const config = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'info',
+  REDIS_NAMESPACE: 'eventify',
+  JWT_ISSUER: 'eventify-auth',
+  JWT_AUDIENCE: 'eventify',
+  AUTH_JWKS_URL: `http://auth-service:${SERVICES.auth.port}/auth/.well-known/jwks.json`,
+};
+for (const s of Object.values(SERVICES)) config[serviceUrlEnvVar(s.name)] = `http://${s.name}-service:${s.port}`;
+files['config.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'eventify-config', namespace: NAMESPACE }, data: config }];
+
+for (const s of Object.values(SERVICES)) {
+  const name = `${s.name}-service`;
+  const env = [internalToken, secretEnv('REDIS_URL'), ...SPECIFIC[s.name].secrets.map(secretEnv)];
+  files[`${name}.yaml`] = [deployment(name, SPECIFIC[s.name].replicas, s.port, env), service(name, s.port), pdb(name)];
+}
+files['booking-service.yaml'].push(hpa('booking-service', 3, 12));
+
+files['gateway.yaml'] = [
+  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }]),
+  service('gateway', 8080),
+  pdb('gateway'),
+  hpa('gateway', 2, 10),
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'eventify', namespace: NAMESPACE, annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['api.eventify.example'], secretName: 'eventify-tls' }],
+      rules: [{ host: 'api.eventify.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }] } }],
+    },
+  },
+];
+// Only the gateway receives traffic from outside the namespace (the ingress controller); services only from inside.
+files['network-policies.yaml'] = [
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'services-from-namespace-only', namespace: NAMESPACE },
+    spec: {
+      podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['gateway'] }] },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+    },
+  },
+];
+files['kustomization.yaml'] = [
+  {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: NAMESPACE,
+    resources: Object.keys(files).sort(),
+  },
+];
+
+const header = '# Generated by deploy/k8s/generate.mjs from the service catalogue; edit the generator, not this file.\n';
+const render = (docs) => header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+const check = process.argv.includes('--check');
+mkdirSync(base, { recursive: true });
+let stale = [];
+for (const [file, docs] of Object.entries(files)) {
+  const path = join(base, file);
+  const text = render(docs);
+  if (check) {
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(file);
+  } else writeFileSync(path, text);
+}
+if (check && stale.length) {
+  console.error(`deploy/k8s/base is out of date (${stale.join(', ')}): run node deploy/k8s/generate.mjs`);
+  process.exit(1);
+}
+export const manifests = files;

@@ -1,0 +1,57 @@
+/**
+ * What a notification is about. Each kind has default channels; in-app is always on (it is the inbox),
+ * and a password reset always goes out by e-mail: that e-mail is the only way the token reaches the person.
+ */
+export const NOTIFICATION_KINDS = [
+  'welcome',
+  'password_reset',
+  'event_approved',
+  'event_rejected',
+  'event_cancelled',
+  'booking_confirmed',
+  'booking_cancelled',
+  'booking_expired',
+  'payment_failed',
+  'payment_refunded',
+  'tickets_issued',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Channels a person can turn on and off per kind (in-app cannot be turned off). */
+export type OptionalChannel = 'email' | 'push';
+export type Channel = 'in_app' | OptionalChannel;
+export type ChannelSettings = Record<OptionalChannel, boolean>;
+
+/**
+ * Defaults: e-mail for account and security, event review, booking and payment news; push for what happens
+ * around a booking (booking, payment, tickets), where a phone buzz is welcome.
+ */
+export const DEFAULT_CHANNELS: Readonly<Record<NotificationKind, ChannelSettings>> = {
+  welcome: { email: true, push: false },
+  password_reset: { email: true, push: false },
+  event_approved: { email: true, push: false },
+  event_rejected: { email: true, push: false },
+  event_cancelled: { email: true, push: false },
+  booking_confirmed: { email: true, push: true },
+  booking_cancelled: { email: true, push: true },
+  booking_expired: { email: true, push: true },
+  payment_failed: { email: true, push: true },
+  payment_refunded: { email: true, push: true },
+  tickets_issued: { email: false, push: true },
+};
+
+/** Channels fixed on for a kind, whatever the preferences say. */
+export const LOCKED_CHANNELS: Readonly<Partial<Record<NotificationKind, readonly OptionalChannel[]>>> = {
+  password_reset: ['email'],
+};
+
+export function isLocked(kind: NotificationKind, channel: OptionalChannel): boolean {
+  return LOCKED_CHANNELS[kind]?.includes(channel) ?? false;
+}
+
+/** The channels a kind goes out on: defaults, then the person's choices, then what cannot be turned off. */
+export function effectiveChannels(kind: NotificationKind, chosen: Partial<ChannelSettings> | undefined): ChannelSettings {
+  const settings = { ...DEFAULT_CHANNELS[kind], ...chosen };
+  for (const channel of LOCKED_CHANNELS[kind] ?? []) settings[channel] = true;
+  return settings;
+}

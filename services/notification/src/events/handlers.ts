@@ -1,0 +1,27 @@
+import type { EventPayloads, IntegrationEvent } from '@eventify/contracts';
+import type { EventBus } from '@eventify/kit';
+import { MESSAGES, type NotificationIntent } from '../domain/messages.js';
+import type { Notifications } from '../domain/notifications.js';
+
+type TitleOf = (eventId: string) => Promise<string | null>;
+
+/**
+ * Every step of the journey that concerns a person becomes a notification. Idempotent twice over: the bus
+ * skips an event id this service handled, and the store keeps one notification per person, kind and subject.
+ */
+export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf): void {
+  const on = <T extends keyof EventPayloads>(type: T, build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>) =>
+    bus.subscribe<EventPayloads[T]>(type, async (event) => notifications.notify(await build(event), event));
+
+  on('UserRegistered', async ({ data }) => MESSAGES.UserRegistered(data));
+  on('PasswordResetRequested', async ({ data, id }) => MESSAGES.PasswordResetRequested(data, id));
+  on('EventApproved', async ({ data }) => MESSAGES.EventApproved(data, await titleOf(data.eventId)));
+  on('EventRejected', async ({ data }) => MESSAGES.EventRejected(data, await titleOf(data.eventId)));
+  on('EventCancelled', async ({ data }) => MESSAGES.EventCancelled(data));
+  on('BookingConfirmed', async ({ data }) => MESSAGES.BookingConfirmed(data, await titleOf(data.eventId)));
+  on('BookingCancelled', async ({ data }) => MESSAGES.BookingCancelled(data, await titleOf(data.eventId)));
+  on('BookingExpired', async ({ data }) => MESSAGES.BookingExpired(data, await titleOf(data.eventId)));
+  on('PaymentFailed', async ({ data, id }) => MESSAGES.PaymentFailed(data, id));
+  on('PaymentRefunded', async ({ data }) => MESSAGES.PaymentRefunded(data));
+  on('TicketsIssued', async ({ data }) => MESSAGES.TicketsIssued(data, await titleOf(data.eventId)));
+}

@@ -1,0 +1,114 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import { isDuplicateKeyError } from '@eventify/kit';
+
+export interface Ticket {
+  _id: string;
+  bookingId: string;
+  userId: string;
+  eventId: string;
+  tierId: string;
+  tierName: string;
+  /** 1-based seat number within the booking. */
+  seat: number;
+  code: string;
+  status: 'valid' | 'cancelled';
+  issuedAt: Date;
+  cancelledAt: Date | null;
+}
+
+/** One per admitted ticket. Its _id is the ticket id: a unique insert is the one atomic step, so two gates cannot both admit. */
+export interface CheckIn {
+  _id: string;
+  eventId: string;
+  tierId: string;
+  gate: string;
+  scannedBy: string;
+  at: Date;
+}
+
+export class TicketsRepository {
+  private readonly tickets: Collection<Ticket>;
+  private readonly checkIns: Collection<CheckIn>;
+  private readonly issuances: Collection<{ _id: string; at: Date }>;
+
+  constructor(db: Db) {
+    this.tickets = db.collection('tickets');
+    this.checkIns = db.collection('check_ins');
+    this.issuances = db.collection('issuances');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.tickets.createIndex({ userId: 1, issuedAt: -1, _id: -1 });
+    await this.tickets.createIndex({ bookingId: 1 });
+    await this.tickets.createIndex({ eventId: 1 });
+    await this.checkIns.createIndex({ eventId: 1 });
+  }
+
+  /** Insert the tickets that do not exist yet (idempotent). */
+  async insertMissing(tickets: Ticket[]): Promise<void> {
+    for (const ticket of tickets) {
+      try {
+        await this.tickets.insertOne(ticket);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+  }
+
+  /** True the first time for a booking: whoever records the issuance announces it. */
+  async recordIssuance(bookingId: string): Promise<boolean> {
+    try {
+      await this.issuances.insertOne({ _id: bookingId, at: new Date() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  find(id: string) {
+    return this.tickets.findOne({ _id: id });
+  }
+
+  ofBooking(bookingId: string) {
+    return this.tickets.find({ bookingId }).sort({ seat: 1 }).toArray();
+  }
+
+  ofUser(userId: string, eventId: string | undefined, after: { issuedAt: Date; id: string } | undefined, limit: number) {
+    const filter: Filter<Ticket> = { userId };
+    if (eventId) filter.eventId = eventId;
+    if (after) filter.$or = [{ issuedAt: { $lt: after.issuedAt } }, { issuedAt: after.issuedAt, _id: { $lt: after.id } }];
+    return this.tickets.find(filter).sort({ issuedAt: -1, _id: -1 }).limit(limit).toArray();
+  }
+
+  /** Cancel every valid ticket of a booking; returns the ids that changed. */
+  async cancelOfBooking(bookingId: string): Promise<string[]> {
+    const valid = await this.tickets.find({ bookingId, status: 'valid' }, { projection: { _id: 1 } }).toArray();
+    if (valid.length === 0) return [];
+    await this.tickets.updateMany({ bookingId, status: 'valid' }, { $set: { status: 'cancelled', cancelledAt: new Date() } });
+    return valid.map((t) => t._id);
+  }
+
+  /** Admit a ticket: the check-in, or null with the earlier one when it was already used. */
+  async checkIn(record: CheckIn): Promise<{ admitted: true; checkIn: CheckIn } | { admitted: false; checkIn: CheckIn }> {
+    try {
+      await this.checkIns.insertOne(record);
+      return { admitted: true, checkIn: record };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return { admitted: false, checkIn: (await this.checkIns.findOne({ _id: record._id }))! };
+    }
+  }
+
+  checkInOf(ticketId: string) {
+    return this.checkIns.findOne({ _id: ticketId });
+  }
+
+  ticketsOfEvent(eventId: string) {
+    return this.tickets.find({ eventId }, { projection: { tierId: 1, tierName: 1, status: 1 } }).toArray();
+  }
+
+  checkInsOfEvent(eventId: string) {
+    return this.checkIns.find({ eventId }).toArray();
+  }
+}

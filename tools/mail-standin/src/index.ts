@@ -1,0 +1,1 @@
+export { startMailStandin, type MailStandin, type MailStandinOptions, type StoredMail, type StoredPush } from './standin.js';
