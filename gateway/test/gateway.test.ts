@@ -131,7 +131,7 @@ describe('gateway and rotating signing keys', () => {
     const auth = httpClient(stack.processes.auth!.url);
     const rotated = await auth.post('/internal/keys/rotate', undefined, { headers: { 'x-internal-token': stack.plan.internalToken } });
     assert.equal(rotated.status, 200, rotated.text);
-    const login = await api.post('/auth/login', { email: 'gateway-test@example.com', password: 'a sturdy passphrase' });
+    const login = await auth.post('/auth/login', { email: 'gateway-test@example.com', password: 'a sturdy passphrase' }); // direct: see before()
     const fresh = login.body.accessToken as string;
     assert.equal(decodeProtectedHeader(fresh).kid, rotated.body.activeKid);
     // The gateway cached the old key set; within its cool-down it must fetch the new one.
