@@ -18,3 +18,4 @@ export * from './db/redis.js';
 export * from './bus/event-bus.js';
 export * from './pagination.js';
 export * from './mutex.js';
+export * from './idempotency.js';

@@ -133,6 +133,9 @@ describe('booking', () => {
     const response = await stack.api.post('/bookings', { eventId: 'x', items: [{ tierId: 't', quantity: 0 }] }, { token: buyers[0]!.token });
     assert.equal(response.status, 400);
     assert.equal(response.body.errors[0].field, 'body.items.0.quantity');
+    const badKey = await book(buyers[0]!, 'no-such-event', [{ tierId: 't', quantity: 1 }], 'short');
+    assert.equal(badKey.status, 400);
+    assert.equal(badKey.body.errors[0].field, 'headers.idempotency-key');
     const unknown = await book(buyers[0]!, 'no-such-event', [{ tierId: 't', quantity: 1 }]);
     assert.equal(unknown.status, 404);
   });

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { badRequest, decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { decodeCursor, idempotencyKeyOf, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Bookings } from '../domain/bookings.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ c: z.string(), id: z.string() });
 const secured = [{ bearerAuth: [] }];
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guards): void {
   const user = { onRequest: guards.authenticate };
@@ -28,12 +27,7 @@ export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guar
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-        throw badRequest('The Idempotency-Key header must be 8 to 128 letters, digits or . _ : -', [
-          { field: 'headers.idempotency-key', message: 'is not a valid key' },
-        ]);
-      }
+      const key = idempotencyKeyOf(request.headers);
       const { created, booking } = await bookings.create(principalOf(request).userId, request.body, key);
       return reply.status(created ? 201 : 200).send(booking);
     },

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, principalOf, type App, type Guards } from '@eventify/kit';
+import { badRequest, idempotencyKeyOf, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Payments } from '../domain/payments.js';
 
 const secured = [{ bearerAuth: [] }];
 const idParams = z.object({ id: z.string().uuid('must be a payment id') });
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export function registerPaymentRoutes(app: App, payments: Payments, guards: Guards): void {
   app.post(
@@ -44,10 +43,7 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       },
     },
     async (request) => {
-      const key = request.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-        throw badRequest('The Idempotency-Key header must be 8 to 128 letters, digits or . _ : -', [{ field: 'headers.idempotency-key', message: 'is not a valid key' }]);
-      }
+      const key = idempotencyKeyOf(request.headers);
       return payments.refundByStaff(request.params.id, principalOf(request), request.body ?? {}, key ?? randomUUID());
     },
   );
