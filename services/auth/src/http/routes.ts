@@ -1,13 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { RoleSchema } from '@eventify/contracts';
+import { RoleSchema, SessionSchema as session } from '@eventify/contracts';
 import { principalOf, type App, type Guards } from '@eventify/kit';
 import type { Accounts } from '../domain/accounts.js';
 import type { SigningKeys } from '../domain/signing-keys.js';
 
 const email = z.string().trim().max(254).email('must be an e-mail address');
-const userView = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: z.string() });
-const session = z.object({ user: userView, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number() });
 
 export interface AuthRouteDeps {
   accounts: Accounts;

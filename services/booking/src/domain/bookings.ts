@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventPayloads, ReleaseSeatsResponse, ReserveSeatsResponse } from '@eventify/contracts';
+import type { Booking as BookingView, EventPayloads, ReleaseSeatsResponse, ReserveSeatsResponse } from '@eventify/contracts';
 import { conflict, isAppError, notFound, type EventBus, type Mutex, type ServiceClient } from '@eventify/kit';
 import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
+import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
 
 export interface BookingPolicy {
   holdMinutes: number;
@@ -14,7 +15,7 @@ export interface BookingRequest {
   items: { tierId: string; quantity: number }[];
 }
 
-export function bookingView(booking: Booking) {
+export function bookingView(booking: Booking, policy: RefundPolicy, now = new Date()): BookingView {
   return {
     id: booking._id,
     userId: booking.userId,
@@ -24,12 +25,14 @@ export function bookingView(booking: Booking) {
     amount: booking.amount,
     currency: booking.currency,
     expiresAt: booking.status === 'pending_payment' ? (booking.expiresAt?.toISOString() ?? null) : null,
+    eventStartsAt: booking.eventStartsAt?.toISOString() ?? null,
     createdAt: booking.createdAt.toISOString(),
     confirmedAt: booking.confirmedAt?.toISOString() ?? null,
     cancelledAt: booking.cancelledAt?.toISOString() ?? null,
     cancelReason: booking.cancelReason,
     refund: booking.refund ? { ...booking.refund, at: booking.refund.at?.toISOString() ?? null } : null,
     lastPaymentError: booking.status === 'pending_payment' && booking.paymentFailure ? booking.paymentFailure.reason : null,
+    cancellation: cancellationTerms(booking, policy, now),
   };
 }
 
@@ -48,6 +51,10 @@ export class Bookings {
     private readonly log: Logger,
   ) {}
 
+  private view(booking: Booking): BookingView {
+    return bookingView(booking, this.policy);
+  }
+
   private locked<T>(id: string, fn: () => Promise<T>) {
     return this.mutex.run(`booking:${id}`, fn);
   }
@@ -61,7 +68,7 @@ export class Bookings {
         if (earlier.requestHash !== requestHash) {
           throw conflict('This Idempotency-Key was already used for a different booking request.', 'idempotency-key-reused');
         }
-        return { created: false, booking: bookingView(await this.settled(earlier.bookingId)) };
+        return { created: false, booking: this.view(await this.settled(earlier.bookingId)) };
       }
     }
     const now = new Date();
@@ -125,7 +132,7 @@ export class Bookings {
       expiresAt: stored.expiresAt?.toISOString() ?? null,
     });
     if (free) await this.publishConfirmed(stored);
-    return { created: true, booking: bookingView(stored) };
+    return { created: true, booking: this.view(stored) };
   }
 
   /** A retried request may arrive while the first is still reserving: wait briefly for its outcome. */
@@ -143,13 +150,13 @@ export class Bookings {
   async read(id: string, userId: string) {
     const booking = await this.repository.find(id);
     if (!booking || booking.userId !== userId) throw notFound('booking');
-    return bookingView(booking);
+    return this.view(booking);
   }
 
   async list(userId: string, after: { createdAt: Date; id: string } | undefined, limit: number) {
     const rows = await this.repository.ofUser(userId, after, limit + 1);
     const page = rows.slice(0, limit);
-    return { items: page.map(bookingView), last: rows.length > limit ? page.at(-1) : undefined };
+    return { items: page.map((b) => this.view(b)), last: rows.length > limit ? page.at(-1) : undefined };
   }
 
   async internal(id: string) {
@@ -176,22 +183,16 @@ export class Bookings {
     if (!booking || booking.userId !== userId) throw notFound('booking');
     const cancelled = await this.cancel(id, 'user');
     if (!cancelled) throw conflict(`A ${booking.status} booking cannot be cancelled.`, 'wrong-state');
-    return bookingView(cancelled);
+    return this.view(cancelled);
   }
 
-  private refundable(booking: Booking, reason: EventPayloads['BookingCancelled']['reason']): boolean {
-    if (booking.status !== 'confirmed' || booking.amount === 0) return false;
-    if (reason !== 'user') return true;
-    if (!booking.eventStartsAt) return true;
-    return Date.now() < booking.eventStartsAt.getTime() - this.policy.refundCutoffHours * 3_600_000;
-  }
 
   /** Cancel for any reason; null when the booking is not in a cancellable state. */
   private async cancel(id: string, reason: EventPayloads['BookingCancelled']['reason']): Promise<Booking | null> {
     return this.locked(id, async () => {
       const booking = await this.repository.find(id);
       if (!booking || !['pending_payment', 'confirmed'].includes(booking.status)) return null;
-      const refund = this.refundable(booking, reason);
+      const refund = refundsOnCancel(booking, reason, this.policy);
       await this.releaseSeats(booking);
       const cancelled = await this.repository.update(id, ['pending_payment', 'confirmed'], {
         status: 'cancelled',

@@ -1,6 +1,8 @@
 import type { Collection, Db, Filter } from 'mongodb';
 
-export type EventStatus = 'draft' | 'pending_review' | 'published' | 'rejected' | 'cancelled';
+import type { EventCategory, EventStatus } from '@eventify/contracts';
+
+export type { EventStatus };
 
 export interface Tier {
   id: string;
@@ -19,7 +21,7 @@ export interface EventRecord {
   organizerId: string;
   title: string;
   description: string;
-  category: string;
+  category: EventCategory;
   coverImageUrl: string | null;
   venue: { name: string; address: string; city: string; country: string; latitude?: number | undefined; longitude?: number | undefined };
   /** Lower-case city for exact, case-insensitive filtering. */
@@ -42,7 +44,7 @@ export interface EventRecord {
 
 export interface BrowseFilter {
   keywords: string[];
-  category?: string | undefined;
+  category?: EventCategory | undefined;
   city?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;

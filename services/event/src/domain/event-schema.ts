@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const CATEGORIES = ['music', 'sports', 'arts', 'theatre', 'comedy', 'tech', 'food', 'business', 'education', 'family', 'other'] as const;
+export { EVENT_CATEGORIES as CATEGORIES } from '@eventify/contracts';
+import { EVENT_CATEGORIES as CATEGORIES } from '@eventify/contracts';
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone offset, e.g. 2027-05-01T19:30:00+02:00' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventPayloads } from '@eventify/contracts';
+import type { EventCategory, EventPayloads } from '@eventify/contracts';
 import { badRequest, conflict, hasRole, notFound, type EventBus, type FieldError, type Mutex, type Principal } from '@eventify/kit';
 import type { EventRecord, EventsRepository, EventStatus, Tier } from '../data/events-repository.js';
 import type { SeatsRepository } from '../data/seats-repository.js';
@@ -242,7 +242,7 @@ export class Events {
     );
   }
 
-  async browse(query: { q?: string | undefined; category?: string | undefined; city?: string | undefined; from?: Date | undefined; to?: Date | undefined }, after: { startsAt: Date; id: string } | undefined, limit: number) {
+  async browse(query: { q?: string | undefined; category?: EventCategory | undefined; city?: string | undefined; from?: Date | undefined; to?: Date | undefined }, after: { startsAt: Date; id: string } | undefined, limit: number) {
     const rows = await this.events.browse(
       { keywords: query.q ? normaliseQuery(query.q) : [], category: query.category, city: query.city, from: query.from, to: query.to, after, now: new Date() },
       limit + 1,

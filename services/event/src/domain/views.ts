@@ -1,3 +1,4 @@
+import type { OwnedEvent, PublicEvent, Tier as TierView } from '@eventify/contracts';
 import type { EventRecord, Tier } from '../data/events-repository.js';
 import type { LedgerCounts } from '../data/seats-repository.js';
 
@@ -8,7 +9,7 @@ export function phaseOf(event: Pick<EventRecord, 'startsAt' | 'endsAt'>, now = n
   return now >= event.startsAt ? 'ongoing' : 'upcoming';
 }
 
-function tierView(tier: Tier, ledger: LedgerCounts | undefined) {
+function tierView(tier: Tier, ledger: LedgerCounts | undefined): TierView {
   const available = ledger ? ledger.available : tier.capacity;
   return {
     id: tier.id,
@@ -26,7 +27,7 @@ function tierView(tier: Tier, ledger: LedgerCounts | undefined) {
 }
 
 /** What anyone may see of a published event. */
-export function publicView(event: EventRecord, ledgers: LedgerCounts[]) {
+export function publicView(event: EventRecord, ledgers: LedgerCounts[]): PublicEvent {
   const byTier = new Map(ledgers.map((l) => [l.tierId, l]));
   return {
     id: event._id,
@@ -47,7 +48,7 @@ export function publicView(event: EventRecord, ledgers: LedgerCounts[]) {
 }
 
 /** What the organizer (and admins) see: everything, including review and staff. */
-export function ownerView(event: EventRecord, ledgers: LedgerCounts[]) {
+export function ownerView(event: EventRecord, ledgers: LedgerCounts[]): OwnedEvent {
   return {
     ...publicView(event, ledgers),
     staffIds: event.staffIds,

@@ -2,20 +2,9 @@
  * What a notification is about. Each kind has default channels; in-app is always on (it is the inbox),
  * and a password reset always goes out by e-mail: that e-mail is the only way the token reaches the person.
  */
-export const NOTIFICATION_KINDS = [
-  'welcome',
-  'password_reset',
-  'event_approved',
-  'event_rejected',
-  'event_cancelled',
-  'booking_confirmed',
-  'booking_cancelled',
-  'booking_expired',
-  'payment_failed',
-  'payment_refunded',
-  'tickets_issued',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import { NOTIFICATION_KINDS, type NotificationKind } from '@eventify/contracts';
+
+export { NOTIFICATION_KINDS, type NotificationKind };
 
 /** Channels a person can turn on and off per kind (in-app cannot be turned off). */
 export type OptionalChannel = 'email' | 'push';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Notification, NotificationPreferences } from '@eventify/contracts';
 import { badRequest, notFound } from '@eventify/kit';
 import type { NotificationRecord, NotificationsRepository, PagePosition } from '../data/notifications-repository.js';
 import type { ChosenChannels, PreferencesRepository } from '../data/preferences-repository.js';
@@ -7,7 +8,7 @@ import type { Deliveries } from './deliveries.js';
 import { NOTIFICATION_KINDS, effectiveChannels, isLocked, type NotificationKind, type OptionalChannel } from './kinds.js';
 import type { NotificationIntent } from './messages.js';
 
-export function notificationView(n: NotificationRecord) {
+export function notificationView(n: NotificationRecord): Notification {
   return {
     id: n._id,
     kind: n.kind,
@@ -27,8 +28,8 @@ export function notificationView(n: NotificationRecord) {
 }
 
 /** The person's channels for every kind: in-app always, and what cannot be turned off marked as such. */
-export function preferencesView(chosen: ChosenChannels) {
-  const kinds: Record<string, { inApp: true; email: boolean; push: boolean; locked: string[] }> = {};
+export function preferencesView(chosen: ChosenChannels): NotificationPreferences {
+  const kinds = {} as NotificationPreferences['kinds'];
   for (const kind of NOTIFICATION_KINDS) {
     const locked = ['inApp', ...(['email', 'push'] as const).filter((c) => isLocked(kind, c))];
     kinds[kind] = { inApp: true, ...effectiveChannels(kind, chosen[kind]), locked };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { InternalBookingView, InternalEventView } from '@eventify/contracts';
-import { AppError, badRequest, conflict, isAppError, notFound, serviceUnavailable, type Principal, type ServiceClient } from '@eventify/kit';
+import type { InternalBookingView, InternalEventView, PaymentIntent as PaymentIntentView } from '@eventify/contracts';
+import { AppError, badGateway, badRequest, conflict, isAppError, notFound, serviceUnavailable, type Principal, type ServiceClient } from '@eventify/kit';
 import type { Outbox } from '../data/outbox.js';
 import type { Payment, PaymentsRepository, Refund } from '../data/payments-repository.js';
 import { paymentIntentRequest, refundRequest } from '../stripe/requests.js';
@@ -59,7 +59,7 @@ export class Payments {
   ) {}
 
   /** The booking's owner asks to pay: one PaymentIntent per booking, however often they ask. */
-  async createIntent(userId: string, bookingId: string) {
+  async createIntent(userId: string, bookingId: string): Promise<PaymentIntentView> {
     const booking = await this.booking(bookingId);
     if (!booking || booking.userId !== userId) throw notFound('booking');
     if (booking.status === 'confirmed') throw conflict('This booking is already confirmed; there is nothing to pay.', 'already-paid');
@@ -84,6 +84,8 @@ export class Payments {
         await this.repository.setIntent(tx, payment.id, intent.id);
         await this.repository.transition(tx, payment, payment.status, 'payment_intent_created');
       }
+      // Stripe always returns the secret to the secret key that created the intent; without it the app cannot pay.
+      if (!intent.client_secret) throw badGateway('Stripe answered without the payment\'s client secret. Try again in a moment.');
       return { paymentId: payment.id, paymentIntentId: intent.id, clientSecret: intent.client_secret, amount: payment.amount, currency: payment.currency };
     });
   }

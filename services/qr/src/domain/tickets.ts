@@ -1,10 +1,10 @@
 import QRCode from 'qrcode';
-import type { EventPayloads } from '@eventify/contracts';
+import type { EventPayloads, Ticket as TicketView } from '@eventify/contracts';
 import { notFound, type EventBus } from '@eventify/kit';
 import type { Ticket, TicketsRepository } from '../data/tickets-repository.js';
 import { ticketIdFor, type TicketCodes } from './ticket-code.js';
 
-export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null) => ({
+export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null): TicketView => ({
   id: ticket._id,
   bookingId: ticket.bookingId,
   eventId: ticket.eventId,

@@ -1,21 +1,9 @@
-import type { Role } from '@eventify/contracts';
+import type { Profile as PublicProfile, Role } from '@eventify/contracts';
 import { conflict, notFound, type EventBus, type Page, type ServiceClient } from '@eventify/kit';
 import type { Profile, ProfileChanges, ProfilesRepository } from '../data/profiles-repository.js';
 import type { PushTokensRepository } from '../data/push-tokens-repository.js';
 
-export interface ProfileView {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  phone: string | null;
-  avatarUrl: string | null;
-  city: string | null;
-  preferences: Record<string, string | number | boolean>;
-  pushTokens?: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type ProfileView = PublicProfile;
 
 export function toView(profile: Profile, pushTokens?: string[]): ProfileView {
   return {
