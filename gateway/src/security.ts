@@ -22,9 +22,11 @@ export async function registerHttpSecurity(app: App, config: GatewayConfig): Pro
   });
   await app.register(cors, {
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
-    credentials: false,
+    // The web app's refresh token is an HttpOnly cookie (services/auth/src/http/refresh-cookie.ts): only the
+    // listed origins may send it, and only with the transport header, which a cross-site form cannot set.
+    credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'x-refresh-token-transport'],
     exposedHeaders: ['x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
   });

@@ -30,8 +30,11 @@ export interface Page<T> {
 export const AccountSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: z.string() });
 export type Account = z.infer<typeof AccountSchema>;
 
-/** Sign-up, sign-in and refresh. `expiresIn`: seconds the access token is valid. */
-export const SessionSchema = z.object({ user: AccountSchema, accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number() });
+/**
+ * Sign-up, sign-in and refresh. `expiresIn`: seconds the access token is valid. A browser that asks for it
+ * (`X-Refresh-Token-Transport: cookie`) gets the refresh token as an HttpOnly cookie instead of in the body.
+ */
+export const SessionSchema = z.object({ user: AccountSchema, accessToken: z.string(), refreshToken: z.string().optional(), expiresIn: z.number() });
 export type Session = z.infer<typeof SessionSchema>;
 
 // ── user ──────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import { buildService, type App } from '@eventify/kit';
 import type { AuthServiceConfig } from './config.js';
 import { KeysRepository } from './data/keys-repository.js';
@@ -48,7 +49,9 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
         const outcome = await accounts.ensureAdmin(config.EVENTIFY_ADMIN_EMAIL, config.EVENTIFY_ADMIN_PASSWORD);
         ctx.log.info({ outcome }, 'first admin from configuration');
       }
-      const deps = { accounts, keys, guards: ctx.guards, trustProxy: config.TRUST_PROXY };
+      await ctx.app.register(cookie);
+      const refreshCookie = { secure: config.REFRESH_COOKIE_SECURE, maxAgeSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+      const deps = { accounts, keys, guards: ctx.guards, trustProxy: config.TRUST_PROXY, refreshCookie };
       registerAuthRoutes(ctx.app, deps);
       registerInternalRoutes(ctx.app, deps);
     },

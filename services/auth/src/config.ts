@@ -20,6 +20,8 @@ export const authServiceConfigSchema = baseConfigSchema.extend({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  /** The web app's refresh cookie is Secure (sent over HTTPS only; browsers also allow it on http://localhost). */
+  REFRESH_COOKIE_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;
 

@@ -14,7 +14,7 @@ const uniqueEmail = () => `person${++counter}-${Date.now()}@example.com`;
 before(async () => {
   stack = await startTestStack({
     services: ['auth'],
-    env: { auth: { EVENTIFY_ADMIN_EMAIL: ADMIN.email, EVENTIFY_ADMIN_PASSWORD: ADMIN.password } },
+    env: { auth: { EVENTIFY_ADMIN_EMAIL: ADMIN.email, EVENTIFY_ADMIN_PASSWORD: ADMIN.password }, gateway: { CORS_ORIGINS: 'http://localhost:8081' } },
   });
   redis = new Redis(stack.plan.infra.redis);
 });
@@ -150,6 +150,71 @@ describe('sign in and sessions', () => {
     assert.ok(throttledAt > 0 && throttledAt < 20, `throttled at attempt ${throttledAt}`);
     const rightPassword = await stack.api.post('/auth/login', { email, password });
     assert.equal(rightPassword.status, 429, 'even the right password waits until the window passes');
+  });
+});
+
+describe('browser sessions: the refresh token in an HttpOnly cookie', () => {
+  const COOKIE_MODE = { 'x-refresh-token-transport': 'cookie' };
+  const cookieOf = (headers: Headers) => headers.getSetCookie().find((c) => c.startsWith('eventify_refresh=')) ?? '';
+  const valueOf = (setCookie: string) => setCookie.split(';')[0]!;
+
+  it('signs in with the token in an HttpOnly, Secure, SameSite=Strict cookie scoped to /auth, not in the body', async () => {
+    const { email } = await register();
+    const response = await stack.api.post('/auth/login', { email, password }, { headers: COOKIE_MODE });
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.body.refreshToken, undefined);
+    assert.ok(response.body.accessToken);
+    const cookie = cookieOf(response.headers);
+    assert.match(cookie, /^eventify_refresh=[^;]+;/);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/auth', 'Max-Age=']) assert.ok(cookie.includes(attribute), `${attribute} in ${cookie}`);
+  });
+
+  it('refreshes from the cookie, rotates it, and treats the spent cookie as a stolen token', async () => {
+    const { email } = await register();
+    const login = await stack.api.post('/auth/login', { email, password }, { headers: COOKIE_MODE });
+    const first = valueOf(cookieOf(login.headers));
+    const refreshed = await stack.api.post('/auth/refresh', undefined, { headers: { ...COOKIE_MODE, cookie: first } });
+    assert.equal(refreshed.status, 200, refreshed.text);
+    assert.equal(refreshed.body.refreshToken, undefined);
+    const second = valueOf(cookieOf(refreshed.headers));
+    assert.notEqual(second, first);
+    const replay = await stack.api.post('/auth/refresh', undefined, { headers: { ...COOKIE_MODE, cookie: first } });
+    assert.equal(replay.status, 401);
+    const afterReplay = await stack.api.post('/auth/refresh', undefined, { headers: { ...COOKIE_MODE, cookie: second } });
+    assert.equal(afterReplay.status, 401, 'the whole family is revoked');
+  });
+
+  it('ignores the cookie without the transport header, so a cross-site request cannot use it', async () => {
+    const { email } = await register();
+    const login = await stack.api.post('/auth/login', { email, password }, { headers: COOKIE_MODE });
+    const response = await stack.api.post('/auth/refresh', undefined, { headers: { cookie: valueOf(cookieOf(login.headers)) } });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.errors[0].field, 'body.refreshToken');
+  });
+
+  it('signs out by revoking the cookie session and clearing the cookie', async () => {
+    const { email } = await register();
+    const login = await stack.api.post('/auth/login', { email, password }, { headers: COOKIE_MODE });
+    const cookie = valueOf(cookieOf(login.headers));
+    const logout = await stack.api.post('/auth/logout', undefined, { token: login.body.accessToken, headers: { ...COOKIE_MODE, cookie } });
+    assert.equal(logout.status, 204);
+    assert.match(cookieOf(logout.headers), /Max-Age=0|Expires=Thu, 01 Jan 1970/);
+    const refresh = await stack.api.post('/auth/refresh', undefined, { headers: { ...COOKIE_MODE, cookie } });
+    assert.equal(refresh.status, 401);
+  });
+
+  it('lets the app origins send credentials through the gateway, and no other origin', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.gatewayUrl}/auth/refresh`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-refresh-token-transport' },
+      });
+    const allowed = await preflight('http://localhost:8081');
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:8081');
+    assert.equal(allowed.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /x-refresh-token-transport/);
+    const foreign = await preflight('https://evil.example');
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
   });
 });
 

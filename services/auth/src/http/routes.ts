@@ -4,6 +4,7 @@ import { RoleSchema, SessionSchema as session } from '@eventify/contracts';
 import { principalOf, type App, type Guards } from '@eventify/kit';
 import type { Accounts } from '../domain/accounts.js';
 import type { SigningKeys } from '../domain/signing-keys.js';
+import { clearRefreshCookie, refreshTokenOf, sessionReply, type RefreshCookieOptions } from './refresh-cookie.js';
 
 const email = z.string().trim().max(254).email('must be an e-mail address');
 
@@ -12,6 +13,7 @@ export interface AuthRouteDeps {
   keys: SigningKeys;
   guards: Guards;
   trustProxy: boolean;
+  refreshCookie: RefreshCookieOptions;
 }
 
 /** The client's address: from the gateway's x-forwarded-for only when configured to trust it. */
@@ -21,7 +23,7 @@ function clientIp(request: FastifyRequest, trustProxy: boolean): string {
   return request.socket.remoteAddress ?? 'unknown';
 }
 
-export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProxy }: AuthRouteDeps): void {
+export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProxy, refreshCookie }: AuthRouteDeps): void {
   app.post(
     '/auth/register',
     {
@@ -36,13 +38,13 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProx
         response: { 201: session },
       },
     },
-    async (request, reply) => reply.status(201).send(await accounts.register(request.body)),
+    async (request, reply) => reply.status(201).send(sessionReply(request, reply, await accounts.register(request.body), refreshCookie)),
   );
 
   app.post(
     '/auth/login',
     { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session } } },
-    async (request) => accounts.login({ ...request.body, ip: clientIp(request, trustProxy) }),
+    async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientIp(request, trustProxy) }), refreshCookie),
   );
 
   app.post(
@@ -50,21 +52,27 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProx
     {
       schema: {
         summary: 'Exchange a refresh token for a new pair (the old one stops working)',
-        body: z.object({ refreshToken: z.string().min(1).max(200) }),
+        description: 'A browser session sends no body token but the header X-Refresh-Token-Transport: cookie, and gets the new token as a cookie.',
+        body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
         response: { 200: session },
       },
     },
-    async (request) => accounts.refresh(request.body.refreshToken),
+    async (request, reply) => sessionReply(request, reply, await accounts.refresh(refreshTokenOf(request, request.body ?? undefined)), refreshCookie),
   );
 
   app.post(
     '/auth/logout',
     {
       onRequest: guards.authenticate,
-      schema: { summary: 'Sign out: revoke the refresh token (and its session)', security: [{ bearerAuth: [] }], body: z.object({ refreshToken: z.string().min(1).max(200) }) },
+      schema: {
+        summary: 'Sign out: revoke the refresh token (and its session)',
+        security: [{ bearerAuth: [] }],
+        body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
+      },
     },
     async (request, reply) => {
-      await accounts.logout(request.body.refreshToken, principalOf(request).userId);
+      await accounts.logout(refreshTokenOf(request, request.body ?? undefined), principalOf(request).userId);
+      clearRefreshCookie(request, reply, refreshCookie);
       return reply.status(204).send();
     },
   );
