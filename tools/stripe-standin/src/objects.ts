@@ -66,8 +66,27 @@ export class StripeApiError extends Error {
   }
 }
 
+export interface PaymentMethod {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  created: number;
+  livemode: false;
+}
+
+export type Decline = { code: string; decline_code: string; message: string };
+
+/** Stripe's test card numbers (https://docs.stripe.com/testing): these decline; any other valid number pays. */
+export const DECLINING_CARDS: Record<string, Decline> = {
+  '4000000000000002': { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  '4000000000009995': { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  '4000000000000069': { code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.' },
+  '4000000000000127': { code: 'incorrect_cvc', decline_code: 'incorrect_cvc', message: "Your card's security code is incorrect." },
+};
+
 /** Test payment methods that behave like Stripe's: anything else succeeds. */
-export const DECLINING_METHODS: Record<string, { code: string; decline_code: string; message: string }> = {
+export const DECLINING_METHODS: Record<string, Decline> = {
   pm_card_chargeDeclined: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
   pm_card_visa_chargeDeclinedInsufficientFunds: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
 };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import Stripe from 'stripe';
-import { DECLINING_METHODS, StripeApiError, nowSeconds, stripeId, type PaymentIntent, type Refund, type StripeEvent } from './objects.js';
+import { DECLINING_CARDS, DECLINING_METHODS, StripeApiError, nowSeconds, stripeId, type Decline, type PaymentIntent, type PaymentMethod, type Refund, type StripeEvent } from './objects.js';
 
 export interface StandinOptions {
   /** Where signed webhooks are delivered (the payment service's public endpoint, through the gateway). */
@@ -36,16 +37,35 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     done(null, qs.parse(body as string, { depth: 5, arrayLimit: 100 }));
   });
 
+  // Like Stripe's API, callable from any web page: browsers confirm payments with the publishable key.
+  void app.register(cors, { origin: '*', allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'stripe-version'], maxAge: 600 });
+
+  const publishable = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
-    // Like Stripe: the secret key as a Bearer token, or as the user name of Basic auth (`curl -u sk_test_…:`).
+    if (!request.url.startsWith('/v1/') || request.method === 'OPTIONS') return;
+    // Like Stripe: the secret key as a Bearer token, or as the user name of Basic auth (`curl -u sk_test_…:`);
+    // a publishable key (pk_…) only where Stripe.js uses one, with the intent's client secret.
     const auth = request.headers.authorization ?? '';
     const basic = /^Basic (\S+)$/.exec(auth);
     const key = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':')[0] : auth.replace(/^Bearer /, '');
+    if (/^pk_(test|live)_\S+$/.test(key ?? '')) {
+      const path = request.url.split('?')[0]!;
+      const allowed = (request.method === 'POST' && (path === '/v1/payment_methods' || /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path))) || (request.method === 'GET' && /^\/v1\/payment_intents\/[^/]+$/.test(path));
+      if (!allowed) throw new StripeApiError(401, 'invalid_request_error', 'This API call cannot be made with a publishable API key. Please use a secret API key.');
+      publishable.add(request);
+      return;
+    }
     if (!/^sk_(test|live)_\S+$/.test(key ?? '')) {
       throw new StripeApiError(401, 'invalid_request_error', 'Invalid API Key provided.');
     }
   });
+
+  /** With a publishable key, only the holder of the intent's client secret may see or confirm it. */
+  function checkClientSecret(request: FastifyRequest, pi: PaymentIntent, given: unknown): void {
+    if (publishable.has(request) && given !== pi.client_secret) {
+      throw new StripeApiError(400, 'invalid_request_error', 'The client_secret provided does not match the client_secret associated with the PaymentIntent.', 'payment_intent_invalid_parameter', 'client_secret');
+    }
+  }
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof StripeApiError) return reply.status(error.status).send(error.body());
@@ -149,18 +169,52 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     return reply.status(answer.status).send(answer.body);
   });
 
-  app.get<{ Params: { id: string } }>('/v1/payment_intents/:id', async (request) => intent(request.params.id));
+  app.get<{ Params: { id: string }; Querystring: { client_secret?: string } }>('/v1/payment_intents/:id', async (request) => {
+    const pi = intent(request.params.id);
+    checkClientSecret(request, pi, request.query.client_secret);
+    return pi;
+  });
+
+  /** A card PaymentMethod, as Stripe.js creates one from a card form; Stripe's test numbers decline as they do there. */
+  const methodDeclines = new Map<string, Decline>();
+  app.post<{ Body: Record<string, unknown> }>('/v1/payment_methods', async (request) => {
+    const body = request.body ?? {};
+    if (body.type !== 'card') throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: type.', 'parameter_missing', 'type');
+    const card = (body.card ?? {}) as Record<string, unknown>;
+    const number = String(card.number ?? '').replace(/\s/g, '');
+    if (!/^\d{12,19}$/.test(number) || !luhn(number)) throw new StripeApiError(402, 'card_error', 'Your card number is incorrect.', 'incorrect_number', 'card[number]');
+    const expMonth = Number(card.exp_month);
+    const expYear = Number(card.exp_year);
+    const now = new Date();
+    if (!(expMonth >= 1 && expMonth <= 12)) throw new StripeApiError(402, 'card_error', "Your card's expiration month is invalid.", 'invalid_expiry_month', 'card[exp_month]');
+    if (!(expYear > now.getFullYear() || (expYear === now.getFullYear() && expMonth >= now.getMonth() + 1))) {
+      throw new StripeApiError(402, 'card_error', "Your card's expiration year is invalid.", 'invalid_expiry_year', 'card[exp_year]');
+    }
+    if (!/^\d{3,4}$/.test(String(card.cvc ?? ''))) throw new StripeApiError(402, 'card_error', "Your card's security code is invalid.", 'invalid_cvc', 'card[cvc]');
+    const method: PaymentMethod = {
+      id: stripeId('pm'),
+      object: 'payment_method',
+      type: 'card',
+      card: { brand: number.startsWith('4') ? 'visa' : number.startsWith('5') ? 'mastercard' : 'unknown', last4: number.slice(-4), exp_month: expMonth, exp_year: expYear },
+      created: nowSeconds(),
+      livemode: false,
+    };
+    const decline = DECLINING_CARDS[number];
+    if (decline) methodDeclines.set(method.id, decline);
+    return method;
+  });
 
   /** Confirming is what the mobile app's payment sheet does; here a test or a person calls it with curl. */
   app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>('/v1/payment_intents/:id/confirm', async (request, reply) => {
     const pi = intent(request.params.id);
+    checkClientSecret(request, pi, request.body?.client_secret);
     const answer = once(request, 200, () => {
       if (pi.status === 'succeeded' || pi.status === 'canceled') {
         throw new StripeApiError(400, 'invalid_request_error', `This PaymentIntent's status is ${pi.status} and cannot be confirmed.`, 'payment_intent_unexpected_state');
       }
       const method = str(request.body?.payment_method) ?? 'pm_card_visa';
       pi.payment_method = method;
-      const decline = DECLINING_METHODS[method];
+      const decline = DECLINING_METHODS[method] ?? methodDeclines.get(method);
       if (decline) {
         pi.status = 'requires_payment_method';
         pi.last_payment_error = { ...decline, type: 'card_error' };
@@ -220,4 +274,15 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   app.get('/v1/events', async () => ({ object: 'list', data: [...events].reverse().slice(0, 100), has_more: events.length > 100 }));
 
   return app;
+}
+
+/** The check digit every card number carries. */
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
 }

@@ -72,3 +72,52 @@ it('declines the test card that declines, and refuses unknown intents and missin
   const basic = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`, { headers: { authorization: `Basic ${Buffer.from('sk_test_x:').toString('base64')}` } });
   assert.equal(basic.status, 200);
 });
+
+it('lets a browser pay as Stripe.js does: a card PaymentMethod and a confirm with the publishable key and client secret', async () => {
+  const port = (standin.server.address() as { port: number }).port;
+  const browser = (path: string, form: Record<string, string>) =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer pk_test_standin', 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:8081' },
+      body: new URLSearchParams(form).toString(),
+    });
+  const card = (number: string) => ({ type: 'card', 'card[number]': number, 'card[exp_month]': '12', 'card[exp_year]': String(new Date().getFullYear() + 2), 'card[cvc]': '123' });
+
+  const preflight = await fetch(`http://127.0.0.1:${port}/v1/payment_methods`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:8081', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+
+  const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'eur' });
+  const method = await browser('/v1/payment_methods', card('4242 4242 4242 4242'));
+  assert.equal(method.status, 200);
+  const pm = (await method.json()) as { id: string; card: { last4: string } };
+  assert.equal(pm.card.last4, '4242');
+
+  const wrongSecret = await browser(`/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id, client_secret: 'pi_other_secret_x' });
+  assert.equal(wrongSecret.status, 400);
+  const before = received.length;
+  const confirmed = await browser(`/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id, client_secret: intent.client_secret! });
+  assert.equal(confirmed.status, 200);
+  assert.equal(((await confirmed.json()) as { status: string }).status, 'succeeded');
+  await waitFor(before + 1);
+  assert.equal(JSON.parse(received.at(-1)!.body).type, 'payment_intent.succeeded');
+
+  // Stripe's declining test card declines; a mistyped number never becomes a PaymentMethod.
+  const second = await stripe.paymentIntents.create({ amount: 700, currency: 'eur' });
+  const declining = (await (await browser('/v1/payment_methods', card('4000000000000002'))).json()) as { id: string };
+  const declined = (await (await browser(`/v1/payment_intents/${second.id}/confirm`, { payment_method: declining.id, client_secret: second.client_secret! })).json()) as {
+    status: string;
+    last_payment_error: { decline_code: string };
+  };
+  assert.equal(declined.status, 'requires_payment_method');
+  assert.equal(declined.last_payment_error.decline_code, 'generic_decline');
+  const mistyped = await browser('/v1/payment_methods', card('4242424242424241'));
+  assert.equal(mistyped.status, 402);
+  assert.equal(((await mistyped.json()) as { error: { code: string } }).error.code, 'incorrect_number');
+
+  // A publishable key cannot do what only the server may: refunds, creating intents.
+  const refund = await browser('/v1/refunds', { payment_intent: intent.id });
+  assert.equal(refund.status, 401);
+});
