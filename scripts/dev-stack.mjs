@@ -88,16 +88,35 @@ process.on('SIGTERM', stop);
 
 // The local mail server and Expo push API (tools/mail-standin) the notification service sends to.
 const mailStandin = { smtp: Number(process.env.MAIL_STANDIN_SMTP_PORT ?? 2525), http: Number(process.env.MAIL_STANDIN_HTTP_PORT ?? 12190) };
-const extraEnv = { notification: { SMTP_URL: `smtp://127.0.0.1:${mailStandin.smtp}`, EXPO_BASE_URL: `http://127.0.0.1:${mailStandin.http}` } };
+// The web build of the app (apps/mobile), served beside the gateway; it calls the gateway from the browser.
+const web = { port: Number(process.env.WEB_PORT ?? 8088), host: process.env.WEB_HOST ?? '127.0.0.1' };
+const webOrigins = [`http://localhost:${web.port}`, `http://127.0.0.1:${web.port}`];
+const extraEnv = {
+  notification: {
+    SMTP_URL: `smtp://127.0.0.1:${mailStandin.smtp}`,
+    EXPO_BASE_URL: `http://127.0.0.1:${mailStandin.http}`,
+    PASSWORD_RESET_URL: process.env.PASSWORD_RESET_URL ?? `http://localhost:${web.port}/reset-password`,
+  },
+};
 
 const started = Date.now();
 services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, { ...serviceEnv(name, plan), ...extraEnv[name] }, colors[i % colors.length]));
 const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
   ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
   : {};
-run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', ...gatewayEnv(plan, services), ...tls }, 97);
+run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', CORS_ORIGINS: process.env.CORS_ORIGINS ?? webOrigins.join(','), ...gatewayEnv(plan, services), ...tls }, 97);
 
 const gatewayUrl = `${tls.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${ports.gateway}`;
+const webUrl = `http://localhost:${web.port}`;
+if (existsSync(resolve(root, 'apps/mobile/dist/index.html'))) {
+  run('web', 'apps/mobile/scripts/serve-web.mjs', {
+    PORT: String(web.port),
+    HOST: web.host,
+    EVENTIFY_API_URL: gatewayUrl,
+    EVENTIFY_STRIPE_API_URL: `http://localhost:${plan.stripe.port}`,
+    EVENTIFY_STRIPE_PUBLISHABLE_KEY: 'pk_test_eventify_development',
+  }, 96);
+}
 if (services.includes('payment')) {
   // The local Stripe: PaymentIntents, confirm, refunds, and signed webhooks to the gateway, as Stripe would send them.
   run('stripe', 'tools/stripe-standin/dist/main.js', {
@@ -116,7 +135,9 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (ready) {
   process.stderr.write(
     `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}] behind the gateway.\n` +
-      `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n  Ctrl-C stops everything.\n\n`,
+      `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n` +
+      (children.has('web') ? `  Web app  ${webUrl}  (phones: see "The app" in README.md)\n` : '') +
+      `  Ctrl-C stops everything.\n\n`,
   );
 } else {
   process.stderr.write(`\n  Not every service became ready within 120 s; see ${gatewayUrl}/readyz and the logs above.\n\n`);

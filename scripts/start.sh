@@ -8,4 +8,6 @@ ensure_node_modules "$PWD"
 ensure_infra
 echo "[start] building" >&2
 npx tsc -b
+ensure_node_modules "$PWD/apps/mobile"
+node apps/mobile/scripts/build-web.mjs
 exec node scripts/dev-stack.mjs "$@"

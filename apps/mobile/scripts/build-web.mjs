@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Builds the web app into dist/: `expo export` for the bundle, then a Workbox service worker that precaches
+// every file of the build, so the app opens without a network (tickets then come from the device's copy).
+// The build only runs again when a source file is newer than the last build (`--force` builds anyway).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateSW } from 'workbox-build';
+
+const app = resolve(new URL('..', import.meta.url).pathname);
+const dist = join(app, 'dist');
+const inputs = ['src', 'public', 'assets', 'app.config.ts', 'package-lock.json', '../../packages/contracts/src'];
+
+function newest(path) {
+  const full = join(app, path);
+  if (!existsSync(full)) return 0;
+  const stat = statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(full).map((name) => newest(join(path, name))));
+}
+
+const marker = join(dist, 'sw.js');
+if (!process.argv.includes('--force') && existsSync(marker) && statSync(marker).mtimeMs > Math.max(...inputs.map(newest))) {
+  console.log('[web] the build in dist/ is up to date');
+  process.exit(0);
+}
+
+const started = Date.now();
+const exported = spawnSync(process.execPath, [join(app, 'node_modules/expo/bin/cli'), 'export', '--platform', 'web', '--output-dir', 'dist'], {
+  cwd: app,
+  stdio: 'inherit',
+  env: { ...process.env, CI: '1', EXPO_NO_TELEMETRY: '1' },
+});
+if (exported.status !== 0) process.exit(exported.status ?? 1);
+
+const { count, size, warnings } = await generateSW({
+  globDirectory: dist,
+  globPatterns: ['**/*.{html,js,css,png,jpg,svg,ico,ttf,woff,woff2,json,wasm}'],
+  globIgnores: ['config.js'],
+  swDest: marker,
+  navigateFallback: '/index.html',
+  // The API is never cached here: the app keeps what must work offline (tickets) itself.
+  navigateFallbackDenylist: [/^\/config\.js$/],
+  maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+  clientsClaim: true,
+  skipWaiting: true,
+  cleanupOutdatedCaches: true,
+  sourcemap: false,
+  // Where the API is: fresh when online, the last copy when not.
+  runtimeCaching: [{ urlPattern: ({ url }) => url.pathname === '/config.js', handler: 'NetworkFirst', options: { cacheName: 'eventify-config', networkTimeoutSeconds: 3 } }],
+});
+for (const warning of warnings) console.warn('[web]', warning);
+console.log(`[web] built in ${((Date.now() - started) / 1000).toFixed(1)} s; the service worker precaches ${count} files (${(size / 1024).toFixed(0)} KiB)`);

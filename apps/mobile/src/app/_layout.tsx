@@ -1,0 +1,69 @@
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { Stack } from 'expo-router';
+import { StatusBar } from 'expo-status-bar';
+import { useEffect, useState } from 'react';
+import { SafeAreaProvider } from 'react-native-safe-area-context';
+import { createQueryClient } from '@/api/query-client';
+import { onSignedOut, SessionProvider, useSession } from '@/features/auth/session';
+import { PaymentsProvider } from '@/features/payments/PaymentsProvider';
+import { PushRegistration } from '@/features/push/PushRegistration';
+import { ticketWallet } from '@/features/tickets/device-copy';
+import { registerOfflineShell } from '@/offline-shell';
+import { OfflineBanner } from '@/ui/OfflineBanner';
+import { colors } from '@/ui/theme';
+
+registerOfflineShell();
+
+/** When a session ends, nothing of it stays on the device: cached answers and the saved tickets go. */
+function SignOutCleanup() {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      onSignedOut(async (user) => {
+        client.clear();
+        await ticketWallet.forget(user.id);
+      }),
+    [client],
+  );
+  return null;
+}
+
+/** The form's own heading names these screens; the bar above keeps only the way back. */
+const noTitle = () => null;
+
+function Shell() {
+  const { offline } = useSession();
+  return (
+    <>
+      <StatusBar style="dark" />
+      <OfflineBanner sessionUnconfirmed={offline} />
+      <Stack screenOptions={{ headerTintColor: colors.primary, headerBackTitle: 'Back', contentStyle: { backgroundColor: colors.background } }}>
+        <Stack.Screen name="(tabs)" options={{ headerShown: false, title: 'Eventify' }} />
+        <Stack.Screen name="events/[id]" options={{ title: 'Event' }} />
+        <Stack.Screen name="bookings/[id]" options={{ title: 'Your booking' }} />
+        <Stack.Screen name="tickets/[id]" options={{ title: 'Ticket' }} />
+        <Stack.Screen name="sign-in" options={{ title: 'Sign in', headerTitle: noTitle }} />
+        <Stack.Screen name="sign-up" options={{ title: 'Create account', headerTitle: noTitle }} />
+        <Stack.Screen name="forgot-password" options={{ title: 'Reset password', headerTitle: noTitle }} />
+        <Stack.Screen name="reset-password" options={{ title: 'New password', headerTitle: noTitle }} />
+      </Stack>
+    </>
+  );
+}
+
+export default function RootLayout() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <SafeAreaProvider>
+      <QueryClientProvider client={queryClient}>
+        <SessionProvider>
+          <PaymentsProvider>
+            <SignOutCleanup />
+            <PushRegistration />
+            <Shell />
+          </PaymentsProvider>
+        </SessionProvider>
+      </QueryClientProvider>
+    </SafeAreaProvider>
+  );
+}

@@ -1,0 +1,3 @@
+import { EventScreen } from '@/features/events/EventScreen';
+
+export default EventScreen;

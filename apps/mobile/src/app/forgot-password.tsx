@@ -1,0 +1,3 @@
+import { ForgotPasswordScreen } from '@/features/auth/PasswordScreens';
+
+export default ForgotPasswordScreen;

@@ -1,0 +1,3 @@
+import { ResetPasswordScreen } from '@/features/auth/PasswordScreens';
+
+export default ResetPasswordScreen;
