@@ -7,7 +7,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { existingServices, gatewayEnv, infraFromEnv, serviceEnv } from '@eventify/testing';
+import { WEB_APP_ENTRY, existingServices, gatewayEnv, infraFromEnv, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
@@ -109,13 +109,7 @@ run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.
 const gatewayUrl = `${tls.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${ports.gateway}`;
 const webUrl = `http://localhost:${web.port}`;
 if (existsSync(resolve(root, 'apps/mobile/dist/index.html'))) {
-  run('web', 'apps/mobile/scripts/serve-web.mjs', {
-    PORT: String(web.port),
-    HOST: web.host,
-    EVENTIFY_API_URL: gatewayUrl,
-    EVENTIFY_STRIPE_API_URL: `http://localhost:${plan.stripe.port}`,
-    EVENTIFY_STRIPE_PUBLISHABLE_KEY: 'pk_test_eventify_development',
-  }, 96);
+  run('web', WEB_APP_ENTRY, webAppEnv({ port: web.port, host: web.host, apiUrl: gatewayUrl, stripeApiUrl: `http://localhost:${plan.stripe.port}` }), 96);
 }
 if (services.includes('payment')) {
   // The local Stripe: PaymentIntents, confirm, refunds, and signed webhooks to the gateway, as Stripe would send them.

@@ -119,6 +119,16 @@ ensure_node_modules() {
   fi
 }
 
+# The browser the app's end-to-end tests drive (Debian's Chromium; Playwright's own download is not used).
+ensure_chromium() {
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then return 0; fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Chromium (Debian package) for the app's browser tests"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
 ensure_infra() {
   ensure_postgres
   ensure_redis

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages', 'gateway', 'services', 'tools', 'deploy'];
+const roots = ['packages', 'gateway', 'services', 'tools', 'deploy', 'apps/mobile/e2e'];
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {

@@ -3,7 +3,8 @@
 // every file of the build, so the app opens without a network (tickets then come from the device's copy).
 // The build only runs again when a source file is newer than the last build (`--force` builds anyway).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { generateSW } from 'workbox-build';
 
@@ -36,7 +37,7 @@ if (exported.status !== 0) process.exit(exported.status ?? 1);
 const { count, size, warnings } = await generateSW({
   globDirectory: dist,
   globPatterns: ['**/*.{html,js,css,png,jpg,svg,ico,ttf,woff,woff2,json,wasm}'],
-  globIgnores: ['config.js'],
+  globIgnores: ['config.js', '**/*.gz', '**/*.br'],
   swDest: marker,
   navigateFallback: '/index.html',
   // The API is never cached here: the app keeps what must work offline (tickets) itself.
@@ -50,4 +51,22 @@ const { count, size, warnings } = await generateSW({
   runtimeCaching: [{ urlPattern: ({ url }) => url.pathname === '/config.js', handler: 'NetworkFirst', options: { cacheName: 'eventify-config', networkTimeoutSeconds: 3 } }],
 });
 for (const warning of warnings) console.warn('[web]', warning);
+
+// Compressed once here, so the server sends them as they are (sirv picks .br or .gz by Accept-Encoding).
+let gzipped = 0;
+const compress = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) compress(file);
+    else if (/\.(js|html|css|json|svg|map|ttf)$/.test(name)) {
+      const content = readFileSync(file);
+      const gz = gzipSync(content, { level: 9 });
+      writeFileSync(`${file}.gz`, gz);
+      writeFileSync(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      if (name.endsWith('.js')) gzipped += gz.length;
+    }
+  }
+};
+compress(dist);
+console.log(`[web] JavaScript: ${(gzipped / 1024).toFixed(0)} KiB gzip`);
 console.log(`[web] built in ${((Date.now() - started) / 1000).toFixed(1)} s; the service worker precaches ${count} files (${(size / 1024).toFixed(0)} KiB)`);

@@ -24,6 +24,8 @@ const configScript = `window.__EVENTIFY_CONFIG__ = ${JSON.stringify(Object.fromE
 const files = sirv(dist, {
   single: true,
   etag: true,
+  gzip: true,
+  brotli: true,
   // Bundles carry a content hash in their names: they never change, so browsers keep them.
   setHeaders(response, path) {
     if (path.startsWith('/_expo/static/')) response.setHeader('cache-control', 'public, max-age=31536000, immutable');

@@ -2,3 +2,4 @@ export * from './processes.js';
 export * from './http.js';
 export * from './stack.js';
 export * from './journey.js';
+export * from './web-app.js';

@@ -5,7 +5,6 @@ export function useNow(active = true, intervalMs = 1000): Date {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     if (!active) return;
-    setNow(new Date());
     const timer = setInterval(() => setNow(new Date()), intervalMs);
     return () => clearInterval(timer);
   }, [active, intervalMs]);

@@ -1,5 +1,5 @@
 import { Stack, useLocalSearchParams, useRouter } from 'expo-router';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
 import type { Booking } from '@eventify/contracts';
 import { useEvent } from '@/features/events/api';
@@ -25,10 +25,6 @@ export function BookingScreen() {
   const status = booking.data?.status;
   const waiting = paidAt !== null && status === 'pending_payment';
   const now = useNow(waiting);
-
-  useEffect(() => {
-    if (paidAt !== null && status && status !== 'pending_payment') setPaidAt(null);
-  }, [paidAt, status]);
 
   if (booking.isPending) return <Loading label="Loading your booking…" />;
   if (booking.isError) return <ErrorState error={booking.error} onRetry={() => void booking.refetch()} title="Your booking did not load" />;
@@ -115,7 +111,7 @@ function BookingDetails({ booking, waiting, slow, onPaid, onRefresh, refreshing 
           <Notice tone="success">
             {`You're going! Confirmed ${booking.confirmedAt ? formatMoment(booking.confirmedAt) : ''}. One ticket per seat, each with its own QR code.`}
           </Notice>
-          <Button label="See your tickets" onPress={() => router.push('/tickets')} testID="see-tickets" />
+          <Button label="See your tickets" onPress={() => router.push({ pathname: '/tickets', params: { bookingId: booking.id } })} testID="see-tickets" />
         </>
       ) : null}
 

@@ -24,13 +24,13 @@ export function useBookings(enabled = true) {
   });
 }
 
-/** One booking; `watch` polls it while something is expected to change it (the payment's webhook). */
-export function useBooking(id: string | undefined, watch = false) {
+/** One booking; `watchPayment` polls it every second while it still awaits the payment's webhook. */
+export function useBooking(id: string | undefined, watchPayment = false) {
   return useQuery({
     queryKey: bookingKeys.one(id ?? ''),
     queryFn: ({ signal }) => api.get<Booking>(`/bookings/${encodeURIComponent(id!)}`, { signal }),
     enabled: !!id,
-    refetchInterval: watch ? 1_000 : false,
+    refetchInterval: (query) => (watchPayment && query.state.data?.status === 'pending_payment' ? 1_000 : false),
   });
 }
 

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { StyleSheet, Switch, Text, View } from 'react-native';
-import type { NotificationKind } from '@eventify/contracts';
+import type { NotificationKind, Profile } from '@eventify/contracts';
 import { describeError, isApiError } from '@/api/errors';
 import { useSession } from '@/features/auth/session';
 import { Button } from '@/ui/Button';
@@ -14,21 +14,20 @@ import { KIND_LABELS, usePreferences, useProfile, useSetChannel, useUpdateProfil
 function Details() {
   const profile = useProfile();
   const update = useUpdateProfile();
-  const [name, setName] = useState('');
-  const [city, setCity] = useState('');
-  useEffect(() => {
-    if (profile.data) {
-      setName(profile.data.name);
-      setCity(profile.data.city ?? '');
-    }
-  }, [profile.data]);
   if (profile.isPending) return <Loading label="Loading your profile…" />;
   if (profile.isError) return <ErrorState error={profile.error} onRetry={() => void profile.refetch()} title="Your profile did not load" />;
+  // A saved change comes back as a new profile: the form starts again from it.
+  return <DetailsForm key={profile.data.updatedAt} profile={profile.data} update={update} />;
+}
+
+function DetailsForm({ profile, update }: { profile: Profile; update: ReturnType<typeof useUpdateProfile> }) {
+  const [name, setName] = useState(profile.name);
+  const [city, setCity] = useState(profile.city ?? '');
   const fieldErrors = isApiError(update.error) ? update.error.fieldErrors : {};
-  const changed = name.trim() !== profile.data.name || (city.trim() || null) !== profile.data.city;
+  const changed = name.trim() !== profile.name || (city.trim() || null) !== profile.city;
   return (
     <Card>
-      <Text style={styles.muted}>{profile.data.email}</Text>
+      <Text style={styles.muted}>{profile.email}</Text>
       <TextField label="Name" value={name} onChangeText={setName} error={fieldErrors.name} autoComplete="name" />
       <TextField label="City" value={city} onChangeText={setCity} error={fieldErrors.city} help="Events near you are easier to find." autoComplete="address-line2" />
       {update.isSuccess && !changed ? <Notice tone="success">Saved.</Notice> : null}

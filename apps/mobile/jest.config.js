@@ -1,0 +1,16 @@
+/**
+ * Component tests: the app's real screens and routes (expo-router's renderRouter over src/app), rendered with
+ * React Native Testing Library in jest-expo's iOS environment, against a local HTTP server that answers as the
+ * gateway does (test/api-server.ts). Only device services that cannot exist here are stood in for
+ * (test/setup.ts: keychain, storage, network state, Stripe's native SDK).
+ */
+module.exports = {
+  preset: 'jest-expo/ios',
+  testEnvironment: '<rootDir>/test/environment.js',
+  setupFiles: ['<rootDir>/test/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/after-env.ts'],
+  testMatch: ['<rootDir>/src/**/*.test.ts?(x)'],
+  testTimeout: 20_000,
+  // Icons ship as ES modules for bundlers; Jest takes their CommonJS build.
+  moduleNameMapper: { '^lucide-react-native/icons/(.*)$': '<rootDir>/node_modules/lucide-react-native/dist/cjs/icons/$1.js' },
+};
