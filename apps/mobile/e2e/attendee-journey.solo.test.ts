@@ -117,6 +117,14 @@ async function journey(page: Page, size: keyof typeof SIZES, report: (line: stri
   assert.equal(await codes.count(), 2, 'one QR code per seat');
   await shot('7-tickets');
 
+  // A reload renews the session from the HttpOnly refresh cookie: still signed in, tickets from the server.
+  const renewed = page.waitForResponse((r) => r.url().endsWith('/auth/refresh') && r.request().method() === 'POST');
+  const fetched = page.waitForResponse((r) => new URL(r.url()).pathname === '/tickets');
+  await page.reload();
+  assert.equal((await renewed).status(), 200, 'the session is renewed from the cookie');
+  assert.equal((await fetched).status(), 200, 'the tickets come from Eventify');
+  await codes.nth(1).waitFor({ timeout: 30_000 });
+
   // The app's files come from its service worker, the tickets from the copy this device keeps.
   const controlled = await page.evaluate(async () => {
     // In the page: the browser's navigator (this file is type-checked against Node's globals, not the DOM's).

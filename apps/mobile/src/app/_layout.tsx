@@ -1,5 +1,5 @@
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { Stack } from 'expo-router';
+import { Stack, useRouter } from 'expo-router';
 import { StatusBar } from 'expo-status-bar';
 import { useEffect, useState } from 'react';
 import { SafeAreaProvider } from 'react-native-safe-area-context';
@@ -31,10 +31,21 @@ function SignOutCleanup() {
 /** The form's own heading names these screens; the bar above keeps only the way back. */
 const noTitle = () => null;
 
+/** A session the server ended (revoked, expired) takes the person to sign-in, which says why. */
+function SessionEndedRedirect() {
+  const { endedBecause } = useSession();
+  const router = useRouter();
+  useEffect(() => {
+    if (endedBecause) router.replace('/sign-in');
+  }, [endedBecause, router]);
+  return null;
+}
+
 function Shell() {
   const { offline } = useSession();
   return (
     <>
+      <SessionEndedRedirect />
       <StatusBar style="dark" />
       <OfflineBanner sessionUnconfirmed={offline} />
       <Stack screenOptions={{ headerTintColor: colors.primary, headerBackTitle: 'Back', contentStyle: { backgroundColor: colors.background } }}>

@@ -61,7 +61,8 @@ export function useTicketWallet(pollWhile: (wallet: TicketWallet | undefined) =>
     enabled: !!userId,
     refetchInterval: (query) => (pollWhile(query.state.data) ? 1_000 : false),
   });
-  const fromDevice = !live.data && !!device.data;
+  // While Eventify is being asked, the device's copy shows without comment; it is called out only when asking failed.
+  const fromDevice = !live.data && !!device.data && live.isError;
   return {
     wallet: live.data ?? device.data ?? null,
     fromDevice,
