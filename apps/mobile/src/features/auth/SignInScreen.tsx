@@ -1,7 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useLocalSearchParams, useRouter, type Href } from 'expo-router';
 import { useState } from 'react';
-import { describeError, isApiError } from '@/api/errors';
+import { isApiError } from '@/api/errors';
 import { Button } from '@/ui/Button';
+import { FormError, fieldErrorsOf } from '@/ui/FormError';
 import { Notice } from '@/ui/States';
 import { TextField } from '@/ui/TextField';
 import { AuthForm } from './AuthForm';
@@ -14,23 +16,9 @@ export function SignInScreen() {
   const { next } = useLocalSearchParams<{ next?: string }>();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(email.trim(), password);
-      router.replace(safeNext(next) as Href);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fields = isApiError(error) ? error.fieldErrors : {};
-  const wrongPassword = isApiError(error) && error.status === 401;
+  const submit = useMutation({ mutationFn: () => signIn(email.trim(), password), onSuccess: () => router.replace(safeNext(next) as Href) });
+  const fields = fieldErrorsOf(submit.error);
+  const wrongPassword = isApiError(submit.error) && submit.error.status === 401;
 
   return (
     <AuthForm
@@ -42,13 +30,9 @@ export function SignInScreen() {
     >
       {endedBecause ? <Notice tone="warning">{endedBecause}</Notice> : null}
       <TextField label="E-mail" value={email} onChangeText={setEmail} error={fields.email} autoComplete="email" inputMode="email" autoCapitalize="none" autoCorrect={false} />
-      <TextField label="Password" value={password} onChangeText={setPassword} error={fields.password} autoComplete="current-password" secureTextEntry onSubmitEditing={() => void submit()} />
-      {error && !Object.keys(fields).length ? (
-        <Notice tone="danger" testID="sign-in-error">
-          {wrongPassword ? 'That e-mail and password do not match an account. Check both and try again.' : describeError(error)}
-        </Notice>
-      ) : null}
-      <Button label="Sign in" onPress={() => void submit()} busy={busy} disabled={!email || !password} testID="sign-in-button" />
+      <TextField label="Password" value={password} onChangeText={setPassword} error={fields.password} autoComplete="current-password" secureTextEntry onSubmitEditing={() => submit.mutate()} />
+      <FormError error={submit.error} testID="sign-in-error" override={wrongPassword ? 'That e-mail and password do not match an account. Check both and try again.' : null} />
+      <Button label="Sign in" onPress={() => submit.mutate()} busy={submit.isPending} disabled={!email || !password} testID="sign-in-button" />
     </AuthForm>
   );
 }

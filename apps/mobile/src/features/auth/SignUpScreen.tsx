@@ -1,9 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useLocalSearchParams, useRouter, type Href } from 'expo-router';
 import { useState } from 'react';
 import { StyleSheet, Switch, Text, View } from 'react-native';
-import { describeError, isApiError } from '@/api/errors';
 import { Button } from '@/ui/Button';
-import { Notice } from '@/ui/States';
+import { FormError, fieldErrorsOf } from '@/ui/FormError';
 import { TextField } from '@/ui/TextField';
 import { colors, font, space } from '@/ui/theme';
 import { AuthForm } from './AuthForm';
@@ -15,23 +15,12 @@ export function SignUpScreen() {
   const router = useRouter();
   const { next } = useLocalSearchParams<{ next?: string }>();
   const [form, setForm] = useState({ name: '', email: '', password: '', organizer: false });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const set = (field: 'name' | 'email' | 'password') => (value: string) => setForm((f) => ({ ...f, [field]: value }));
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await signUp({ name: form.name.trim(), email: form.email.trim(), password: form.password, role: form.organizer ? 'organizer' : 'attendee' });
-      router.replace(safeNext(next) as Href);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fields = isApiError(error) ? error.fieldErrors : {};
+  const submit = useMutation({
+    mutationFn: () => signUp({ name: form.name.trim(), email: form.email.trim(), password: form.password, role: form.organizer ? 'organizer' : 'attendee' }),
+    onSuccess: () => router.replace(safeNext(next) as Href),
+  });
+  const fields = fieldErrorsOf(submit.error);
 
   return (
     <AuthForm title="Create your account" intro="Book tickets in a few taps and carry them on your phone." links={[{ href: { pathname: '/sign-in', params: next ? { next } : {} }, label: 'Already have an account? Sign in' }]}>
@@ -50,12 +39,8 @@ export function SignUpScreen() {
         <Switch value={form.organizer} onValueChange={(organizer) => setForm((f) => ({ ...f, organizer }))} aria-label="I also organize events" trackColor={{ true: colors.primary, false: colors.border }} />
         <Text style={styles.switchLabel}>I also organize events</Text>
       </View>
-      {error && !Object.keys(fields).length ? (
-        <Notice tone="danger" testID="sign-up-error">
-          {describeError(error)}
-        </Notice>
-      ) : null}
-      <Button label="Create account" onPress={() => void submit()} busy={busy} disabled={!form.name || !form.email || !form.password} testID="sign-up-button" />
+      <FormError error={submit.error} testID="sign-up-error" />
+      <Button label="Create account" onPress={() => submit.mutate()} busy={submit.isPending} disabled={!form.name || !form.email || !form.password} testID="sign-up-button" />
     </AuthForm>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { StyleSheet, Switch, Text, View } from 'react-native';
 import type { NotificationKind, Profile } from '@eventify/contracts';
-import { describeError, isApiError } from '@/api/errors';
+import { describeError } from '@/api/errors';
 import { useSession } from '@/features/auth/session';
 import { Button } from '@/ui/Button';
 import { Card, SectionTitle } from '@/ui/Card';
+import { FormError, fieldErrorsOf } from '@/ui/FormError';
 import { Screen } from '@/ui/Screen';
 import { ErrorState, Loading, Notice } from '@/ui/States';
 import { TextField } from '@/ui/TextField';
@@ -23,7 +24,7 @@ function Details() {
 function DetailsForm({ profile, update }: { profile: Profile; update: ReturnType<typeof useUpdateProfile> }) {
   const [name, setName] = useState(profile.name);
   const [city, setCity] = useState(profile.city ?? '');
-  const fieldErrors = isApiError(update.error) ? update.error.fieldErrors : {};
+  const fieldErrors = fieldErrorsOf(update.error);
   const changed = name.trim() !== profile.name || (city.trim() || null) !== profile.city;
   return (
     <Card>
@@ -31,7 +32,7 @@ function DetailsForm({ profile, update }: { profile: Profile; update: ReturnType
       <TextField label="Name" value={name} onChangeText={setName} error={fieldErrors.name} autoComplete="name" />
       <TextField label="City" value={city} onChangeText={setCity} error={fieldErrors.city} help="Events near you are easier to find." autoComplete="address-line2" />
       {update.isSuccess && !changed ? <Notice tone="success">Saved.</Notice> : null}
-      {update.error && !Object.keys(fieldErrors).length ? <Notice tone="danger">{describeError(update.error)}</Notice> : null}
+      <FormError error={update.error} />
       <Button label="Save profile" onPress={() => update.mutate({ name: name.trim(), city: city.trim() || null })} busy={update.isPending} disabled={!changed} />
     </Card>
   );
