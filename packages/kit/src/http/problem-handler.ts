@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, PROBLEM_CONTENT_TYPE, badRequest, isAppError, type FieldError } from '../errors.js';
+import { AppError, PROBLEM_CONTENT_TYPE, badRequest, isAppError, serviceUnavailable, type FieldError } from '../errors.js';
+import { isOutage } from '../outage.js';
 
 /** Fastify's own client errors, translated into words a person understands. */
 const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string; detail: string }> = {
@@ -74,6 +75,7 @@ export function toAppError(error: unknown): AppError | undefined {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError({ status, code: 'client-error', title: 'Bad request', detail: fastifyError.message });
   }
+  if (isOutage(error)) return serviceUnavailable('A database this service needs is unreachable right now. Try again in a moment.');
   return undefined;
 }
 
