@@ -35,6 +35,8 @@ const OUTAGE_MESSAGES = [
   // FerretDB answering while its PostgreSQL is away
   /failed to connect to/i,
   /connection refused/i,
+  /not currently accepting connections/i,
+  /the database system is (starting up|shutting down)/i,
 ];
 
 export function isOutage(error: unknown): boolean {

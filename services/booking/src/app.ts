@@ -29,6 +29,7 @@ export async function buildBookingService(config: BookingServiceConfig): Promise
           refundCutoffHours: config.REFUND_CUTOFF_HOURS,
           reservationTimeoutMs: config.RESERVATION_TIMEOUT_MS,
           lockedCallTimeoutMs: LOCKED_CALL_TIMEOUT_MS,
+          reservingStuckMs: Math.max(config.RESERVING_STUCK_MS, config.RESERVATION_TIMEOUT_MS * 2),
         },
         ctx.log,
       );

@@ -55,7 +55,7 @@ export class Bookings {
     /** For calls made while holding a booking's lock: shorter than the lease. */
     private readonly lockedCalls: ServiceClient,
     private readonly mutex: Mutex,
-    private readonly policy: BookingPolicy & { reservationTimeoutMs: number; lockedCallTimeoutMs: number },
+    private readonly policy: BookingPolicy & { reservationTimeoutMs: number; lockedCallTimeoutMs: number; reservingStuckMs: number },
     private readonly log: Logger,
   ) {}
 
@@ -104,8 +104,8 @@ export class Bookings {
     } catch (error) {
       // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
       if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
-      // A reserving booking is written only by its own request until the sweep may settle it (a minute,
-      // far beyond the reservation deadline), so this write needs no lock.
+      // A reserving booking is written only by its own request until the sweep may settle it
+      // (RESERVING_STUCK_MS, far beyond the reservation deadline), so this write needs no lock.
       await this.repository.update(id, ['reserving'], { status: 'failed' });
       if (isAppError(error) && error.status === 404) throw notFound('event');
       throw error;
@@ -326,7 +326,8 @@ export class Bookings {
 
   /** Expire unpaid holds and settle bookings stuck half-way. Safe to run on every replica at once. */
   async sweep(now = new Date()): Promise<number> {
-    const due = await this.repository.dueForSweep(now, new Date(now.getTime() - 60_000), 200);
+    const stuckBefore = new Date(now.getTime() - this.policy.reservingStuckMs);
+    const due = await this.repository.dueForSweep(now, stuckBefore, 200);
     let expired = 0;
     for (const candidate of due) {
       await this.locked(candidate._id, async () => {
@@ -338,7 +339,7 @@ export class Bookings {
             expired++;
             await this.releaseAfterward(booking);
           }
-        } else if (booking.status === 'reserving' && booking.createdAt.getTime() <= now.getTime() - 60_000) {
+        } else if (booking.status === 'reserving' && booking.createdAt <= stuckBefore) {
           if (await this.repository.update(booking._id, ['reserving'], { status: 'failed' })) await this.releaseAfterward(booking);
         }
       }).catch((error) => this.log.warn({ err: error, bookingId: candidate._id }, 'sweep of a booking failed; next round retries'));
