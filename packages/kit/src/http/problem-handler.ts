@@ -29,6 +29,18 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; titl
     title: 'Unsupported media type',
     detail: 'Send the request body as application/json.',
   },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'bad-url',
+    title: 'Malformed URL',
+    detail: 'The request path is not valid (a broken percent-encoding?).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri-too-long',
+    title: 'URI too long',
+    detail: 'A part of the request path is longer than any id here.',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     code: 'bad-content-length',
