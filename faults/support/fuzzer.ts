@@ -87,7 +87,7 @@ const HOSTILE_IDS = [
 ];
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-const BAD_CURSORS = ['!!!', b64('not json'), b64({ c: { $gt: '' }, id: { $ne: null } }), b64({ c: 'not a date', id: 1 }), b64({ s: 1e309 }), b64([]), 'x'.repeat(5000)];
+const BAD_CURSORS = ['!!!', b64('not json'), b64({ c: { $gt: '' }, id: { $ne: null } }), b64({ c: 'not a date', id: 1 }), b64('{"s":1e309}'), b64([]), 'x'.repeat(5000)];
 
 function resolveRef(schema: Schema | undefined, components: Record<string, Schema>): Schema | undefined {
   if (schema?.$ref) return resolveRef(components[schema.$ref.split('/').pop()!], components);

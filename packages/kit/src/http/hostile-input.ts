@@ -16,6 +16,7 @@ export async function rejectMalformedText(request: FastifyRequest): Promise<void
   }
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const MALFORMED = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function malformedTextAt(value: unknown, path: string, depth: number): string | undefined {
