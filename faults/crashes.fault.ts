@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { poll, registerUser } from '@eventify/testing';
-import { busEvents, recordFault, startFaultStack, type FaultStack } from './support/fault-stack.js';
-import { assertSettled, book, bookingOf, createIntent, paidEvent, payAtStripe, type Purchase } from './support/journey.js';
+import { busEvents, recordFault, type FaultStack } from './support/fault-stack.js';
+import { assertSettled, faultStackWithEvent, book, bookingOf, createIntent, payAtStripe, type Purchase } from './support/journey.js';
 
 // kill -9 of each service at the worst moment of a booking's journey, then a restart: nothing lost, nothing twice.
 let f: FaultStack;
@@ -12,13 +12,8 @@ const paid: Purchase[] = [];
 const cancelled: Purchase[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-before(async () => {
-  f = await startFaultStack();
-  ({ eventId, tierId } = await paidEvent(f, 20));
-});
-after(async () => {
-  await f?.stop();
-});
+const context = faultStackWithEvent();
+before(() => void ({ f, eventId, tierId } = context));
 
 it('booking killed mid-reservation (its seats taken, never recorded): the seats come back, the next booking works', async () => {
   const buyer = await registerUser(f.stack.api);

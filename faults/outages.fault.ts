@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import pg from 'pg';
 import { postgresUrlFor, registerUser, type HttpResult } from '@eventify/testing';
-import { recordFault, startFaultStack, type FaultStack } from './support/fault-stack.js';
-import { assertSettled, book, createIntent, paidEvent, payAtStripe } from './support/journey.js';
+import { recordFault, type FaultStack } from './support/fault-stack.js';
+import { assertSettled, faultStackWithEvent, book, createIntent, payAtStripe } from './support/journey.js';
 
 // Redis, the MongoDB-protocol server and PostgreSQL go away mid-journey. While they are away every answer is
 // either unaffected or a 503 problem+json, quickly; once they are back the journey completes.
@@ -11,13 +11,8 @@ let f: FaultStack;
 let eventId: string;
 let tierId: string;
 
-before(async () => {
-  f = await startFaultStack();
-  ({ eventId, tierId } = await paidEvent(f, 20));
-});
-after(async () => {
-  await f?.stop();
-});
+const context = faultStackWithEvent();
+before(() => void ({ f, eventId, tierId } = context));
 
 /** A request made during an outage: answered within 8 s, with 503 problem+json unless it did not need what is down. */
 async function duringOutage(what: string, call: () => Promise<HttpResult>, unaffected: number[] = []): Promise<number> {

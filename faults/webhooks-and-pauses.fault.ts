@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import Stripe from 'stripe';
 import { poll, registerUser } from '@eventify/testing';
-import { busEvents, recordFault, startFaultStack, type FaultStack } from './support/fault-stack.js';
-import { assertSettled, book, createIntent, paidEvent, payAtStripe, waitForStatus } from './support/journey.js';
+import { busEvents, recordFault, type FaultStack } from './support/fault-stack.js';
+import { assertSettled, faultStackWithEvent, book, createIntent, payAtStripe, waitForStatus } from './support/journey.js';
 
 let f: FaultStack;
 let eventId: string;
 let tierId: string;
 
-before(async () => {
-  f = await startFaultStack();
-  ({ eventId, tierId } = await paidEvent(f, 20));
-});
-after(async () => {
-  await f?.stop();
-});
+const context = faultStackWithEvent();
+before(() => void ({ f, eventId, tierId } = context));
 
 const signer = new Stripe('sk_test_signer');
 /** Deliver a Stripe event to the public endpoint as Stripe does: its exact bytes, freshly signed. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { eventInput, poll, publishEvent, registerUser, type TestUser } from '@eventify/testing';
-import type { FaultStack } from './fault-stack.js';
+import { startFaultStack, type FaultStack } from './fault-stack.js';
 
 export interface Purchase {
   buyer: TestUser;
@@ -8,6 +9,19 @@ export interface Purchase {
   quantity: number;
   paymentId?: string;
   paymentIntentId?: string;
+}
+
+/** The stack of one fault file, with a paid event on sale: started before its tests, stopped after them. */
+export function faultStackWithEvent(capacity = 20): { f: FaultStack; eventId: string; tierId: string } {
+  const context = {} as { f: FaultStack; eventId: string; tierId: string };
+  before(async () => {
+    context.f = await startFaultStack();
+    Object.assign(context, await paidEvent(context.f, capacity));
+  });
+  after(async () => {
+    await context.f?.stop();
+  });
+  return context;
 }
 
 export async function paidEvent(f: FaultStack, capacity: number) {
