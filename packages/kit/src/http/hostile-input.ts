@@ -22,6 +22,8 @@ const MALFORMED = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff]
 function malformedTextAt(value: unknown, path: string, depth: number): string | undefined {
   if (typeof value === 'string') return MALFORMED.test(value) ? path : undefined;
   if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  // Parsed JSON, params and query only: the gateway's bodies are raw streams, forwarded byte for byte.
+  if (typeof (value as { pipe?: unknown }).pipe === 'function' || ArrayBuffer.isView(value)) return undefined;
   for (const [key, inner] of Object.entries(value)) {
     const found = malformedTextAt(key, `${path}.${key}`, depth + 1) ?? malformedTextAt(inner, `${path}.${key}`, depth + 1);
     if (found) return found;
