@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import { poll, registerUser } from '@eventify/testing';
 import { busEvents, recordFault, type FaultStack } from './support/fault-stack.js';
 import { assertSettled, faultStackWithEvent, book, bookingOf, createIntent, payAtStripe, type Purchase } from './support/journey.js';
@@ -12,8 +12,7 @@ const paid: Purchase[] = [];
 const cancelled: Purchase[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const context = faultStackWithEvent();
-before(() => void ({ f, eventId, tierId } = context));
+faultStackWithEvent((context) => ({ f, eventId, tierId } = context));
 
 it('booking killed mid-reservation (its seats taken, never recorded): the seats come back, the next booking works', async () => {
   const buyer = await registerUser(f.stack.api);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import pg from 'pg';
 import { postgresUrlFor, registerUser, type HttpResult } from '@eventify/testing';
 import { recordFault, type FaultStack } from './support/fault-stack.js';
@@ -11,8 +11,7 @@ let f: FaultStack;
 let eventId: string;
 let tierId: string;
 
-const context = faultStackWithEvent();
-before(() => void ({ f, eventId, tierId } = context));
+faultStackWithEvent((context) => ({ f, eventId, tierId } = context));
 
 /** A request made during an outage: answered within 8 s, with 503 problem+json unless it did not need what is down. */
 async function duringOutage(what: string, call: () => Promise<HttpResult>, unaffected: number[] = []): Promise<number> {

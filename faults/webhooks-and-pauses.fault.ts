@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { it } from 'node:test';
 import Stripe from 'stripe';
 import { poll, registerUser } from '@eventify/testing';
 import { busEvents, recordFault, type FaultStack } from './support/fault-stack.js';
@@ -9,8 +9,7 @@ let f: FaultStack;
 let eventId: string;
 let tierId: string;
 
-const context = faultStackWithEvent();
-before(() => void ({ f, eventId, tierId } = context));
+faultStackWithEvent((context) => ({ f, eventId, tierId } = context));
 
 const signer = new Stripe('sk_test_signer');
 /** Deliver a Stripe event to the public endpoint as Stripe does: its exact bytes, freshly signed. */

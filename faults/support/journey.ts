@@ -11,17 +11,17 @@ export interface Purchase {
   paymentIntentId?: string;
 }
 
-/** The stack of one fault file, with a paid event on sale: started before its tests, stopped after them. */
-export function faultStackWithEvent(capacity = 20): { f: FaultStack; eventId: string; tierId: string } {
+/** The stack of one fault file, with a paid event on sale: started before its tests (then `ready`), stopped after them. */
+export function faultStackWithEvent(ready: (context: { f: FaultStack; eventId: string; tierId: string }) => void, capacity = 20): void {
   const context = {} as { f: FaultStack; eventId: string; tierId: string };
   before(async () => {
     context.f = await startFaultStack();
     Object.assign(context, await paidEvent(context.f, capacity));
+    ready(context);
   });
   after(async () => {
     await context.f?.stop();
   });
-  return context;
 }
 
 export async function paidEvent(f: FaultStack, capacity: number) {
