@@ -62,6 +62,10 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
         proxyPayloads: false,
         undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
         replyOptions: {
+          // reply-from retries a GET answered 503 up to ten times (Retry-After or ~42 ms × attempt each), so a
+          // service whose database is down held the client far past UPSTREAM_TIMEOUT_MS. The 503 goes straight
+          // to the client, who knows best whether to try again.
+          retryDelay: () => null,
           rewriteRequestHeaders: (request, headers) => {
             const next: Record<string, string | string[] | undefined> = { ...headers };
             for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];

@@ -14,6 +14,8 @@ export interface SetRolesRequest {
 export interface ReserveSeatsRequest {
   bookingId: string;
   items: { tierId: string; quantity: number }[];
+  /** ISO time after which no seat may be taken any more (the caller has given up by then): 503, nothing taken. */
+  deadline?: string;
 }
 export interface ReserveSeatsResponse {
   eventId: string;
@@ -28,6 +30,16 @@ export interface ReserveSeatsResponse {
  *  releasing twice (two sweepers, a retry) returns the seats once. 200 { released: boolean }. */
 export interface ReleaseSeatsResponse {
   released: boolean;
+}
+
+/** booking: POST /internal/bookings/holds — which of these reservation keys belong to a booking that may hold
+ *  seats (reserving, awaiting payment or confirmed, under that key). The event service's reconciler releases
+ *  the seats of every other key (bookings that failed, expired, were cancelled or never existed). */
+export interface HeldSeatsRequest {
+  keys: string[];
+}
+export interface HeldSeatsResponse {
+  held: string[];
 }
 
 /** event: GET /internal/events/:eventId — the event with organizer and door staff, any status. */

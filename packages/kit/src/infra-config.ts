@@ -16,6 +16,8 @@ export const redisConfig = {
   /** Idle time after which a pending event is delivered again (retry / crashed consumer take-over). */
   BUS_CLAIM_IDLE_MS: z.coerce.number().int().positive().default(15_000),
   BUS_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  /** How often the outbox relay looks for events a crash or an outage left unpublished. */
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
 };
 export const authConfig = {
   AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/auth/.well-known/jwks.json'),

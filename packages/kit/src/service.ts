@@ -7,6 +7,7 @@ import { connectPostgres, ensurePostgresDatabase, type PostgresHandle } from './
 import { connectRedis, type RedisHandle } from './db/redis.js';
 import type { ReadinessCheck } from './health.js';
 import { Mutex } from './mutex.js';
+import { OutboxRelay } from './outbox/relay.js';
 import { createApp, type App } from './http/app.js';
 
 /** Config every service built with `buildService` has: base + Redis/bus + auth, optionally a database. */
@@ -15,6 +16,7 @@ export interface ServiceConfig extends BaseConfig {
   REDIS_NAMESPACE: string;
   BUS_CLAIM_IDLE_MS: number;
   BUS_MAX_ATTEMPTS: number;
+  OUTBOX_INTERVAL_MS?: number;
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
@@ -33,6 +35,8 @@ export interface ServiceContext<TConfig extends ServiceConfig> {
   guards: Guards;
   /** Cross-replica lock for read-check-write steps (see mutex.ts for why). */
   mutex: Mutex;
+  /** Publishes the service's outboxes: every event is stored with its state change, then relayed here. */
+  outbox: OutboxRelay;
   /** Present when the service asked for MongoDB. */
   mongo: MongoHandle | undefined;
   /** Present when the service asked for PostgreSQL. */
@@ -107,6 +111,7 @@ export async function buildService<TConfig extends ServiceConfig>(
     bus,
     guards,
     mutex: new Mutex(redis.redis, config.REDIS_NAMESPACE),
+    outbox: new OutboxRelay(bus, { intervalMs: config.OUTBOX_INTERVAL_MS ?? 1_000, log }),
     mongo,
     postgres,
     addReadiness: (check) => void checks.push(check),
@@ -116,8 +121,10 @@ export async function buildService<TConfig extends ServiceConfig>(
 
   app.addHook('onReady', async () => {
     await bus.start();
+    await context.outbox.start();
   });
   app.addHook('onClose', async () => {
+    await context.outbox.stop();
     await bus.stop();
     for (const step of shutdownSteps) await step();
     await Promise.allSettled([redis.close(), mongo?.close(), postgres?.close()]);

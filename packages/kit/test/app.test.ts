@@ -66,6 +66,48 @@ describe('service app: problem+json for everything a client can get wrong', () =
     assert.equal((await response.json()).type, 'https://eventify.dev/problems/body-too-large');
   });
 
+  it('refuses NUL and broken Unicode anywhere with 400 problem+json, before any handler sees it', async () => {
+    for (const body of ['{"name": "a\\u0000b", "quantity": 1}', '{"name": "ab", "quantity": 1, "x": {"y": ["\\ud800"]}}']) {
+      const response = await post('/things', body);
+      assert.equal(response.status, 400, body);
+      assert.match((await response.json()).detail, /NUL character or broken Unicode/);
+    }
+    assert.equal((await fetch(`${base}/conflict?q=%00`)).status, 400);
+  });
+
+  it('answers what Node or Fastify refuse before routing as problem+json too', async () => {
+    const longUrl = await fetch(`${base}/conflict?q=${'x'.repeat(20_000)}`);
+    assert.equal(longUrl.status, 431);
+    assert.match(longUrl.headers.get('content-type')!, /application\/problem\+json/);
+    const badEncoding = await fetch(`${base}/things/%ff%fe`);
+    assert.equal(badEncoding.status, 400);
+    assert.match(badEncoding.headers.get('content-type')!, /application\/problem\+json/);
+  });
+
+  it('reads a refused oversized upload to its end, so the client gets its 413 and not a reset', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/things', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(3_000_000) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const piece = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      const more = () => {
+        while (sent < 3_000_000) {
+          const chunk = piece.subarray(0, Math.min(piece.length, 3_000_000 - sent));
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', more);
+        }
+        req.end();
+      };
+      more();
+    });
+    assert.equal(status, 413);
+  });
+
   it('answers a wrong content type with 415', async () => {
     const response = await post('/things', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(response.status, 415);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { IntegrationEvent } from '@eventify/contracts';
-import { EventBus, connectRedis, type RedisHandle } from '../src/index.js';
+import { EventBus, connectRedis, listDeadLetters, replayDeadLetters, type RedisHandle } from '../src/index.js';
 import { eventually, infra, uniqueName } from './helpers.js';
 
 const handles: RedisHandle[] = [];
@@ -119,5 +119,56 @@ describe('event bus on Redis Streams', () => {
     await eventually(() => done.length === 1, 5_000, 'second attempt');
     assert.equal(done[0], event.id);
     assert.equal(attempts, 2);
+  });
+});
+
+describe('streams and slow consumer groups', () => {
+  it('trimming never drops what a group has not acknowledged yet', async () => {
+    const namespace = uniqueName('bus-test');
+    const { bus: publisher, redis } = await makeBus(namespace, { maxStreamLength: 10 });
+    const fast = new Set<string>(); // at least once: a slow round may be claimed again meanwhile
+    const { bus: fastBus } = await makeBus(namespace, { group: 'fast', claimIdleMs: 5_000 });
+    fastBus.subscribe('Tick', async (event) => void fast.add(event.id));
+    await fastBus.start();
+    // The slow group exists (its service was deployed) but reads nothing yet.
+    await redis.xgroup('CREATE', `${namespace}:stream:Tick`, 'slow', '0', 'MKSTREAM').catch(() => undefined);
+    for (let i = 0; i < 300; i++) await publisher.publish('Tick', { i });
+    await eventually(() => fast.size === 300, 20_000, 'fast group done');
+    await publisher.trim('Tick');
+    assert.equal(await redis.xlen(`${namespace}:stream:Tick`), 300, 'all kept for the slow group');
+
+    const slow: number[] = [];
+    const { bus: slowBus } = await makeBus(namespace, { group: 'slow', claimIdleMs: 5_000 });
+    slowBus.subscribe('Tick', async (event) => void slow.push((event.data as { i: number }).i));
+    await slowBus.start();
+    await eventually(() => new Set(slow).size === 300, 20_000, 'slow group caught up');
+    assert.deepEqual(slow.slice(0, 3), [0, 1, 2], 'from the very first event: nothing was trimmed');
+    await new Promise((r) => setTimeout(r, 100)); // the last acknowledgement
+    await publisher.trim('Tick');
+    assert.ok((await redis.xlen(`${namespace}:stream:Tick`)) < 300, 'trimmed once everyone has it');
+  });
+
+  it('a dead-lettered event is listed and, replayed, handled', async () => {
+    const namespace = uniqueName('bus-test');
+    let failing = true;
+    const handled: string[] = [];
+    const { bus, redis } = await makeBus(namespace, { group: 'svc', maxAttempts: 2, claimIdleMs: 100 });
+    bus.subscribe('Flaky', async (event) => {
+      if (failing) throw new Error('downstream broken');
+      handled.push(event.id);
+    });
+    await bus.start();
+    const published = await bus.publish('Flaky', { x: 1 });
+    const letters = await eventually(async () => {
+      const found = await listDeadLetters(redis, namespace, 'svc');
+      return found.length ? found : undefined;
+    }, 10_000, 'dead letter');
+    assert.equal(letters[0]!.error, 'downstream broken');
+    assert.equal(JSON.parse(letters[0]!.event).id, published.id);
+    failing = false;
+    const replayed = await replayDeadLetters(redis, namespace, 'svc', [letters[0]!.entryId]);
+    assert.equal(replayed.length, 1);
+    await eventually(() => handled.includes(published.id), 5_000, 'handled after the replay');
+    assert.equal((await listDeadLetters(redis, namespace, 'svc')).length, 0);
   });
 });

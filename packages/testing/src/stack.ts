@@ -110,6 +110,8 @@ export interface TestStack {
   processes: Partial<Record<ServiceName | 'gateway' | 'stripe', RunningProcess>>;
   /** Stop one service (to test what the gateway does when it is down). */
   stopService(name: ServiceName): Promise<void>;
+  /** Start a stopped (or killed) service again, on its port, with its environment; resolves when it is ready. */
+  startService(name: ServiceName): Promise<void>;
   /** Stop everything and drop every database and Redis key this stack created. */
   stop(): Promise<void>;
 }
@@ -149,6 +151,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     async stopService(name) {
       await processes[name]?.stop();
     },
+    startService: (name) => start(name),
     async stop() {
       await Promise.all(Object.values(processes).map((p) => p.stop()));
       await dropRunData(plan, options.services);

@@ -12,9 +12,9 @@ export async function buildApprovalService(config: ApprovalServiceConfig): Promi
     uses: { mongo: true },
     openapi: { title: 'Eventify approval service', description: 'The review queue: admins approve or reject submitted events.' },
     async register(ctx) {
-      const repository = new ReviewsRepository(ctx.mongo!.db);
+      const repository = new ReviewsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
       await repository.ensureIndexes();
-      const reviews = new Reviews(repository, ctx.bus, ctx.mutex);
+      const reviews = new Reviews(repository, ctx.mutex);
       registerApprovalRoutes(ctx.app, reviews, ctx.guards);
       subscribeSubmissions(ctx.bus, reviews);
     },

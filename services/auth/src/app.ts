@@ -18,7 +18,7 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
     openapi: { title: 'Eventify auth service', description: 'Accounts, sessions and the keys that sign access tokens.' },
     async register(ctx) {
       const db = ctx.mongo!.db;
-      const users = new UsersRepository(db);
+      const users = new UsersRepository(db, ctx.outbox, ctx.mutex);
       const refreshTokens = new RefreshTokensRepository(db);
       await Promise.all([users.ensureIndexes(), refreshTokens.ensureIndexes()]);
       const keys = new SigningKeys(new KeysRepository(db), {
@@ -31,14 +31,13 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
       const accounts = new Accounts({
         users,
         refreshTokens,
-        resetTokens: new ResetTokensRepository(db),
+        resetTokens: new ResetTokensRepository(db, ctx.outbox),
         keys,
         throttle: new LoginThrottle(ctx.redis.redis, config.REDIS_NAMESPACE, {
           perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
           perIp: config.LOGIN_MAX_FAILURES_PER_IP,
           windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
         }),
-        bus: ctx.bus,
         mutex: ctx.mutex,
         log: ctx.log,
         accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

@@ -5,6 +5,8 @@ import { Bookings } from './domain/bookings.js';
 import { subscribeBookingEvents } from './events/handlers.js';
 import { registerBookingRoutes } from './http/routes.js';
 
+const LOCKED_CALL_TIMEOUT_MS = 5_000;
+
 export async function buildBookingService(config: BookingServiceConfig): Promise<App> {
   const { app } = await buildService({
     name: 'booking',
@@ -12,11 +14,25 @@ export async function buildBookingService(config: BookingServiceConfig): Promise
     uses: { mongo: true },
     openapi: { title: 'Eventify booking service', description: 'Book tickets, hold seats while paying, cancel.' },
     async register(ctx) {
-      const repository = new BookingsRepository(ctx.mongo!.db);
+      const repository = new BookingsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
       await repository.ensureIndexes();
-      // Generous: in a rush the event service queues seat takers one at a time per tier.
-      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN, timeoutMs: 30_000 });
-      const bookings = new Bookings(repository, events, ctx.bus, ctx.mutex, { holdMinutes: config.HOLD_MINUTES, refundCutoffHours: config.REFUND_CUTOFF_HOURS }, ctx.log);
+      const event = (timeoutMs: number) => createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN, timeoutMs });
+      const bookings = new Bookings(
+        repository,
+        // Generous: in a rush the event service queues seat takers one at a time per tier.
+        event(config.RESERVATION_TIMEOUT_MS),
+        // Calls made under a booking's lock end well within its 10 s lease.
+        event(LOCKED_CALL_TIMEOUT_MS),
+        ctx.mutex,
+        {
+          holdMinutes: config.HOLD_MINUTES,
+          refundCutoffHours: config.REFUND_CUTOFF_HOURS,
+          reservationTimeoutMs: config.RESERVATION_TIMEOUT_MS,
+          lockedCallTimeoutMs: LOCKED_CALL_TIMEOUT_MS,
+          reservingStuckMs: Math.max(config.RESERVING_STUCK_MS, config.RESERVATION_TIMEOUT_MS * 2),
+        },
+        ctx.log,
+      );
       registerBookingRoutes(ctx.app, bookings, ctx.guards);
       subscribeBookingEvents(ctx.bus, bookings);
 

@@ -9,6 +9,10 @@ export const bookingServiceConfigSchema = baseConfigSchema.extend({
   EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
   /** How long seats are held for an unpaid booking. */
   HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How long a booking request waits for its seats; the event service takes none after this minus 1.5 s. */
+  RESERVATION_TIMEOUT_MS: z.coerce.number().int().min(3_000).default(30_000),
+  /** A booking still `reserving` after this long was abandoned by a crash: the sweep releases its seats. */
+  RESERVING_STUCK_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** How often expired holds are looked for. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** A confirmed booking cancelled by its owner is refunded in full until this many hours before the event starts. */

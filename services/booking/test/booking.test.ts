@@ -82,8 +82,8 @@ describe('booking', () => {
     assert.equal(paidBooking.body.amount, 4500);
     assert.ok(Date.parse(paidBooking.body.expiresAt) > Date.now());
     assert.deepEqual(await available(event.id), [7, 8]);
-    const confirmed = await streamEvents('BookingConfirmed');
-    assert.ok(confirmed.some((e) => e.data.bookingId === freeBooking.body.id && e.data.items[0].quantity === 2));
+    const confirmed = await poll(async () => (await streamEvents('BookingConfirmed')).find((e) => e.data.bookingId === freeBooking.body.id), 'BookingConfirmed');
+    assert.equal(confirmed.data.items[0].quantity, 2);
   });
 
   it('a multi-tier booking that cannot be filled takes nothing', async () => {
@@ -150,6 +150,7 @@ describe('holds, cancellations and payments', () => {
     assert.deepEqual(await available(event.id), [5]);
     await new Promise((r) => setTimeout(r, 600)); // more sweeps by both replicas
     assert.deepEqual(await available(event.id), [5]);
+    await poll(async () => (await streamEvents('BookingExpired')).some((e) => e.data.bookingId === booking.body.id), 'BookingExpired');
     const expired = (await streamEvents('BookingExpired')).filter((e) => e.data.bookingId === booking.body.id);
     assert.equal(expired.length, 1);
   });
@@ -172,7 +173,11 @@ describe('holds, cancellations and payments', () => {
     // A confirmed booking cancelled well before the event is refunded.
     const cancelled = await stack.api.post(`/bookings/${booking.body.id}/cancel`, undefined, { token: buyers[7]!.token });
     assert.equal(cancelled.body.refund.status, 'requested');
-    const events = (await streamEvents('BookingCancelled')).filter((e) => e.data.bookingId === booking.body.id);
+    // Published by the outbox relay right after the change was stored.
+    const events = await poll(async () => {
+      const found = (await streamEvents('BookingCancelled')).filter((e) => e.data.bookingId === booking.body.id);
+      return found.length ? found : undefined;
+    }, 'BookingCancelled on the bus');
     assert.equal(events[0].data.refund, true);
   });
 

@@ -1,8 +1,9 @@
-import { buildService, type App } from '@eventify/kit';
+import { buildService, createServiceClient, type App } from '@eventify/kit';
 import type { EventServiceConfig } from './config.js';
 import { EventsRepository } from './data/events-repository.js';
 import { SeatsRepository } from './data/seats-repository.js';
 import { Events } from './domain/events.js';
+import { SeatReconciler } from './domain/seat-reconciler.js';
 import { Seats } from './domain/seats.js';
 import { subscribeReviewDecisions } from './events/handlers.js';
 import { registerEventRoutes, registerInternalRoutes } from './http/routes.js';
@@ -15,14 +16,25 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
     openapi: { title: 'Eventify event service', description: 'Events, ticket tiers, review lifecycle, browsing and seats.' },
     async register(ctx) {
       const db = ctx.mongo!.db;
-      const eventsRepository = new EventsRepository(db);
+      const eventsRepository = new EventsRepository(db, ctx.outbox, ctx.mutex);
       const seatsRepository = new SeatsRepository(db, ctx.mutex);
       await Promise.all([eventsRepository.ensureIndexes(), seatsRepository.ensureIndexes()]);
-      const events = new Events(eventsRepository, seatsRepository, ctx.bus, ctx.mutex);
+      const events = new Events(eventsRepository, seatsRepository, ctx.mutex);
       const seats = new Seats(eventsRepository, seatsRepository);
       registerEventRoutes(ctx.app, events, ctx.guards);
       registerInternalRoutes(ctx.app, events, seats, ctx.guards);
       subscribeReviewDecisions(ctx.bus, events);
+
+      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const reconciler = new SeatReconciler(seatsRepository, bookings, { graceMs: config.SEAT_RECONCILE_GRACE_MS, log: ctx.log });
+      let reconciling: Promise<unknown> = Promise.resolve();
+      const timer = setInterval(() => {
+        reconciling = reconciling.then(() => reconciler.run()).catch((error) => ctx.log.warn({ err: error }, 'seat reconciliation failed; next round retries'));
+      }, config.SEAT_RECONCILE_INTERVAL_MS);
+      ctx.onShutdown(async () => {
+        clearInterval(timer);
+        await reconciling;
+      });
     },
   });
   return app;

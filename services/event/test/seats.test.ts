@@ -48,6 +48,17 @@ describe('seat reservations', () => {
     assert.match(results.find((r) => r.status === 409)!.body.detail, /Not enough tickets left for "Standard"/);
   });
 
+  it('takes nothing once the caller\'s deadline has passed', async () => {
+    const before = await available();
+    const late = await internal('POST', `/internal/events/${event.id}/reservations`, {
+      bookingId: randomUUID(),
+      items: [{ tierId: event.tiers[1]!.id, quantity: 1 }],
+      deadline: new Date(Date.now() - 1).toISOString(),
+    });
+    assert.equal(late.status, 503);
+    assert.deepEqual(await available(), before);
+  });
+
   it('takes all tiers of a booking or none', async () => {
     const [, vip] = event.tiers;
     const before = await available();

@@ -16,8 +16,6 @@ export const paymentServiceConfigSchema = baseConfigSchema.extend({
   STRIPE_API_URL: z.string().url().optional(),
   /** Webhooks signed longer ago than this are refused as stale (Stripe's default tolerance). */
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
-  /** How often unpublished outbox events and stalled refunds are looked for. */
-  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
 });
 export type PaymentServiceConfig = z.infer<typeof paymentServiceConfigSchema>;
 

@@ -15,13 +15,13 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
     uses: { mongo: true },
     openapi: { title: 'Eventify QR & entry service', description: 'Tickets with signed QR codes, scanning at the door, entry figures.' },
     async register(ctx) {
-      const repository = new TicketsRepository(ctx.mongo!.db);
+      const repository = new TicketsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
       await repository.ensureIndexes();
       const codes = new TicketCodes(config.QR_SIGNING_SECRET);
       const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
       const access = new EventAccessCache(ctx.redis.redis, config.REDIS_NAMESPACE, events, config.EVENT_ACCESS_CACHE_SECONDS);
-      const tickets = new Tickets(repository, codes, ctx.bus);
-      const entry = new Entry(repository, codes, access, ctx.bus);
+      const tickets = new Tickets(repository, codes, ctx.mutex);
+      const entry = new Entry(repository, codes, access);
       registerQrRoutes(ctx.app, tickets, entry, ctx.guards);
       subscribeQrEvents(ctx.bus, tickets, access);
     },

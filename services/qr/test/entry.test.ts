@@ -46,6 +46,36 @@ async function ticketsFor(buyer: TestUser, eventId: string, items: { tierId: str
   return { booking: booking.body, tickets };
 }
 
+async function busEvents(type: string) {
+  const redis = new Redis(stack.plan.infra.redis);
+  try {
+    return (await redis.xrange(`${stack.plan.namespace}:stream:${type}`, '-', '+')).map(([, f]) => JSON.parse(f[1]!));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function toBus(type: string, data: unknown) {
+  const redis = new Redis(stack.plan.infra.redis);
+  const event = { id: randomUUID(), type, occurredAt: new Date().toISOString(), source: 'test', data };
+  await redis.xadd(`${stack.plan.namespace}:stream:${type}`, '*', 'event', JSON.stringify(event));
+  redis.disconnect();
+}
+
+/** The qr service's consumer group has read and acknowledged everything on the stream. */
+async function waitUntilHandled(type: string) {
+  const redis = new Redis(stack.plan.infra.redis);
+  try {
+    await poll(async () => {
+      const groups = (await redis.xinfo('GROUPS', `${stack.plan.namespace}:stream:${type}`)) as unknown[][];
+      const qr = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]]))).find((g) => g.name === 'qr');
+      return qr && Number(qr.pending) === 0 && Number(qr.lag) === 0;
+    }, `qr handled ${type}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const scan = (scanner: TestUser, body: Record<string, unknown>) => stack.api.post('/entry/scan', body, { token: scanner.token });
 
 describe('tickets', () => {
@@ -65,10 +95,40 @@ describe('tickets', () => {
     assert.equal(svg.status, 200);
     assert.match(svg.headers.get('content-type') ?? '', /image\/svg\+xml/);
     assert.match(svg.text, /^<svg/);
-    const redis = new Redis(stack.plan.infra.redis);
-    const issued = await redis.xrange(`${stack.plan.namespace}:stream:TicketsIssued`, '-', '+').then((entries) => entries.map(([, f]) => JSON.parse(f[1]!)));
-    redis.disconnect();
-    assert.equal(issued.filter((e) => e.data.bookingId === booking.id).length, 1);
+    const issued = await poll(async () => {
+      const found = (await busEvents('TicketsIssued')).filter((e) => e.data.bookingId === booking.id);
+      return found.length ? found : undefined;
+    }, 'TicketsIssued (published by the outbox relay)');
+    assert.equal(issued.length, 1);
+  });
+
+  it('follows the booking\'s final state whatever order its events arrive in, and redeliveries change nothing', async () => {
+    const bookingId = randomUUID();
+    const confirmed = {
+      bookingId,
+      userId: attendee.id,
+      eventId: event.id,
+      items: [{ tierId: event.tiers[0]!.id, tierName: 'Floor', quantity: 2, unitPrice: 0, currency: 'EUR' }],
+      amount: 0,
+      currency: 'EUR',
+      confirmedAt: new Date().toISOString(),
+    };
+    const cancelled = { bookingId, userId: attendee.id, eventId: event.id, reason: 'user', refund: false, amount: 0, currency: 'EUR' };
+    const ticketsOfBooking = async () =>
+      (await stack.api.get(`/tickets?eventId=${event.id}&limit=100`, { token: attendee.token })).body.items.filter((t: { bookingId: string }) => t.bookingId === bookingId);
+    // The cancellation overtakes the confirmation (they travel on different streams).
+    await toBus('BookingCancelled', cancelled);
+    await waitUntilHandled('BookingCancelled');
+    await toBus('BookingConfirmed', confirmed);
+    await waitUntilHandled('BookingConfirmed');
+    assert.deepEqual(await ticketsOfBooking(), [], 'no ticket for a booking already cancelled');
+    // Redelivered, with ids never seen (so the bus cannot skip them): still nothing.
+    await toBus('BookingConfirmed', confirmed);
+    await toBus('BookingCancelled', cancelled);
+    await waitUntilHandled('BookingConfirmed');
+    await waitUntilHandled('BookingCancelled');
+    assert.deepEqual(await ticketsOfBooking(), []);
+    assert.equal((await busEvents('TicketsIssued')).filter((e) => e.data.bookingId === bookingId).length, 0);
   });
 
   it('a redelivered BookingConfirmed issues nothing twice', async () => {

@@ -14,11 +14,11 @@ export async function buildUserService(config: UserServiceConfig): Promise<App> 
     openapi: { title: 'Eventify user service', description: 'Profiles, devices and role administration.' },
     async register(ctx) {
       const db = ctx.mongo!.db;
-      const profiles = new ProfilesRepository(db);
+      const profiles = new ProfilesRepository(db, ctx.outbox, ctx.mutex);
       const pushTokens = new PushTokensRepository(db);
       await Promise.all([profiles.ensureIndexes(), pushTokens.ensureIndexes()]);
       const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
-      const users = new Users({ profiles, pushTokens, auth, bus: ctx.bus });
+      const users = new Users({ profiles, pushTokens, auth });
       registerUserRoutes(ctx.app, users, ctx.guards);
       subscribeUserEvents(ctx.bus, users);
     },

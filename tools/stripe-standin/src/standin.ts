@@ -231,6 +231,20 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     return reply.status(answer.status).send(answer.body);
   });
 
+  /** Like Stripe: an unpaid PaymentIntent can be cancelled; a succeeded one cannot. */
+  app.post<{ Params: { id: string } }>('/v1/payment_intents/:id/cancel', async (request, reply) => {
+    const pi = intent(request.params.id);
+    const answer = once(request, 200, () => {
+      if (pi.status === 'succeeded' || pi.status === 'canceled') {
+        throw new StripeApiError(400, 'invalid_request_error', `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`, 'payment_intent_unexpected_state');
+      }
+      pi.status = 'canceled';
+      emit('payment_intent.canceled', pi, request.headers['idempotency-key']);
+      return structuredClone(pi);
+    });
+    return reply.status(answer.status).send(answer.body);
+  });
+
   app.post<{ Body: Record<string, unknown> }>('/v1/refunds', async (request, reply) => {
     const body = request.body ?? {};
     const piId = str(body.payment_intent);

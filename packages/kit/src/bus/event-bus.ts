@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { IntegrationEvent } from '@eventify/contracts';
 import type { ReadinessCheck } from '../health.js';
+import type { OutboxEntry } from '../outbox/entry.js';
 import { requestContext } from '../request-context.js';
 
 export type EventHandler<TData = unknown> = (event: IntegrationEvent<string, TData>) => Promise<void>;
@@ -29,8 +30,13 @@ export interface EventBusOptions {
   batchSize?: number;
   /** How long "already processed" is remembered per event id. */
   dedupeTtlSeconds?: number;
-  /** Approximate stream length kept (older entries are trimmed). */
+  /**
+   * Streams are trimmed only below what every consumer group has acknowledged, so a group that falls
+   * behind loses nothing. A stream no group reads yet keeps about this many entries.
+   */
   maxStreamLength?: number;
+  /** How often a publisher trims the streams it publishes to. */
+  trimIntervalMs?: number;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -48,6 +54,8 @@ export class EventBus {
   private running = false;
   private loops: Promise<void>[] = [];
   private claimTimer: NodeJS.Timeout | undefined;
+  private trimTimer: NodeJS.Timeout | undefined;
+  private readonly publishedTypes = new Set<string>();
 
   constructor(options: EventBusOptions) {
     this.options = {
@@ -58,8 +66,11 @@ export class EventBus {
       batchSize: 32,
       dedupeTtlSeconds: 7 * 24 * 3600,
       maxStreamLength: 100_000,
+      trimIntervalMs: 30_000,
       ...options,
     };
+    this.trimTimer = setInterval(() => void this.trimPublished(), this.options.trimIntervalMs);
+    this.trimTimer.unref();
   }
 
   streamKey(type: string): string {
@@ -74,26 +85,67 @@ export class EventBus {
     return `${this.options.namespace}:processed:${this.options.group}:${eventId}`;
   }
 
-  /** Publish a fact. Call it after the state change is stored. */
+  /** Publish a fact. Services publish through their outbox (see OutboxRelay); this is its last step. */
   async publish<TData>(type: string, data: TData, overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<string, TData>> {
-    const event: IntegrationEvent<string, TData> = {
-      id: overrides.id ?? randomUUID(),
-      type,
-      occurredAt: (overrides.occurredAt ?? new Date()).toISOString(),
+    const requestId = requestContext.current()?.requestId;
+    const entry: OutboxEntry = { id: overrides.id ?? randomUUID(), type, data, occurredAt: overrides.occurredAt ?? new Date(), requestId };
+    await this.publishEntries([entry]);
+    return this.envelope(entry) as IntegrationEvent<string, TData>;
+  }
+
+  /** Publish stored events in the given order (one round trip); their ids and times are kept. */
+  async publishEntries(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.options.redis.multi();
+    for (const entry of entries) {
+      this.publishedTypes.add(entry.type);
+      pipeline.xadd(this.streamKey(entry.type), '*', 'event', JSON.stringify(this.envelope(entry)));
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('publishing to the event bus failed');
+  }
+
+  private envelope(entry: OutboxEntry): IntegrationEvent {
+    return {
+      id: entry.id,
+      type: entry.type,
+      occurredAt: new Date(entry.occurredAt).toISOString(),
       source: this.options.source,
-      requestId: requestContext.current()?.requestId,
-      data,
+      requestId: entry.requestId,
+      data: entry.data,
     };
-    await this.options.redis.xadd(
-      this.streamKey(type),
-      'MAXLEN',
-      '~',
-      String(this.options.maxStreamLength),
-      '*',
-      'event',
-      JSON.stringify(event),
-    );
-    return event;
+  }
+
+  /**
+   * Trim a stream below the oldest entry some consumer group still needs: pending (delivered, not yet
+   * acknowledged) or not yet delivered. Trimming by length alone would drop what a slow group has not read.
+   */
+  async trim(type: string): Promise<void> {
+    const redis = this.options.redis;
+    const stream = this.streamKey(type);
+    const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+    if (groups.length === 0) {
+      await redis.xtrim(stream, 'MAXLEN', '~', this.options.maxStreamLength);
+      return;
+    }
+    let keepFrom: string | undefined;
+    for (const group of groups) {
+      const info = fieldsOf(group);
+      let needed = nextId(String(info['last-delivered-id']));
+      if (Number(info.pending) > 0) {
+        const [, oldestPending] = (await redis.xpending(stream, String(info.name))) as [number, string | null];
+        if (oldestPending && compareIds(oldestPending, needed) < 0) needed = oldestPending;
+      }
+      if (!keepFrom || compareIds(needed, keepFrom) < 0) keepFrom = needed;
+    }
+    await redis.xtrim(stream, 'MINID', '~', keepFrom!);
+  }
+
+  private async trimPublished(): Promise<void> {
+    for (const type of this.publishedTypes) {
+      await this.trim(type).catch((error) => this.options.logger?.warn({ err: error, type }, 'trimming a stream failed'));
+    }
   }
 
   /** Register the handler for one event type. Call before start(). */
@@ -127,6 +179,7 @@ export class EventBus {
   async stop(): Promise<void> {
     this.running = false;
     if (this.claimTimer) clearInterval(this.claimTimer);
+    if (this.trimTimer) clearInterval(this.trimTimer);
     await Promise.allSettled(this.loops);
     this.loops = [];
   }
@@ -245,6 +298,24 @@ export class EventBus {
     );
     await this.options.redis.xack(stream, this.options.group!, entryId);
   }
+}
+
+function fieldsOf(flat: unknown[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = flat[i + 1];
+  return fields;
+}
+
+/** Stream ids are "<ms>-<seq>". */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am === bm ? Number(as! - bs!) : am < bm ? -1 : 1;
+}
+
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms ?? '0'}-${BigInt(seq ?? '0') + 1n}`;
 }
 
 function fieldValue(fields: string[], name: string): string | undefined {

@@ -16,7 +16,8 @@ export interface MongoHandle {
  */
 export async function connectMongo(url: string, logger?: Logger, timeoutMs = 60_000): Promise<MongoHandle> {
   const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: 5_000,
+    // While the database is down, requests fail (503) after this rather than hang until the gateway gives up.
+    serverSelectionTimeoutMS: 2_500,
     connectTimeoutMS: 5_000,
     // Few connections: FerretDB opens PostgreSQL connections per concurrent operation.
     maxPoolSize: 20,

@@ -10,11 +10,19 @@ import {
 } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BaseConfig } from '../config.js';
+import { AppError } from '../errors.js';
 import { registerHealth, type ReadinessCheck } from '../health.js';
 import { loggerOptions } from '../logger.js';
 import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
-import { registerProblemHandlers } from './problem-handler.js';
+import { registerProblemHandlers, sendProblem, toAppError } from './problem-handler.js';
+import { drainRefusedBody, problemForClientError, rejectMalformedText } from './hostile-input.js';
+
+class AppErrorFallback extends AppError {
+  constructor() {
+    super({ status: 400, code: 'bad-request', title: 'Bad request', detail: 'The request could not be understood.' });
+  }
+}
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -60,11 +68,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    clientErrorHandler: problemForClientError,
+    // Errors Fastify meets before routing (a broken URL, an over-long path segment) are problems like any other.
+    frameworkErrors: (error: Error, request: Parameters<typeof sendProblem>[2], reply: Parameters<typeof sendProblem>[0]) =>
+      sendProblem(reply, toAppError(error) ?? new AppErrorFallback(), request),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  app.addHook('preValidation', rejectMalformedText);
+  app.addHook('onSend', drainRefusedBody);
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, PROBLEM_CONTENT_TYPE, badRequest, isAppError, type FieldError } from '../errors.js';
+import { AppError, PROBLEM_CONTENT_TYPE, badRequest, isAppError, serviceUnavailable, type FieldError } from '../errors.js';
+import { isOutage } from '../outage.js';
 
 /** Fastify's own client errors, translated into words a person understands. */
 const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string; detail: string }> = {
@@ -27,6 +28,18 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; titl
     code: 'unsupported-media-type',
     title: 'Unsupported media type',
     detail: 'Send the request body as application/json.',
+  },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'bad-url',
+    title: 'Malformed URL',
+    detail: 'The request path is not valid (a broken percent-encoding?).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri-too-long',
+    title: 'URI too long',
+    detail: 'A part of the request path is longer than any id here.',
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
@@ -74,6 +87,7 @@ export function toAppError(error: unknown): AppError | undefined {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError({ status, code: 'client-error', title: 'Bad request', detail: fastifyError.message });
   }
+  if (isOutage(error)) return serviceUnavailable('A database this service needs is unreachable right now. Try again in a moment.');
   return undefined;
 }
 

@@ -65,6 +65,9 @@ export function createServiceClient(options: ServiceClientOptions) {
         ...(problem.errors ? { errors: problem.errors } : {}),
       });
     }
+    // "Try again" stays "try again" for our caller: a peer that is unavailable or slow is said so, not hidden behind a 502.
+    if (response.status === 503) throw serviceUnavailable(`The ${options.service} service is unavailable right now. Try again shortly.`);
+    if (response.status === 504) throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
     if (response.status >= 500) throw badGateway(`The ${options.service} service failed (${response.status}).`);
     return { status: response.status, body: body as T };
   };

@@ -1,10 +1,10 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { isDuplicateKeyError } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
 
 /** One review per submission: the audit trail of an event is its reviews across resubmissions. */
-export interface Review {
+export interface Review extends WithOutbox {
   _id: string;
   submissionId: string;
   eventId: string;
@@ -26,8 +26,11 @@ export interface ReviewQuery {
 
 export class ReviewsRepository {
   private readonly reviews: Collection<Review>;
-  constructor(db: Db) {
+  private readonly outbox: MongoOutbox<Review>;
+  constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.reviews = db.collection('reviews');
+    // A review changes once (its decision), under this lock; the relay takes it too.
+    this.outbox = relay.mongo(this.reviews, { mutex, lockKey: (id) => `review:${id}` });
   }
 
   async ensureIndexes(): Promise<void> {
@@ -51,13 +54,15 @@ export class ReviewsRepository {
     return this.reviews.findOne({ _id: id });
   }
 
-  /** Decide atomically: of two admins deciding at once, exactly one finds it pending. */
-  decide(id: string, decision: { status: 'approved' | 'rejected'; reviewerId: string; reason: string | null }) {
-    return this.reviews.findOneAndUpdate(
-      { _id: id, status: 'pending' },
-      { $set: { ...decision, decidedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+  /**
+   * Decide, storing the decision's event in the same write. Under the review's lock: of two admins
+   * deciding at once, exactly one finds it pending (the condition alone is not atomic on FerretDB).
+   */
+  async decide(id: string, decision: { status: 'approved' | 'rejected'; reviewerId: string; reason: string | null; decidedAt: Date }, event: OutboxEntry) {
+    assertLeasesHeld();
+    const decided = await this.reviews.findOneAndUpdate({ _id: id, status: 'pending' }, pushOutbox<Review>({ $set: decision }, [event]), { returnDocument: 'after' });
+    if (decided) this.outbox.changed(id);
+    return decided;
   }
 
   /** Oldest first: the queue is worked in the order events were submitted. */

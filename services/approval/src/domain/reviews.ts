@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayloads } from '@eventify/contracts';
-import { conflict, forbidden, hasRole, notFound, type EventBus, type Mutex, type Principal } from '@eventify/kit';
+import { conflict, forbidden, hasRole, notFound, outboxEvent, type Mutex, type Principal } from '@eventify/kit';
 import type { Review, ReviewsRepository, ReviewStatus } from '../data/reviews-repository.js';
 
 export function reviewView(review: Review) {
@@ -22,7 +22,6 @@ export function reviewView(review: Review) {
 export class Reviews {
   constructor(
     private readonly reviews: ReviewsRepository,
-    private readonly bus: EventBus,
     private readonly mutex: Mutex,
   ) {}
 
@@ -58,34 +57,22 @@ export class Reviews {
   }
 
   async approve(id: string, reviewerId: string) {
-    const review = await this.decide(id, { status: 'approved', reviewerId, reason: null });
-    await this.bus.publish<EventPayloads['EventApproved']>('EventApproved', {
-      eventId: review.eventId,
-      organizerId: review.organizerId,
-      reviewId: review._id,
-      submissionId: review.submissionId,
-      reviewerId,
-      decidedAt: review.decidedAt!.toISOString(),
-    });
-    return reviewView(review);
+    return reviewView(await this.decide(id, { status: 'approved', reviewerId, reason: null }));
   }
 
   async reject(id: string, reviewerId: string, reason: string) {
-    const review = await this.decide(id, { status: 'rejected', reviewerId, reason });
-    await this.bus.publish<EventPayloads['EventRejected']>('EventRejected', {
-      eventId: review.eventId,
-      organizerId: review.organizerId,
-      reviewId: review._id,
-      submissionId: review.submissionId,
-      reviewerId,
-      reason,
-      decidedAt: review.decidedAt!.toISOString(),
-    });
-    return reviewView(review);
+    return reviewView(await this.decide(id, { status: 'rejected', reviewerId, reason }));
   }
 
   private async decide(id: string, decision: { status: 'approved' | 'rejected'; reviewerId: string; reason: string | null }) {
-    const decided = await this.mutex.run(`review:${id}`, () => this.reviews.decide(id, decision));
+    const decided = await this.mutex.run(`review:${id}`, async () => {
+      const review = await this.reviews.find(id);
+      if (!review || review.status !== 'pending') return null;
+      const decidedAt = new Date();
+      const common = { eventId: review.eventId, organizerId: review.organizerId, reviewId: id, submissionId: review.submissionId, reviewerId: decision.reviewerId, decidedAt: decidedAt.toISOString() };
+      const event = decision.status === 'approved' ? outboxEvent('EventApproved', common) : outboxEvent('EventRejected', { ...common, reason: decision.reason ?? '' });
+      return this.reviews.decide(id, { ...decision, decidedAt }, event);
+    });
     if (decided) return decided;
     const existing = await this.reviews.find(id);
     if (!existing) throw notFound('review');

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError, withOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
-export interface ResetTokenRecord {
+export interface ResetTokenRecord extends WithOutbox {
   /** SHA-256 of the one-time token. */
   _id: string;
   userId: string;
@@ -9,22 +10,40 @@ export interface ResetTokenRecord {
   usedAt: Date | null;
 }
 
+/**
+ * One-time password reset tokens. A token document is never changed after its insert: using it is a
+ * unique insert into `used_reset_tokens` (atomic on FerretDB too, unlike a conditional update), so no
+ * lock is needed, and the outbox relay, the only other writer, cannot collide with anyone.
+ */
 export class ResetTokensRepository {
   private readonly tokens: Collection<ResetTokenRecord>;
-  constructor(db: Db) {
+  private readonly used: Collection<{ _id: string; at: Date }>;
+  private readonly outbox: MongoOutbox<ResetTokenRecord>;
+  constructor(db: Db, relay: OutboxRelay) {
     this.tokens = db.collection('password_reset_tokens');
+    this.used = db.collection('used_reset_tokens');
+    this.outbox = relay.mongo(this.tokens);
   }
 
-  async insert(record: ResetTokenRecord): Promise<void> {
-    await this.tokens.insertOne(record);
+  /**
+   * The token and the event that mails it (PasswordResetRequested) in one insert. The event carries the
+   * token itself, so it is in the database, besides its hash, only until the relay has published it.
+   */
+  async insert(record: ResetTokenRecord, events: OutboxEntry[]): Promise<void> {
+    await this.tokens.insertOne(withOutbox(record, events));
+    this.outbox.changed(record._id);
   }
 
-  /** Atomically use a live token once. */
-  use(hash: string, now: Date) {
-    return this.tokens.findOneAndUpdate(
-      { _id: hash, usedAt: null, expiresAt: { $gt: now } },
-      { $set: { usedAt: now } },
-      { returnDocument: 'after' },
-    );
+  /** Use a live token once: of two concurrent uses exactly one inserts the marker. */
+  async use(hash: string, now: Date): Promise<ResetTokenRecord | null> {
+    const token = await this.tokens.findOne({ _id: hash });
+    if (!token || token.expiresAt <= now) return null;
+    try {
+      await this.used.insertOne({ _id: hash, at: now });
+      return { ...token, usedAt: now };
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return null;
+      throw error;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Role } from '@eventify/contracts';
-import { badRequest, conflict, notFound, unauthorized, type EventBus, type Mutex } from '@eventify/kit';
+import { badRequest, conflict, notFound, outboxEvent, unauthorized, type Mutex } from '@eventify/kit';
 import type { RefreshTokensRepository } from '../data/refresh-tokens-repository.js';
 import type { ResetTokensRepository } from '../data/reset-tokens-repository.js';
 import type { UserRecord, UsersRepository } from '../data/users-repository.js';
@@ -30,7 +30,6 @@ export interface AccountsDeps {
   resetTokens: ResetTokensRepository;
   keys: SigningKeys;
   throttle: LoginThrottle;
-  bus: EventBus;
   mutex: Mutex;
   log: Logger;
   accessTokenTtlSeconds: number;
@@ -70,10 +69,10 @@ export class Accounts {
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await this.deps.users.insert(user))) {
+    const registered = outboxEvent('UserRegistered', { userId: user._id, email, name: user.name, roles: user.roles });
+    if (!(await this.deps.users.insert(user, [registered]))) {
       throw conflict('An account with this e-mail address already exists. Sign in instead.', 'email-taken');
     }
-    await this.deps.bus.publish('UserRegistered', { userId: user._id, email, name: user.name, roles: user.roles });
     return this.startSession(user);
   }
 
@@ -123,21 +122,15 @@ export class Accounts {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.deps.resetTokenTtlSeconds * 1000);
-    await this.deps.resetTokens.insert({ _id: sha256(token), userId: user._id, createdAt: now, expiresAt, usedAt: null });
-    await this.deps.bus.publish('PasswordResetRequested', {
-      userId: user._id,
-      email: user.email,
-      name: user.name,
-      resetToken: token,
-      expiresAt: expiresAt.toISOString(),
-    });
+    const requested = outboxEvent('PasswordResetRequested', { userId: user._id, email: user.email, name: user.name, resetToken: token, expiresAt: expiresAt.toISOString() });
+    await this.deps.resetTokens.insert({ _id: sha256(token), userId: user._id, createdAt: now, expiresAt, usedAt: null }, [requested]);
     this.deps.log.info({ userId: user._id }, 'password reset e-mail would be sent (handed to the notification service)');
   }
 
   async resetPassword(token: string, password: string): Promise<void> {
     const now = new Date();
     const hash = sha256(token);
-    const used = await this.deps.mutex.run(`reset:${hash}`, () => this.deps.resetTokens.use(hash, now));
+    const used = await this.deps.resetTokens.use(hash, now);
     if (!used) {
       throw badRequest('This password reset link is not valid or has expired. Ask for a new one.', [
         { field: 'body.token', message: 'is not valid or has expired' },
@@ -147,9 +140,8 @@ export class Accounts {
     if (!user) throw notFound('account');
     const weakness = passwordWeakness(password, { email: user.email });
     if (weakness) throw badRequest(`The password ${weakness}.`, [{ field: 'body.password', message: weakness }]);
-    await this.deps.users.setPasswordHash(user._id, await hashPassword(password));
+    await this.deps.users.setPasswordHash(user, await hashPassword(password));
     await this.deps.refreshTokens.revokeAllOfUser(user._id, now);
-    await this.deps.bus.publish('PasswordChanged', { userId: user._id, email: user.email });
   }
 
   async setRoles(userId: string, roles: Role[]): Promise<PublicUser> {

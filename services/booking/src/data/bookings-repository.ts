@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { isDuplicateKeyError } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type Mutex, type WithOutbox } from '@eventify/kit';
 
 export type BookingStatus = 'reserving' | 'pending_payment' | 'confirmed' | 'cancelled' | 'expired' | 'failed';
 
@@ -11,7 +11,7 @@ export interface BookingItem {
   currency: string;
 }
 
-export interface Booking {
+export interface Booking extends WithOutbox {
   _id: string;
   userId: string;
   eventId: string;
@@ -45,9 +45,12 @@ interface IdempotencyRecord {
 export class BookingsRepository {
   private readonly bookings: Collection<Booking>;
   private readonly keys: Collection<IdempotencyRecord>;
-  constructor(db: Db) {
+  private readonly outbox: MongoOutbox<Booking>;
+  constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.bookings = db.collection('bookings');
     this.keys = db.collection('idempotency_keys');
+    // The relay takes the same lock as every other writer of a booking (see Bookings).
+    this.outbox = relay.mongo(this.bookings, { mutex, lockKey: (id) => `booking:${id}` });
   }
 
   async ensureIndexes(): Promise<void> {
@@ -75,21 +78,29 @@ export class BookingsRepository {
     return this.bookings.findOne({ _id: id });
   }
 
-  /** Change a booking that is in one of `from`; null otherwise. Callers hold the booking's lock. */
-  update(id: string, from: BookingStatus[], changes: Partial<Booking>) {
-    return this.bookings.findOneAndUpdate(
+  /**
+   * Change a booking that is in one of `from`, storing the events the change implies in the same write;
+   * null otherwise. Callers hold the booking's lock (the status condition alone is not atomic on FerretDB).
+   */
+  async update(id: string, from: BookingStatus[], changes: Partial<Booking>, events: OutboxEntry[] = []) {
+    assertLeasesHeld();
+    const updated = await this.bookings.findOneAndUpdate(
       { _id: id, status: { $in: from } },
-      { $set: { ...changes, updatedAt: new Date() } },
+      pushOutbox<Booking>({ $set: { ...changes, updatedAt: new Date() } }, events),
       { returnDocument: 'after' },
     );
+    if (updated && events.length) this.outbox.changed(id);
+    return updated;
   }
 
-  setRefund(id: string, refund: Booking['refund']) {
-    return this.bookings.updateOne({ _id: id }, { $set: { refund, updatedAt: new Date() } });
+  /** Fields that are no state change (a refund shown, a failed attempt). Callers hold the booking's lock. */
+  async setFields(id: string, fields: Pick<Partial<Booking>, 'refund' | 'paymentFailure'>): Promise<void> {
+    assertLeasesHeld();
+    await this.bookings.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } });
   }
 
-  setPaymentFailure(id: string, failure: { reason: string; at: Date }) {
-    return this.bookings.updateOne({ _id: id }, { $set: { paymentFailure: failure, updatedAt: new Date() } });
+  findMany(ids: string[]) {
+    return this.bookings.find({ _id: { $in: ids } }, { projection: { status: 1, reservationKey: 1 } }).toArray();
   }
 
   ofUser(userId: string, after: { createdAt: Date; id: string } | undefined, limit: number) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Booking as BookingView, EventPayloads, ReleaseSeatsResponse, ReserveSeatsResponse } from '@eventify/contracts';
-import { conflict, isAppError, notFound, type EventBus, type Mutex, type ServiceClient } from '@eventify/kit';
+import type { Booking as BookingView, EventPayloads, HeldSeatsResponse, ReleaseSeatsResponse, ReserveSeatsRequest, ReserveSeatsResponse } from '@eventify/contracts';
+import { conflict, isAppError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
 import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
 import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
 
@@ -38,16 +38,27 @@ export function bookingView(booking: Booking, policy: RefundPolicy, now = new Da
 
 /**
  * Bookings: seats are taken at the event service first (atomically, all tiers or none), then held
- * until paid or expired. Every state change of one booking happens under its lock, so a payment, a
- * cancel and the expiry sweep of two replicas never act on the same booking at once.
+ * until paid or expired.
+ *
+ * Invariants:
+ * - Every change of a booking after its creation happens under the booking's lock (kit Mutex, leased),
+ *   so a payment, a cancel, the relay and the expiry sweep of two replicas never write one booking at once.
+ * - A state change and the events it implies are one single-document write (the booking's outbox): a
+ *   crash can delay `BookingConfirmed` or `BookingCancelled`, never lose it.
+ * - Seats are given back *after* the state that no longer holds them is stored: a crash in between leaves
+ *   seats held by a booking that does not need them, which the event service's reconciler releases; the
+ *   other order could leave a confirmed booking without its seats, sold again to someone else.
+ * - Calls made under a lock time out (`lockedCalls`, 5 s) well before its lease (10 s, renewed).
  */
 export class Bookings {
   constructor(
     private readonly repository: BookingsRepository,
-    private readonly events: ServiceClient,
-    private readonly bus: EventBus,
+    /** For reserving seats outside any lock: generous, a rush queues takers per tier. */
+    private readonly reservations: ServiceClient,
+    /** For calls made while holding a booking's lock: shorter than the lease. */
+    private readonly lockedCalls: ServiceClient,
     private readonly mutex: Mutex,
-    private readonly policy: BookingPolicy,
+    private readonly policy: BookingPolicy & { reservationTimeoutMs: number; lockedCallTimeoutMs: number; reservingStuckMs: number },
     private readonly log: Logger,
   ) {}
 
@@ -91,18 +102,17 @@ export class Bookings {
       cancelReason: null,
       refund: null,
     };
+    // Stored before any seat is taken: whatever crashes later, the sweep and the reconciler can find it.
     await this.repository.insert(booking);
 
     let seats: ReserveSeatsResponse;
     try {
-      seats = (await this.events<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(request.eventId)}/reservations`, {
-        internal: true,
-        body: { bookingId: id, items: request.items },
-      })).body;
+      seats = await this.reserve(this.reservations, request.eventId, id, request.items, this.policy.reservationTimeoutMs);
     } catch (error) {
-      // Sold out or not on sale: nothing was taken. Unreachable: give back whatever might have been.
+      // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
       if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
-      // Nobody else acts on a booking that is still reserving (the sweeper waits a minute), so no lock.
+      // A reserving booking is written only by its own request until the sweep may settle it
+      // (RESERVING_STUCK_MS, far beyond the reservation deadline), so this write needs no lock.
       await this.repository.update(id, ['reserving'], { status: 'failed' });
       if (isAppError(error) && error.status === 404) throw notFound('event');
       throw error;
@@ -110,29 +120,44 @@ export class Bookings {
 
     const free = seats.amount === 0;
     const confirmedAt = new Date();
-    const stored = await this.locked(id, () =>
-      this.repository.update(id, ['reserving'], {
-        items: seats.items,
-        amount: seats.amount,
-        currency: seats.currency,
-        eventStartsAt: new Date(seats.eventStartsAt),
-        status: free ? 'confirmed' : 'pending_payment',
-        expiresAt: free ? null : new Date(confirmedAt.getTime() + this.policy.holdMinutes * 60_000),
-        confirmedAt: free ? confirmedAt : null,
-      }),
-    );
-    if (!stored) throw conflict('The booking changed while it was being made; look it up again.', 'state-changed');
-    await this.bus.publish<EventPayloads['BookingCreated']>('BookingCreated', {
+    const expiresAt = free ? null : new Date(confirmedAt.getTime() + this.policy.holdMinutes * 60_000);
+    const created = outboxEvent('BookingCreated', {
       bookingId: id,
       userId,
-      eventId: stored.eventId,
+      eventId: request.eventId,
       status: free ? 'confirmed' : 'pending_payment',
-      amount: stored.amount,
-      currency: stored.currency,
-      expiresAt: stored.expiresAt?.toISOString() ?? null,
+      amount: seats.amount,
+      currency: seats.currency,
+      expiresAt: expiresAt?.toISOString() ?? null,
     });
-    if (free) await this.publishConfirmed(stored);
+    const stored = await this.locked(id, () =>
+      this.repository.update(
+        id,
+        ['reserving'],
+        {
+          items: seats.items,
+          amount: seats.amount,
+          currency: seats.currency,
+          eventStartsAt: new Date(seats.eventStartsAt),
+          status: free ? 'confirmed' : 'pending_payment',
+          expiresAt,
+          confirmedAt: free ? confirmedAt : null,
+        },
+        free ? [created, confirmedEvent({ ...booking, items: seats.items, amount: seats.amount, currency: seats.currency, confirmedAt })] : [created],
+      ),
+    );
+    if (!stored) throw conflict('The booking changed while it was being made; look it up again.', 'state-changed');
     return { created: true, booking: this.view(stored) };
+  }
+
+  /**
+   * Take seats with a deadline shorter than this call's timeout: the event service takes nothing once it
+   * has passed, so a reservation can never complete after we gave up on it (the reconciler is the net
+   * for what happens anyway, e.g. a crash of this process).
+   */
+  private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number) {
+    const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(Date.now() + timeoutMs - 1_500).toISOString() };
+    return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { internal: true, body })).body;
   }
 
   /** A retried request may arrive while the first is still reserving: wait briefly for its outcome. */
@@ -174,6 +199,16 @@ export class Bookings {
     };
   }
 
+  /** For the event service's reconciler: the keys under which a booking may hold seats right now. */
+  async holding(keys: string[]): Promise<HeldSeatsResponse> {
+    const ids = [...new Set(keys.map((key) => key.replace(/-late$/, '')))];
+    const bookings = await this.repository.findMany(ids);
+    const held = bookings
+      .filter((b) => b.status === 'reserving' || b.status === 'pending_payment' || b.status === 'confirmed')
+      .map((b) => b.reservationKey);
+    return { held: keys.filter((key) => held.includes(key)) };
+  }
+
   /**
    * Cancel by its owner. A hold is released. A confirmed booking gives its seats back and is refunded in full
    * until REFUND_CUTOFF_HOURS before the event starts; after that it is cancelled without a refund.
@@ -193,23 +228,18 @@ export class Bookings {
       const booking = await this.repository.find(id);
       if (!booking || !['pending_payment', 'confirmed'].includes(booking.status)) return null;
       const refund = refundsOnCancel(booking, reason, this.policy);
-      await this.releaseSeats(booking);
-      const cancelled = await this.repository.update(id, ['pending_payment', 'confirmed'], {
-        status: 'cancelled',
-        cancelledAt: new Date(),
-        cancelReason: reason,
-        refund: refund ? { status: 'requested', amount: booking.amount, at: null } : { status: 'none', amount: 0, at: null },
-      });
-      if (!cancelled) return null;
-      await this.bus.publish<EventPayloads['BookingCancelled']>('BookingCancelled', {
-        bookingId: id,
-        userId: booking.userId,
-        eventId: booking.eventId,
-        reason,
-        refund,
-        amount: booking.amount,
-        currency: booking.currency,
-      });
+      const cancelled = await this.repository.update(
+        id,
+        ['pending_payment', 'confirmed'],
+        {
+          status: 'cancelled',
+          cancelledAt: new Date(),
+          cancelReason: reason,
+          refund: refund ? { status: 'requested', amount: booking.amount, at: null } : { status: 'none', amount: 0, at: null },
+        },
+        [cancelledEvent(booking, reason, refund, booking.amount)],
+      );
+      if (cancelled) await this.releaseAfterward(booking);
       return cancelled;
     });
   }
@@ -232,44 +262,37 @@ export class Bookings {
       }
       if (booking.status === 'confirmed') return;
       if (booking.status === 'pending_payment') {
-        const confirmed = await this.repository.update(booking._id, ['pending_payment'], { status: 'confirmed', confirmedAt: new Date() });
-        if (confirmed) await this.publishConfirmed(confirmed);
+        const confirmedAt = new Date();
+        await this.repository.update(booking._id, ['pending_payment'], { status: 'confirmed', confirmedAt }, [confirmedEvent({ ...booking, confirmedAt })]);
         return;
       }
       if (booking.status === 'expired') {
         const lateKey = `${booking._id}-late`;
         try {
-          await this.events('POST', `/internal/events/${encodeURIComponent(booking.eventId)}/reservations`, {
-            internal: true,
-            body: { bookingId: lateKey, items: booking.requested },
-          });
-          const confirmed = await this.repository.update(booking._id, ['expired'], {
-            status: 'confirmed',
-            confirmedAt: new Date(),
-            reservationKey: lateKey,
-          });
-          if (confirmed) await this.publishConfirmed(confirmed);
+          // Seats taken under the late key but never recorded here (a crash) are released by the reconciler.
+          await this.reserve(this.lockedCalls, booking.eventId, lateKey, booking.requested, this.policy.lockedCallTimeoutMs);
+          const confirmedAt = new Date();
+          await this.repository.update(booking._id, ['expired'], { status: 'confirmed', confirmedAt, reservationKey: lateKey }, [
+            confirmedEvent({ ...booking, confirmedAt }),
+          ]);
           return;
         } catch (error) {
           if (!isAppError(error) || error.status >= 500) throw error; // retried by the bus
         }
       }
+      if (booking.status === 'cancelled' && booking.refund?.status !== 'none' && booking.refund) return; // refund already asked for
       // The seats are gone (or the booking was cancelled meanwhile): the customer must not stay charged.
-      const cancelled = await this.repository.update(booking._id, ['expired', 'cancelled', 'failed'], {
-        status: 'cancelled',
-        cancelledAt: booking.cancelledAt ?? new Date(),
-        cancelReason: booking.cancelReason ?? 'payment_late',
-        refund: { status: 'requested', amount: data.amount, at: null },
-      });
-      await this.bus.publish<EventPayloads['BookingCancelled']>('BookingCancelled', {
-        bookingId: booking._id,
-        userId: booking.userId,
-        eventId: booking.eventId,
-        reason: 'payment_late',
-        refund: true,
-        amount: data.amount,
-        currency: data.currency,
-      });
+      const cancelled = await this.repository.update(
+        booking._id,
+        ['expired', 'cancelled', 'failed'],
+        {
+          status: 'cancelled',
+          cancelledAt: booking.cancelledAt ?? new Date(),
+          cancelReason: booking.cancelReason ?? 'payment_late',
+          refund: { status: 'requested', amount: data.amount, at: null },
+        },
+        [cancelledEvent(booking, 'payment_late', true, data.amount, data.currency)],
+      );
       this.log.info({ bookingId: booking._id, status: cancelled?.status }, 'late payment could not get seats; refund requested');
     });
   }
@@ -282,76 +305,78 @@ export class Bookings {
     await this.locked(data.bookingId, async () => {
       const booking = await this.repository.find(data.bookingId);
       if (!booking) return;
-      await this.repository.setRefund(booking._id, { status: 'refunded', amount: data.totalRefunded, at: new Date() });
+      const refund = { status: 'refunded' as const, amount: data.totalRefunded, at: new Date() };
       if (data.fullyRefunded && booking.status === 'confirmed') {
-        await this.releaseSeats(booking);
-        const cancelled = await this.repository.update(booking._id, ['confirmed'], { status: 'cancelled', cancelledAt: new Date(), cancelReason: 'admin' });
-        if (cancelled) {
-          await this.bus.publish<EventPayloads['BookingCancelled']>('BookingCancelled', {
-            bookingId: booking._id,
-            userId: booking.userId,
-            eventId: booking.eventId,
-            reason: 'admin',
-            refund: false,
-            amount: booking.amount,
-            currency: booking.currency,
-          });
-        }
+        const cancelled = await this.repository.update(
+          booking._id,
+          ['confirmed'],
+          { status: 'cancelled', cancelledAt: new Date(), cancelReason: 'admin', refund },
+          [cancelledEvent(booking, 'admin', false, booking.amount)],
+        );
+        if (cancelled) await this.releaseAfterward(booking);
+        return;
       }
+      await this.repository.setFields(booking._id, { refund });
     });
   }
 
   /** PaymentFailed: the attendee sees why on the booking; the hold stays until it expires, so they can try again. */
   async paymentFailed(data: EventPayloads['PaymentFailed']): Promise<void> {
-    await this.repository.setPaymentFailure(data.bookingId, { reason: data.reason, at: new Date() });
+    await this.locked(data.bookingId, () => this.repository.setFields(data.bookingId, { paymentFailure: { reason: data.reason, at: new Date() } }));
   }
 
   /** Expire unpaid holds and settle bookings stuck half-way. Safe to run on every replica at once. */
   async sweep(now = new Date()): Promise<number> {
-    const due = await this.repository.dueForSweep(now, new Date(now.getTime() - 60_000), 200);
+    const stuckBefore = new Date(now.getTime() - this.policy.reservingStuckMs);
+    const due = await this.repository.dueForSweep(now, stuckBefore, 200);
     let expired = 0;
     for (const candidate of due) {
       await this.locked(candidate._id, async () => {
         const booking = await this.repository.find(candidate._id);
         if (!booking) return;
         if (booking.status === 'pending_payment' && booking.expiresAt && booking.expiresAt <= now) {
-          await this.releaseSeats(booking);
-          if (await this.repository.update(booking._id, ['pending_payment'], { status: 'expired' })) {
+          const event = outboxEvent('BookingExpired', { bookingId: booking._id, userId: booking.userId, eventId: booking.eventId });
+          if (await this.repository.update(booking._id, ['pending_payment'], { status: 'expired' }, [event])) {
             expired++;
-            await this.bus.publish<EventPayloads['BookingExpired']>('BookingExpired', {
-              bookingId: booking._id,
-              userId: booking.userId,
-              eventId: booking.eventId,
-            });
+            await this.releaseAfterward(booking);
           }
-        } else if (booking.status === 'reserving' && booking.createdAt.getTime() <= now.getTime() - 60_000) {
-          await this.releaseSeats(booking);
-          await this.repository.update(booking._id, ['reserving'], { status: 'failed' });
+        } else if (booking.status === 'reserving' && booking.createdAt <= stuckBefore) {
+          if (await this.repository.update(booking._id, ['reserving'], { status: 'failed' })) await this.releaseAfterward(booking);
         }
       }).catch((error) => this.log.warn({ err: error, bookingId: candidate._id }, 'sweep of a booking failed; next round retries'));
     }
     return expired;
   }
 
+  /** After the booking stopped holding seats: give them back now; if that fails, the reconciler will. */
+  private async releaseAfterward(booking: Booking): Promise<void> {
+    await this.releaseSeats(booking).catch((error) =>
+      this.log.warn({ err: error, bookingId: booking._id }, 'seats not released now; the event service reconciler releases them'),
+    );
+  }
+
   private async releaseSeats(booking: Booking): Promise<boolean> {
-    const { body } = await this.events<ReleaseSeatsResponse>(
+    const { body } = await this.lockedCalls<ReleaseSeatsResponse>(
       'POST',
       `/internal/events/${encodeURIComponent(booking.eventId)}/reservations/${encodeURIComponent(booking.reservationKey)}/release`,
       { internal: true },
     );
     return body.released;
   }
-
-  private async publishConfirmed(booking: Booking): Promise<void> {
-    await this.bus.publish<EventPayloads['BookingConfirmed']>('BookingConfirmed', {
-      bookingId: booking._id,
-      userId: booking.userId,
-      eventId: booking.eventId,
-      items: booking.items,
-      amount: booking.amount,
-      currency: booking.currency,
-      confirmedAt: (booking.confirmedAt ?? new Date()).toISOString(),
-    });
-  }
 }
 
+function confirmedEvent(booking: Pick<Booking, '_id' | 'userId' | 'eventId' | 'items' | 'amount' | 'currency' | 'confirmedAt'>): OutboxEntry {
+  return outboxEvent('BookingConfirmed', {
+    bookingId: booking._id,
+    userId: booking.userId,
+    eventId: booking.eventId,
+    items: booking.items,
+    amount: booking.amount,
+    currency: booking.currency,
+    confirmedAt: (booking.confirmedAt ?? new Date()).toISOString(),
+  });
+}
+
+function cancelledEvent(booking: Booking, reason: EventPayloads['BookingCancelled']['reason'], refund: boolean, amount: number, currency = booking.currency): OutboxEntry {
+  return outboxEvent('BookingCancelled', { bookingId: booking._id, userId: booking.userId, eventId: booking.eventId, reason, refund, amount, currency });
+}

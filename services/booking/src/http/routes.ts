@@ -49,6 +49,12 @@ export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guar
     async (request) => bookings.cancelByOwner(request.params.id, principalOf(request).userId),
   );
 
+  app.post(
+    '/internal/bookings/holds',
+    { onRequest: guards.internalOnly, schema: { hide: true, body: z.object({ keys: z.array(z.string().min(1).max(80)).max(1_000) }) } },
+    async (request) => bookings.holding(request.body.keys),
+  );
+
   app.get('/internal/bookings/:id', { onRequest: guards.internalOnly, schema: { hide: true, params: idParams } }, async (request) =>
     bookings.internal(request.params.id),
   );

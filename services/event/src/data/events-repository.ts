@@ -1,4 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
+import { assertLeasesHeld, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 import type { EventCategory, EventStatus } from '@eventify/contracts';
 
@@ -16,7 +17,7 @@ export interface Tier {
   maxPerOrder: number;
 }
 
-export interface EventRecord {
+export interface EventRecord extends WithOutbox {
   _id: string;
   organizerId: string;
   title: string;
@@ -56,8 +57,11 @@ const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 
 export class EventsRepository {
   private readonly events: Collection<EventRecord>;
-  constructor(db: Db) {
+  private readonly outbox: MongoOutbox<EventRecord>;
+  constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.events = db.collection('events');
+    // Every change of an event after its insert happens under this lock (Events.locked), the relay's too.
+    this.outbox = relay.mongo(this.events, { mutex, lockKey: (id) => `event:${id}` });
   }
 
   async ensureIndexes(): Promise<void> {
@@ -78,30 +82,28 @@ export class EventsRepository {
     return this.events.findOne({ _id: id });
   }
 
-  /** Replace the editable content, only while the event is in one of `allowed` states (no lost updates across a submit). */
-  replaceContent(id: string, allowed: EventStatus[], changes: Partial<EventRecord>) {
-    return this.events.findOneAndUpdate(
-      { _id: id, status: { $in: allowed } },
-      { $set: { ...changes, updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+  /** Replace the editable content, only while the event is in one of `allowed` states. Under the event's lock. */
+  replaceContent(id: string, allowed: EventStatus[], changes: Partial<EventRecord>, events: OutboxEntry[] = []) {
+    return this.change({ _id: id, status: { $in: allowed } }, changes, events);
   }
 
-  /** Move from one state to another atomically; null when the event was not in `from`. */
-  transition(id: string, from: EventStatus[], changes: Partial<EventRecord>, extraFilter: Filter<EventRecord> = {}) {
-    return this.events.findOneAndUpdate(
-      { _id: id, status: { $in: from }, ...extraFilter },
-      { $set: { ...changes, updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+  /** Move from one state to another, with the events that implies; null when the event was not in `from`. Under the event's lock. */
+  transition(id: string, from: EventStatus[], changes: Partial<EventRecord>, events: OutboxEntry[] = [], extraFilter: Filter<EventRecord> = {}) {
+    return this.change({ _id: id, status: { $in: from }, ...extraFilter }, changes, events);
   }
 
-  setStaff(id: string, organizerId: string, staffIds: string[]) {
-    return this.events.findOneAndUpdate(
-      { _id: id, organizerId },
-      { $set: { staffIds, updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+  setStaff(id: string, organizerId: string, staffIds: string[], events: OutboxEntry[]) {
+    return this.change({ _id: id, organizerId }, { staffIds }, events);
+  }
+
+  /** One single-document write: the change and its events together (the outbox). */
+  private async change(filter: Filter<EventRecord>, changes: Partial<EventRecord>, events: OutboxEntry[]) {
+    assertLeasesHeld();
+    const updated = await this.events.findOneAndUpdate(filter, pushOutbox<EventRecord>({ $set: { ...changes, updatedAt: new Date() } }, events), {
+      returnDocument: 'after',
+    });
+    if (updated && events.length) this.outbox.changed(updated._id);
+    return updated;
   }
 
   async browse(filter: BrowseFilter, limit: number): Promise<EventRecord[]> {

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError, type Mutex } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError, type Mutex } from '@eventify/kit';
 
 /**
  * One ledger document per (event, tier). Every change to a ledger happens under its lock (kit Mutex:
@@ -20,7 +20,12 @@ export interface SeatHold {
   /** Booking id (or the key a late payment takes seats again under). */
   b: string;
   q: number;
+  /** When the seats were taken: the reconciler leaves young holds alone (absent on holds from before it existed). */
+  at?: Date;
 }
+
+/** How a take ended: taken (now or earlier, by the same booking), too few seats, or its deadline passed first. */
+export type TakeOutcome = 'taken' | 'short' | 'late';
 
 /** A ledger without its holders: what views need. */
 export type LedgerCounts = Omit<SeatLedger, 'holders'>;
@@ -28,7 +33,9 @@ export type LedgerCounts = Omit<SeatLedger, 'holders'>;
 interface PendingTake {
   bookingId: string;
   quantity: number;
-  resolve: (taken: boolean) => void;
+  /** Epoch ms after which nothing may be taken for this request (its caller has given up). */
+  deadline: number;
+  resolve: (outcome: TakeOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -74,19 +81,27 @@ export class SeatsRepository {
   }
 
   /**
-   * Take `quantity` seats for the booking; true if taken now or earlier by the same booking.
+   * Every ledger, in pages: what the reconciler checks. A plain scan: there is one ledger per ticket tier,
+   * and FerretDB would scan for a filter on array elements anyway.
+   */
+  page(afterId: string, limit: number): Promise<SeatLedger[]> {
+    return this.ledgers.find({ _id: { $gt: afterId } }).sort({ _id: 1 }).limit(limit).toArray();
+  }
+
+  /**
+   * Take `quantity` seats for the booking; 'taken' if taken now or earlier by the same booking.
    * Requests for one ledger that arrive while its lock is held queue up here and are decided together
    * under the next lock: one read and one write for a whole burst instead of one lock round per buyer.
    */
-  take(eventId: string, tierId: string, bookingId: string, quantity: number): Promise<boolean> {
+  take(eventId: string, tierId: string, bookingId: string, quantity: number, deadline = Infinity): Promise<TakeOutcome> {
     const id = ledgerId(eventId, tierId);
     return new Promise((resolve, reject) => {
       const queue = this.waiting.get(id);
       if (queue) {
-        queue.push({ bookingId, quantity, resolve, reject });
+        queue.push({ bookingId, quantity, deadline, resolve, reject });
         return;
       }
-      this.waiting.set(id, [{ bookingId, quantity, resolve, reject }]);
+      this.waiting.set(id, [{ bookingId, quantity, deadline, resolve, reject }]);
       void this.drain(id);
     });
   }
@@ -109,25 +124,32 @@ export class SeatsRepository {
     }
   }
 
-  /** Runs under the ledger's lock, so reading, deciding and writing cannot interleave with another replica. */
-  private async takeBatch(id: string, batch: PendingTake[]): Promise<boolean[]> {
+  /**
+   * Runs under the ledger's lock, so reading, deciding and writing cannot interleave with another replica.
+   * A request whose deadline has passed takes nothing: its caller has stopped waiting and would never
+   * record the seats (the deadline is checked with the write's own margin, 500 ms).
+   */
+  private async takeBatch(id: string, batch: PendingTake[]): Promise<TakeOutcome[]> {
     const ledger = await this.ledgers.findOne({ _id: id });
-    if (!ledger) return batch.map(() => false);
+    if (!ledger) return batch.map(() => 'short');
     const holders = new Set((ledger.holders ?? []).map((h) => h.b)); // FerretDB may not store an empty array set on insert
     let available = ledger.available;
     const newHolders: SeatHold[] = [];
-    const taken = batch.map(({ bookingId, quantity }) => {
-      if (holders.has(bookingId)) return true;
-      if (available < quantity) return false;
+    const at = new Date();
+    const outcomes = batch.map(({ bookingId, quantity, deadline }): TakeOutcome => {
+      if (holders.has(bookingId)) return 'taken';
+      if (at.getTime() + 500 > deadline) return 'late';
+      if (available < quantity) return 'short';
       available -= quantity;
       holders.add(bookingId);
-      newHolders.push({ b: bookingId, q: quantity });
-      return true;
+      newHolders.push({ b: bookingId, q: quantity, at });
+      return 'taken';
     });
     if (newHolders.length > 0) {
+      assertLeasesHeld();
       await this.ledgers.updateOne({ _id: id }, { $inc: { available: available - ledger.available }, $push: { holders: { $each: newHolders } } });
     }
-    return taken;
+    return outcomes;
   }
 
   /** Return the booking's seats of one tier; a second call finds nothing to return. */
@@ -137,6 +159,7 @@ export class SeatsRepository {
       const ledger = await this.ledgers.findOne({ _id: id });
       const hold = ledger?.holders?.find((h) => h.b === bookingId);
       if (!ledger || !hold) return false;
+      assertLeasesHeld();
       await this.ledgers.updateOne(
         { _id: id },
         { $set: { available: ledger.available + hold.q, holders: ledger.holders.filter((h) => h.b !== bookingId) } },
@@ -156,6 +179,7 @@ export class SeatsRepository {
       if (!ledger) return 'ok';
       const taken = ledger.capacity - ledger.available;
       if (capacity < taken) return 'below-taken';
+      assertLeasesHeld();
       const updated = await this.ledgers.updateOne(
         { _id: ledger._id, capacity: ledger.capacity, available: ledger.available },
         { $set: { capacity, available: capacity - taken } },

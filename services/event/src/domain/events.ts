@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventCategory, EventPayloads } from '@eventify/contracts';
-import { badRequest, conflict, hasRole, notFound, type EventBus, type FieldError, type Mutex, type Principal } from '@eventify/kit';
+import { badRequest, conflict, hasRole, notFound, outboxEvent, type FieldError, type Mutex, type Principal } from '@eventify/kit';
 import type { EventRecord, EventsRepository, EventStatus, Tier } from '../data/events-repository.js';
 import type { SeatsRepository } from '../data/seats-repository.js';
 import { keywordsOf, normaliseQuery, validateMerged, type EventInput, type EventPatch } from './event-schema.js';
@@ -64,11 +64,13 @@ export class Events {
   constructor(
     private readonly events: EventsRepository,
     private readonly seats: SeatsRepository,
-    private readonly bus: EventBus,
     private readonly mutex: Mutex,
   ) {}
 
-  /** State changes of one event happen one at a time (see the kit's Mutex for why). */
+  /**
+   * State changes of one event happen one at a time (see the kit's Mutex for why), each stored with the
+   * integration events it implies in one write (the outbox), so none is lost to a crash.
+   */
   private locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
     return this.mutex.run(`event:${id}`, fn);
   }
@@ -122,15 +124,12 @@ export class Events {
     }
     const fields = toRecordFields(parsed.data, event.tiers);
     if (event.status === 'published') await this.applyToSeats(event, fields.tiers!);
-    const updated = await this.locked(id, () => this.events.replaceContent(id, EDITABLE, fields));
+    const updated = await this.locked(id, async () => {
+      const current = await this.events.find(id);
+      const announce = current?.status === 'published' ? [outboxEvent('EventUpdated', { eventId: id, organizerId: current.organizerId, changedFields: Object.keys(patch) })] : [];
+      return this.events.replaceContent(id, current?.status === 'published' ? ['published'] : EDITABLE, fields, announce);
+    });
     if (!updated) throw conflict('The event changed state while you edited it; reload and try again.', 'state-changed');
-    if (updated.status === 'published') {
-      await this.bus.publish<EventPayloads['EventUpdated']>('EventUpdated', {
-        eventId: id,
-        organizerId: updated.organizerId,
-        changedFields: Object.keys(patch),
-      });
-    }
     return ownerView(updated, await this.seats.ledgersOf(id));
   }
 
@@ -170,63 +169,60 @@ export class Events {
     const event = await this.owned(id, caller);
     if (event.startsAt <= new Date()) throw conflict('The event has already started; it cannot be submitted.', 'in-the-past');
     const submissionId = randomUUID();
-    const submitted = await this.locked(id, () => this.events.transition(id, ['draft', 'rejected'], { status: 'pending_review', submissionId }));
-    if (!submitted) throw conflict(`Only a draft or rejected event can be submitted; this one is ${event.status}.`, 'wrong-state');
-    await this.bus.publish<EventPayloads['EventSubmitted']>('EventSubmitted', {
-      eventId: id,
-      organizerId: submitted.organizerId,
-      submissionId,
-      submittedAt: submitted.updatedAt.toISOString(),
-      snapshot: snapshotOf(submitted),
+    const submitted = await this.locked(id, async () => {
+      const current = await this.events.find(id);
+      if (!current) return null;
+      const submittedAt = new Date();
+      const announce = outboxEvent('EventSubmitted', {
+        eventId: id,
+        organizerId: current.organizerId,
+        submissionId,
+        submittedAt: submittedAt.toISOString(),
+        snapshot: snapshotOf({ ...current, status: 'pending_review', submissionId, updatedAt: submittedAt }),
+      });
+      return this.events.transition(id, ['draft', 'rejected'], { status: 'pending_review', submissionId }, [announce]);
     });
+    if (!submitted) throw conflict(`Only a draft or rejected event can be submitted; this one is ${event.status}.`, 'wrong-state');
     return ownerView(submitted, []);
   }
 
   async cancel(id: string, caller: Principal, reason: string | undefined) {
     const event = await this.owned(id, caller);
+    const announce = outboxEvent('EventCancelled', { eventId: id, organizerId: event.organizerId, title: event.title, ...(reason ? { reason } : {}) });
     const cancelled = await this.locked(id, () =>
-      this.events.transition(id, ['draft', 'pending_review', 'published', 'rejected'], {
-        status: 'cancelled',
-        cancelledAt: new Date(),
-        cancellationReason: reason ?? null,
-      }),
+      this.events.transition(
+        id,
+        ['draft', 'pending_review', 'published', 'rejected'],
+        { status: 'cancelled', cancelledAt: new Date(), cancellationReason: reason ?? null },
+        [announce],
+      ),
     );
     if (!cancelled) throw conflict(`The event is already ${event.status}.`, 'wrong-state');
-    await this.bus.publish<EventPayloads['EventCancelled']>('EventCancelled', {
-      eventId: id,
-      organizerId: cancelled.organizerId,
-      title: cancelled.title,
-      ...(reason ? { reason } : {}),
-    });
     return ownerView(cancelled, await this.seats.ledgersOf(id));
   }
 
   async setStaff(id: string, caller: Principal, staffIds: string[]) {
     await this.owned(id, caller);
     const unique = [...new Set(staffIds)];
-    const event = await this.events.setStaff(id, (await this.events.find(id))!.organizerId, unique);
+    const event = await this.locked(id, async () => {
+      const current = await this.events.find(id);
+      return current && this.events.setStaff(id, current.organizerId, unique, [outboxEvent('EventStaffChanged', { eventId: id, staffIds: unique })]);
+    });
     if (!event) throw notFound('event');
-    await this.bus.publish<EventPayloads['EventStaffChanged']>('EventStaffChanged', { eventId: id, staffIds: unique });
     return { eventId: id, staffIds: unique };
   }
 
   /** From EventApproved: publish, only if still under review for that very submission. */
   async approve(data: EventPayloads['EventApproved']): Promise<void> {
-    const published = await this.locked(data.eventId, () =>
-      this.events.transition(
-        data.eventId,
-        ['pending_review'],
-        { status: 'published', publishedAt: new Date(), rejection: null },
-        { submissionId: data.submissionId },
-      ),
-    );
-    if (!published) return; // already handled, or a stale decision
-    for (const tier of published.tiers) await this.seats.openLedger(published._id, tier.id, tier.capacity);
-    await this.bus.publish<EventPayloads['EventPublished']>('EventPublished', {
-      eventId: published._id,
-      organizerId: published.organizerId,
-      title: published.title,
-      startsAt: published.startsAt.toISOString(),
+    await this.locked(data.eventId, async () => {
+      const event = await this.events.find(data.eventId);
+      if (!event || event.status !== 'pending_review' || event.submissionId !== data.submissionId) return; // handled, or a stale decision
+      // Ledgers first (idempotent): a published event always has them, whatever crashes after this line.
+      for (const tier of event.tiers) await this.seats.openLedger(event._id, tier.id, tier.capacity);
+      const announce = outboxEvent('EventPublished', { eventId: event._id, organizerId: event.organizerId, title: event.title, startsAt: event.startsAt.toISOString() });
+      await this.events.transition(data.eventId, ['pending_review'], { status: 'published', publishedAt: new Date(), rejection: null }, [announce], {
+        submissionId: data.submissionId,
+      });
     });
   }
 
@@ -237,6 +233,7 @@ export class Events {
         data.eventId,
         ['pending_review'],
         { status: 'rejected', rejection: { reason: data.reason, reviewerId: data.reviewerId, decidedAt: new Date(data.decidedAt) } },
+        [],
         { submissionId: data.submissionId },
       ),
     );

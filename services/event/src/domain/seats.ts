@@ -1,5 +1,5 @@
 import type { ReleaseSeatsResponse, ReserveSeatsRequest, ReserveSeatsResponse } from '@eventify/contracts';
-import { badRequest, conflict, notFound } from '@eventify/kit';
+import { badRequest, conflict, notFound, serviceUnavailable } from '@eventify/kit';
 import type { EventRecord, EventsRepository } from '../data/events-repository.js';
 import type { SeatsRepository } from '../data/seats-repository.js';
 
@@ -18,13 +18,16 @@ export class Seats {
     const event = await this.findEvent(eventId);
     const items = mergeItems(request.items);
     const priced = this.checkSaleable(event, items, now);
+    const deadline = request.deadline ? Date.parse(request.deadline) : Infinity;
     const taken: { tierId: string; quantity: number }[] = [];
     for (const item of items) {
-      if (await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity)) {
+      const outcome = await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity, deadline);
+      if (outcome === 'taken') {
         taken.push(item);
         continue;
       }
       for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId);
+      if (outcome === 'late') throw serviceUnavailable('Too many people are booking right now; no seats were taken. Try again in a moment.');
       const tier = event.tiers.find((t) => t.id === item.tierId)!;
       throw conflict(`Not enough tickets left for "${tier.name}".`, 'sold-out', { tierId: tier.id });
     }

@@ -113,6 +113,7 @@ export function registerInternalRoutes(app: App, events: Events, seats: Seats, g
         body: z.object({
           bookingId: z.string().min(1).max(64),
           items: z.array(z.object({ tierId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) })).min(1).max(20),
+          deadline: z.string().datetime().optional(),
         }),
       },
     },

@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { isDuplicateKeyError } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError } from '@eventify/kit';
 import type { NotificationKind, OptionalChannel } from '../domain/kinds.js';
 
 export interface DeliveryAttempt {
@@ -123,7 +123,9 @@ export class NotificationsRepository {
     return [...mine, ...open, ...orphaned].filter((n) => !seen.has(n._id) && seen.add(n._id));
   }
 
+  /** Under the notification's lock (Deliveries): refused once its lease may be lost. */
   async saveDeliveryState(id: string, state: DeliveryState): Promise<void> {
+    assertLeasesHeld();
     await this.notifications.updateOne({ _id: id }, { $set: state });
   }
 }

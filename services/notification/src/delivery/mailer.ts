@@ -4,6 +4,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The same for every attempt at one delivery: a mail sent again after a crash is recognisably the same message. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -26,7 +28,7 @@ export function createSmtpMailer(options: { url: string; from: string; timeoutMs
   );
   return {
     async send(mail) {
-      const info = await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}) });
       return { id: info.messageId ?? null };
     },
     close: () => transport.close(),

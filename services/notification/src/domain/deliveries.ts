@@ -78,8 +78,11 @@ export class Deliveries {
 
   private async process(id: string): Promise<void> {
     try {
-      // A minute and more: a send may take DELIVERY_TIMEOUT_MS per step. waitMs 0: if another replica is on it, leave it.
-      await this.deps.mutex.run(`notification:${id}`, () => this.step(id), { ttlMs: 120_000, waitMs: 0 });
+      // The lease (30 s, renewed while sending) outlasts any single call (DELIVERY_TIMEOUT_MS, 10 s), and the
+      // attempt is written only while it is certainly held (saveDeliveryState checks). waitMs 0: if another
+      // replica is on it, leave it. A crash after a send and before its record sends it again, with the same
+      // Message-ID: e-mail and push are at-least-once, like every effect outside our databases.
+      await this.deps.mutex.run(`notification:${id}`, () => this.step(id), { ttlMs: 30_000, waitMs: 0 });
     } catch (error) {
       if (isAppError(error) && error.status === 503) return; // busy elsewhere
       this.deps.log.warn({ err: error, notificationId: id }, 'delivery round failed; the next poll retries');
@@ -117,7 +120,8 @@ export class Deliveries {
     const due = deliveries.filter((d) => d.status === 'pending' && d.nextAttemptAt && d.nextAttemptAt <= now);
     for (const delivery of due.filter((d) => d.channel === 'email')) {
       try {
-        const sent = await this.deps.mailer.send({ to: delivery.to, ...composeEmail(n, recipient?.name ?? null, secret, this.deps.policy.resetUrl) });
+        const messageId = `<${n._id}.${delivery.to.replace(/[^A-Za-z0-9.@-]/g, '')}@eventify.notification>`;
+        const sent = await this.deps.mailer.send({ to: delivery.to, messageId, ...composeEmail(n, recipient?.name ?? null, secret, this.deps.policy.resetUrl) });
         this.record(delivery, now, null, sent.id);
       } catch (error) {
         this.record(delivery, now, message(error));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-export type PaymentStatus = 'requires_payment' | 'failed' | 'succeeded' | 'partially_refunded' | 'refunded';
+export type PaymentStatus = 'requires_payment' | 'failed' | 'canceled' | 'succeeded' | 'partially_refunded' | 'refunded';
 
 export interface Payment {
   id: string;
@@ -95,8 +95,10 @@ export class PaymentsRepository {
     return (await this.pool.query<Payment>(`select ${PAYMENT_COLUMNS} from payments where booking_id = $1`, [bookingId])).rows[0];
   }
 
-  async setIntent(tx: Queryable, id: string, intentId: string): Promise<void> {
-    await tx.query('update payments set stripe_payment_intent_id = $2, updated_at = now() where id = $1', [id, intentId]);
+  /** Record the PaymentIntent once; false when another request recorded it first. */
+  async setIntent(tx: Queryable, id: string, intentId: string): Promise<boolean> {
+    const result = await tx.query('update payments set stripe_payment_intent_id = $2, updated_at = now() where id = $1 and stripe_payment_intent_id is null', [id, intentId]);
+    return result.rowCount === 1;
   }
 
   /** Change status (and more), recording the transition and its cause. */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { InternalBookingView, InternalEventView, PaymentIntent as PaymentIntentView } from '@eventify/contracts';
-import { AppError, badGateway, badRequest, conflict, isAppError, notFound, serviceUnavailable, type Principal, type ServiceClient } from '@eventify/kit';
-import type { Outbox } from '../data/outbox.js';
+import { AppError, badGateway, badRequest, conflict, isAppError, notFound, serviceUnavailable, type PostgresOutbox, type Principal, type ServiceClient } from '@eventify/kit';
+
 import type { Payment, PaymentsRepository, Refund } from '../data/payments-repository.js';
 import { paymentIntentRequest, refundRequest } from '../stripe/requests.js';
 
@@ -41,22 +41,30 @@ const PAID: Payment['status'][] = ['succeeded', 'partially_refunded'];
 /**
  * Payments: the amount always comes from the booking, Stripe is told about it with idempotency keys,
  * and every change of state, together with the integration event announcing it, is written in one
- * PostgreSQL transaction (the outbox). Webhooks are verified, recorded once by their Stripe event id,
- * and applied so that order does not matter: a payment moves forward only (failed → succeeded →
+ * PostgreSQL transaction (the kit's PostgresOutbox). Webhooks are verified, recorded once by their Stripe
+ * event id, and applied so that order does not matter: a payment moves forward only (failed → succeeded →
  * refunded), never back.
+ *
+ * Stripe is never called inside an open transaction (no row lock or connection is held across a network
+ * call to a third party): the local row is committed first, Stripe is called with an idempotency key
+ * derived from it (so a retry or a concurrent request gets the same answer), and the answer is recorded
+ * in a second transaction that re-reads the row.
  */
 export class Payments {
   constructor(
     private readonly repository: PaymentsRepository,
-    private readonly outbox: Outbox,
+    private readonly outbox: PostgresOutbox,
     private readonly stripe: Stripe,
     private readonly bookings: ServiceClient,
     private readonly events: ServiceClient,
     private readonly webhook: WebhookSettings,
     private readonly log: Logger,
-    /** Called after a commit that wrote to the outbox, so the relay publishes without waiting for its tick. */
-    private readonly changed: () => void,
   ) {}
+
+  /** After a commit that wrote to the outbox: the relay publishes without waiting for its tick. */
+  private changed(): void {
+    this.outbox.changed();
+  }
 
   /** The booking's owner asks to pay: one PaymentIntent per booking, however often they ask. */
   async createIntent(userId: string, bookingId: string): Promise<PaymentIntentView> {
@@ -65,28 +73,52 @@ export class Payments {
     if (booking.status === 'confirmed') throw conflict('This booking is already confirmed; there is nothing to pay.', 'already-paid');
     if (booking.status !== 'pending_payment') throw conflict(`This booking is ${booking.status}; make a new booking.`, 'not-payable');
 
-    return this.repository.transaction(async (tx) => {
-      // The row lock serialises two clicks on "Pay": the second finds the intent the first created.
-      const { payment } = await this.repository.insertOrFind(tx, {
-        bookingId,
-        userId: booking.userId,
-        eventId: booking.eventId,
-        amount: booking.amount,
-        currency: booking.currency,
+    const { payment } = await this.repository.transaction((tx) =>
+      this.repository.insertOrFind(tx, { bookingId, userId: booking.userId, eventId: booking.eventId, amount: booking.amount, currency: booking.currency }),
+    );
+    let intent: Stripe.PaymentIntent;
+    if (payment.stripePaymentIntentId) {
+      intent = await this.callStripe(() => this.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!));
+    } else {
+      // Two clicks on "Pay" (or a retry after a crash) send the same idempotency key: Stripe answers both
+      // with the same PaymentIntent. Its metadata names the payment, so a webhook finds the payment even
+      // before the second transaction below has recorded the intent.
+      intent = await this.callStripe(() => this.stripe.paymentIntents.create(...paymentIntentRequest(payment)));
+      await this.repository.transaction(async (tx) => {
+        const locked = await this.repository.lock(tx, payment.id);
+        if (locked && (await this.repository.setIntent(tx, payment.id, intent.id))) {
+          await this.repository.transition(tx, locked, locked.status, 'payment_intent_created');
+        }
       });
-      let intent: Stripe.PaymentIntent;
-      if (payment.stripePaymentIntentId) {
-        intent = await this.callStripe(() => this.stripe.paymentIntents.retrieve(payment.stripePaymentIntentId!));
-      } else {
-        intent = await this.callStripe(() =>
-          this.stripe.paymentIntents.create(...paymentIntentRequest(payment)),
-        );
-        await this.repository.setIntent(tx, payment.id, intent.id);
-        await this.repository.transition(tx, payment, payment.status, 'payment_intent_created');
+    }
+    // Stripe always returns the secret to the secret key that created the intent; without it the app cannot pay.
+    if (!intent.client_secret) throw badGateway('Stripe answered without the payment\'s client secret. Try again in a moment.');
+    return { paymentId: payment.id, paymentIntentId: intent.id, clientSecret: intent.client_secret, amount: payment.amount, currency: payment.currency };
+  }
+
+  /**
+   * BookingExpired: the hold is gone, so the PaymentIntent is cancelled at Stripe and a payment after the
+   * expiry is not even possible in the common case. If it succeeded meanwhile, Stripe refuses to cancel and
+   * the success webhook takes the late-payment path (seats again, or a refund).
+   */
+  async cancelForExpiredBooking(bookingId: string): Promise<void> {
+    const payment = await this.repository.findByBooking(bookingId);
+    if (!payment?.stripePaymentIntentId || (payment.status !== 'requires_payment' && payment.status !== 'failed')) return;
+    try {
+      await this.stripe.paymentIntents.cancel(payment.stripePaymentIntentId, {}, { idempotencyKey: `cancel-${payment.id}` });
+    } catch (error) {
+      const stripeError = error as { type?: string; message?: string };
+      if (stripeError.type === 'StripeInvalidRequestError') {
+        this.log.info({ paymentId: payment.id, reason: stripeError.message }, 'PaymentIntent not cancelled (already paid or cancelled)');
+        return;
       }
-      // Stripe always returns the secret to the secret key that created the intent; without it the app cannot pay.
-      if (!intent.client_secret) throw badGateway('Stripe answered without the payment\'s client secret. Try again in a moment.');
-      return { paymentId: payment.id, paymentIntentId: intent.id, clientSecret: intent.client_secret, amount: payment.amount, currency: payment.currency };
+      throw error; // Stripe unreachable: the bus delivers the event again
+    }
+    await this.repository.transaction(async (tx) => {
+      const locked = await this.repository.lock(tx, payment.id);
+      if (locked && (locked.status === 'requires_payment' || locked.status === 'failed')) {
+        await this.repository.transition(tx, locked, 'canceled', 'booking_expired');
+      }
     });
   }
 
@@ -109,14 +141,21 @@ export class Payments {
     if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || typeof event.created !== 'number') {
       throw badRequest('Webhook refused: not a Stripe event.');
     }
-    const result = await this.repository.transaction(async (tx) => {
-      if (!(await this.repository.recordStripeEvent(tx, { id: event.id, type: event.type, created: event.created, payload: event }))) {
-        return { received: true, duplicate: true };
-      }
-      const { outcome, paymentId } = await this.apply(tx, event);
-      await this.repository.setStripeEventOutcome(tx, event.id, outcome, paymentId);
-      return { received: true, duplicate: false, outcome };
-    });
+    const result = await this.repository
+      .transaction(async (tx) => {
+        if (!(await this.repository.recordStripeEvent(tx, { id: event.id, type: event.type, created: event.created, payload: event }))) {
+          return { received: true, duplicate: true };
+        }
+        const { outcome, paymentId } = await this.apply(tx, event);
+        // Not recorded when its payment is unknown: a later delivery, once the payment exists, still applies.
+        if (outcome === 'unknown_payment') throw new UnknownPayment();
+        await this.repository.setStripeEventOutcome(tx, event.id, outcome, paymentId);
+        return { received: true, duplicate: false, outcome };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof UnknownPayment) return { received: true, duplicate: false, outcome: 'unknown_payment' };
+        throw error;
+      });
     if (!result.duplicate) this.changed();
     this.log.info({ stripeEvent: event.id, type: event.type, ...result }, 'stripe webhook');
     return result;
@@ -146,7 +185,8 @@ export class Payments {
   private async intentSucceeded(tx: Tx, intent: Stripe.PaymentIntent, eventId: string) {
     const payment = await this.paymentOfIntent(tx, intent.id, intent.metadata);
     if (!payment) return { outcome: 'unknown_payment' };
-    if (payment.status !== 'requires_payment' && payment.status !== 'failed') return { outcome: 'already_applied', paymentId: payment.id };
+    // Money Stripe took is recorded even on a cancelled payment; the booking then takes the late-payment path.
+    if (!['requires_payment', 'failed', 'canceled'].includes(payment.status)) return { outcome: 'already_applied', paymentId: payment.id };
     await this.repository.transition(tx, payment, 'succeeded', 'stripe:payment_intent.succeeded', { failureReason: null }, eventId);
     await this.outbox.add(tx, 'PaymentSucceeded', {
       paymentId: payment.id,
@@ -326,3 +366,5 @@ export class Payments {
     }
   }
 }
+
+class UnknownPayment extends Error {}

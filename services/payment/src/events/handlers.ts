@@ -7,4 +7,5 @@ export function subscribePaymentEvents(bus: EventBus, payments: Payments): void 
   bus.subscribe<EventPayloads['BookingCancelled']>('BookingCancelled', async ({ data }) => {
     if (data.refund) await payments.refundCancelledBooking(data.bookingId, data.reason);
   });
+  bus.subscribe<EventPayloads['BookingExpired']>('BookingExpired', async ({ data }) => payments.cancelForExpiredBooking(data.bookingId));
 }

@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { isDuplicateKeyError } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, withOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 export interface Ticket {
   _id: string;
@@ -16,8 +16,19 @@ export interface Ticket {
   cancelledAt: Date | null;
 }
 
+/**
+ * What the tickets of one booking are: issued, or void for good. Written under the booking's ticket lock,
+ * with the event announcing the change in the same write. `voided` is final: a BookingConfirmed that
+ * arrives after the BookingCancelled (other stream, redelivery) finds it and issues nothing.
+ */
+export interface TicketSet extends WithOutbox {
+  _id: string;
+  status: 'issued' | 'voided';
+  at: Date;
+}
+
 /** One per admitted ticket. Its _id is the ticket id: a unique insert is the one atomic step, so two gates cannot both admit. */
-export interface CheckIn {
+export interface CheckIn extends WithOutbox {
   _id: string;
   eventId: string;
   tierId: string;
@@ -26,15 +37,23 @@ export interface CheckIn {
   at: Date;
 }
 
+/** The lock every writer of one booking's tickets holds. */
+export const ticketSetLock = (bookingId: string) => `tickets:${bookingId}`;
+
 export class TicketsRepository {
   private readonly tickets: Collection<Ticket>;
   private readonly checkIns: Collection<CheckIn>;
-  private readonly issuances: Collection<{ _id: string; at: Date }>;
+  private readonly sets: Collection<TicketSet>;
+  private readonly setsOutbox: MongoOutbox<TicketSet>;
+  private readonly checkInsOutbox: MongoOutbox<CheckIn>;
 
-  constructor(db: Db) {
+  constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.tickets = db.collection('tickets');
     this.checkIns = db.collection('check_ins');
-    this.issuances = db.collection('issuances');
+    this.sets = db.collection('ticket_sets');
+    this.setsOutbox = relay.mongo(this.sets, { mutex, lockKey: ticketSetLock });
+    // Check-ins are never changed after their insert: the relay is their only other writer, no lock needed.
+    this.checkInsOutbox = relay.mongo(this.checkIns);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -55,15 +74,15 @@ export class TicketsRepository {
     }
   }
 
-  /** True the first time for a booking: whoever records the issuance announces it. */
-  async recordIssuance(bookingId: string): Promise<boolean> {
-    try {
-      await this.issuances.insertOne({ _id: bookingId, at: new Date() });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  ticketSet(bookingId: string) {
+    return this.sets.findOne({ _id: bookingId });
+  }
+
+  /** Record what the booking's tickets now are, with the event announcing it. Under `ticketSetLock`. */
+  async setTicketSet(bookingId: string, status: TicketSet['status'], events: OutboxEntry[]): Promise<void> {
+    assertLeasesHeld();
+    await this.sets.updateOne({ _id: bookingId }, pushOutbox<TicketSet>({ $set: { status, at: new Date() } }, events), { upsert: true });
+    if (events.length) this.setsOutbox.changed(bookingId);
   }
 
   find(id: string) {
@@ -90,9 +109,10 @@ export class TicketsRepository {
   }
 
   /** Admit a ticket: the check-in, or null with the earlier one when it was already used. */
-  async checkIn(record: CheckIn): Promise<{ admitted: true; checkIn: CheckIn } | { admitted: false; checkIn: CheckIn }> {
+  async checkIn(record: CheckIn, events: OutboxEntry[]): Promise<{ admitted: true; checkIn: CheckIn } | { admitted: false; checkIn: CheckIn }> {
     try {
-      await this.checkIns.insertOne(record);
+      await this.checkIns.insertOne(withOutbox(record, events));
+      this.checkInsOutbox.changed(record._id);
       return { admitted: true, checkIn: record };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

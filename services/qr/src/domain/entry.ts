@@ -1,5 +1,4 @@
-import type { EventPayloads } from '@eventify/contracts';
-import { forbidden, notFound, type EventBus, type Principal } from '@eventify/kit';
+import { forbidden, notFound, outboxEvent, type Principal } from '@eventify/kit';
 import type { TicketsRepository } from '../data/tickets-repository.js';
 import type { EventAccessCache } from './event-access.js';
 import type { TicketCodes } from './ticket-code.js';
@@ -24,7 +23,6 @@ export class Entry {
     private readonly repository: TicketsRepository,
     private readonly codes: TicketCodes,
     private readonly access: EventAccessCache,
-    private readonly bus: EventBus,
   ) {}
 
   async scan(scanner: Principal, request: ScanRequest) {
@@ -39,7 +37,9 @@ export class Entry {
     if (!ticket || ticket.eventId !== code.eventId) return { result: 'invalid' as ScanResult };
     if (ticket.status !== 'valid') return { result: 'cancelled' as ScanResult, ticket: ticketView(ticket) };
 
-    const outcome = await this.repository.checkIn({ _id: ticket._id, eventId: ticket.eventId, tierId: ticket.tierId, gate, scannedBy: scanner.userId, at: new Date() });
+    const at = new Date();
+    const checkedIn = outboxEvent('TicketCheckedIn', { ticketId: ticket._id, bookingId: ticket.bookingId, userId: ticket.userId, eventId: ticket.eventId, gate, checkedInAt: at.toISOString() });
+    const outcome = await this.repository.checkIn({ _id: ticket._id, eventId: ticket.eventId, tierId: ticket.tierId, gate, scannedBy: scanner.userId, at }, [checkedIn]);
     if (!outcome.admitted) {
       return {
         result: 'already_used' as ScanResult,
@@ -48,14 +48,6 @@ export class Entry {
         gate: outcome.checkIn.gate,
       };
     }
-    await this.bus.publish<EventPayloads['TicketCheckedIn']>('TicketCheckedIn', {
-      ticketId: ticket._id,
-      bookingId: ticket.bookingId,
-      userId: ticket.userId,
-      eventId: ticket.eventId,
-      gate,
-      checkedInAt: outcome.checkIn.at.toISOString(),
-    });
     return { result: 'admitted' as ScanResult, ticket: ticketView(ticket, outcome.checkIn.at), checkedInAt: outcome.checkIn.at.toISOString(), gate };
   }
 

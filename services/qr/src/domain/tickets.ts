@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { EventPayloads, Ticket as TicketView } from '@eventify/contracts';
-import { notFound, type EventBus } from '@eventify/kit';
-import type { Ticket, TicketsRepository } from '../data/tickets-repository.js';
+import { notFound, outboxEvent, type Mutex } from '@eventify/kit';
+import { ticketSetLock, type Ticket, type TicketsRepository } from '../data/tickets-repository.js';
 import { ticketIdFor, type TicketCodes } from './ticket-code.js';
 
 export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null): TicketView => ({
@@ -17,16 +17,28 @@ export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null): Tic
   checkedInAt: checkedInAt?.toISOString() ?? null,
 });
 
-/** Tickets: one per seat of a confirmed booking, each with a signed QR code; voided when the booking is cancelled. */
+/**
+ * Tickets: one per seat of a confirmed booking, each with a signed QR code; voided when the booking is
+ * cancelled. BookingConfirmed and BookingCancelled travel on different streams and may arrive in either
+ * order, or again: both handlers run under the booking's ticket lock and consult its ticket set, where
+ * `voided` is final, so the tickets end as the booking ended whatever the order, and a redelivery
+ * changes nothing. Each change is stored with its event (the ticket set's outbox).
+ */
 export class Tickets {
   constructor(
     private readonly repository: TicketsRepository,
     private readonly codes: TicketCodes,
-    private readonly bus: EventBus,
+    private readonly mutex: Mutex,
   ) {}
 
-  /** BookingConfirmed: issue the tickets. A redelivery finds them already there and announces nothing twice. */
+  /** BookingConfirmed: issue the tickets, unless the booking was cancelled already. */
   async issue(booking: EventPayloads['BookingConfirmed']): Promise<void> {
+    await this.mutex.run(ticketSetLock(booking.bookingId), () => this.issueLocked(booking));
+  }
+
+  private async issueLocked(booking: EventPayloads['BookingConfirmed']): Promise<void> {
+    const set = await this.repository.ticketSet(booking.bookingId);
+    if (set?.status === 'voided') return;
     const issuedAt = new Date(booking.confirmedAt);
     let seat = 0;
     const tickets: Ticket[] = booking.items.flatMap((item) =>
@@ -48,26 +60,26 @@ export class Tickets {
         };
       }),
     );
+    // Tickets first (idempotent by id), then the set with its event: a crash in between is redone by the redelivery.
     await this.repository.insertMissing(tickets);
-    if (await this.repository.recordIssuance(booking.bookingId)) {
-      await this.bus.publish<EventPayloads['TicketsIssued']>('TicketsIssued', {
-        bookingId: booking.bookingId,
-        userId: booking.userId,
-        eventId: booking.eventId,
-        ticketIds: tickets.map((t) => t._id),
-      });
-    }
+    if (set?.status === 'issued') return;
+    const issued = outboxEvent('TicketsIssued', { bookingId: booking.bookingId, userId: booking.userId, eventId: booking.eventId, ticketIds: tickets.map((t) => t._id) });
+    await this.repository.setTicketSet(booking.bookingId, 'issued', [issued]);
   }
 
-  /** BookingCancelled: the tickets stop admitting anyone. */
+  /** BookingCancelled: the tickets stop admitting anyone, and none are issued for this booking any more. */
   async voidBooking(booking: EventPayloads['BookingCancelled']): Promise<void> {
-    const cancelled = await this.repository.cancelOfBooking(booking.bookingId);
-    if (cancelled.length === 0) return;
-    await this.bus.publish<EventPayloads['TicketsVoided']>('TicketsVoided', {
-      bookingId: booking.bookingId,
-      userId: booking.userId,
-      eventId: booking.eventId,
-      ticketIds: cancelled,
+    await this.mutex.run(ticketSetLock(booking.bookingId), async () => {
+      const set = await this.repository.ticketSet(booking.bookingId);
+      if (set?.status !== 'voided') {
+        const valid = (await this.repository.ofBooking(booking.bookingId)).filter((t) => t.status === 'valid').map((t) => t._id);
+        const voided = valid.length
+          ? [outboxEvent('TicketsVoided', { bookingId: booking.bookingId, userId: booking.userId, eventId: booking.eventId, ticketIds: valid })]
+          : [];
+        await this.repository.setTicketSet(booking.bookingId, 'voided', voided);
+      }
+      // Also after a crash between the line above and this one: the redelivery finds `voided` and finishes.
+      await this.repository.cancelOfBooking(booking.bookingId);
     });
   }
 

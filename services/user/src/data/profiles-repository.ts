@@ -1,8 +1,8 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Role } from '@eventify/contracts';
-import { isDuplicateKeyError } from '@eventify/kit';
+import { isDuplicateKeyError, outboxEvent, pushOutbox, type MongoOutbox, type Mutex, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
-export interface Profile {
+export interface Profile extends WithOutbox {
   _id: string;
   email: string;
   name: string;
@@ -21,8 +21,14 @@ const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 
 export class ProfilesRepository {
   private readonly profiles: Collection<Profile>;
-  constructor(db: Db) {
+  private readonly outbox: MongoOutbox<Profile>;
+  /** Every change of a profile after its insert runs under its lock, the outbox relay's too (FerretDB would lose one of two concurrent writes). */
+  private readonly locked: <T>(id: string, fn: () => Promise<T>) => Promise<T>;
+  constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.profiles = db.collection('profiles');
+    const lockKey = (id: string) => `profile:${id}`;
+    this.outbox = relay.mongo(this.profiles, { mutex, lockKey });
+    this.locked = (id, fn) => mutex.run(lockKey(id), fn);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -60,11 +66,17 @@ export class ProfilesRepository {
   }
 
   update(id: string, changes: ProfileChanges) {
-    return this.profiles.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: new Date() } }, { returnDocument: 'after' });
+    return this.locked(id, () => this.profiles.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: new Date() } }, { returnDocument: 'after' }));
   }
 
-  setRoles(id: string, roles: Role[]) {
-    return this.profiles.findOneAndUpdate({ _id: id }, { $set: { roles, updatedAt: new Date() } }, { returnDocument: 'after' });
+  /** New roles, and `UserRolesChanged` in the same write. */
+  async setRoles(id: string, roles: Role[], changedBy: string) {
+    const event = outboxEvent('UserRolesChanged', { userId: id, roles, changedBy });
+    const profile = await this.locked(id, () =>
+      this.profiles.findOneAndUpdate({ _id: id }, pushOutbox<Profile>({ $set: { roles, updatedAt: new Date() } }, [event]), { returnDocument: 'after' }),
+    );
+    if (profile) this.outbox.changed(id);
+    return profile;
   }
 
   /** Users whose e-mail or name starts with `q`, ordered by e-mail, after the cursor position. */

@@ -1,5 +1,5 @@
 import type { Profile as PublicProfile, Role } from '@eventify/contracts';
-import { conflict, notFound, type EventBus, type Page, type ServiceClient } from '@eventify/kit';
+import { conflict, notFound, type Page, type ServiceClient } from '@eventify/kit';
 import type { Profile, ProfileChanges, ProfilesRepository } from '../data/profiles-repository.js';
 import type { PushTokensRepository } from '../data/push-tokens-repository.js';
 
@@ -25,7 +25,6 @@ export interface UsersDeps {
   profiles: ProfilesRepository;
   pushTokens: PushTokensRepository;
   auth: ServiceClient;
-  bus: EventBus;
 }
 
 /** Profiles, devices and role administration. Accounts and credentials belong to the auth service. */
@@ -79,13 +78,12 @@ export class Users {
       internal: true,
       body: { roles: requested },
     });
-    let profile = await this.deps.profiles.setRoles(userId, body.roles);
+    let profile = await this.deps.profiles.setRoles(userId, body.roles, adminId);
     if (!profile) {
       await this.me(userId);
-      profile = await this.deps.profiles.setRoles(userId, body.roles);
+      profile = await this.deps.profiles.setRoles(userId, body.roles, adminId);
     }
     if (!profile) throw notFound('user');
-    await this.deps.bus.publish('UserRolesChanged', { userId, roles: body.roles, changedBy: adminId });
     return toView(profile);
   }
 
