@@ -194,6 +194,8 @@ export const EntryStatsSchema = z.object({
   checkedIn: z.number().int(),
   byGate: z.array(z.object({ gate: z.string(), checkedIn: z.number().int() })),
   byTier: z.array(z.object({ tierId: z.string(), tierName: z.string(), sold: z.number().int(), checkedIn: z.number().int() })),
+  /** Tickets admitted at two gates while offline: the first admission counts, the others are listed here. */
+  conflicts: z.array(z.object({ ticketId: z.string(), gate: z.string(), at: z.string(), firstGate: z.string(), firstAt: z.string() })),
 });
 export type EntryStats = z.infer<typeof EntryStatsSchema>;
 
@@ -210,6 +212,10 @@ export const NOTIFICATION_KINDS = [
   'payment_failed',
   'payment_refunded',
   'tickets_issued',
+  /** A published event's date, time or venue changed: every ticket holder is told. */
+  'event_changed',
+  /** An organizer named the person door staff of an event. */
+  'staff_added',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -240,3 +246,85 @@ export interface NotificationPage extends Page<Notification> {
 export const ChannelChoiceSchema = z.object({ inApp: z.literal(true), email: z.boolean(), push: z.boolean(), locked: z.array(z.string()) });
 export const NotificationPreferencesSchema = z.object({ kinds: z.record(z.enum(NOTIFICATION_KINDS), ChannelChoiceSchema) });
 export type NotificationPreferences = z.infer<typeof NotificationPreferencesSchema>;
+
+// ── organizers, admins and the door (app part 2) ─────────────────────────────────────────────────────────
+
+/** `GET /approvals…`: one submission of an event for review, with the event as it was submitted. */
+export const ReviewSchema = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  organizerId: z.string(),
+  submissionId: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  submittedAt: z.string(),
+  decidedAt: z.string().nullable(),
+  reviewerId: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The event's content as submitted (title, description, category, venue, dates, time zone, tiers). */
+  event: z.record(z.string(), z.unknown()),
+});
+export type Review = z.infer<typeof ReviewSchema>;
+
+/**
+ * Door staff of an event, named by e-mail. The answer is the same whether or not an account has that address
+ * (nobody learns who has an account); the person can scan as soon as an account with it exists.
+ */
+export const StaffListSchema = z.object({ eventId: z.string(), staff: z.array(z.object({ email: z.string(), addedAt: z.string() })) });
+export type StaffList = z.infer<typeof StaffListSchema>;
+
+/** `GET /payments?eventId=` (the event's organizer, admins): what was paid and refunded for each booking. */
+export const PaymentSchema = z.object({
+  id: z.string(),
+  bookingId: z.string(),
+  eventId: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.enum(['requires_payment', 'failed', 'succeeded', 'partially_refunded', 'refunded', 'canceled']),
+  paymentIntentId: z.string().nullable(),
+  amountRefunded: z.number().int(),
+  failureReason: z.string().nullable(),
+  createdAt: z.string(),
+  refunds: z.array(z.object({ id: z.string(), amount: z.number().int(), status: z.string(), reason: z.string().nullable(), failureReason: z.string().nullable(), createdAt: z.string() })),
+});
+export type Payment = z.infer<typeof PaymentSchema>;
+
+/** `POST /entry/scan`. */
+export const ScanAnswerSchema = z.object({
+  result: z.enum(SCAN_RESULTS),
+  ticket: TicketSchema.optional(),
+  /** When and where the first admission happened (admitted: now; already_used: the earlier one). */
+  checkedInAt: z.string().optional(),
+  gate: z.string().optional(),
+});
+export type ScanAnswer = z.infer<typeof ScanAnswerSchema>;
+
+/**
+ * `GET /entry/events/:id/door-kit` (the event's staff, organizer, admins): what a scanner needs to decide at the
+ * door without a network. Ticket codes `ET2.<ticketId>.<eventId>.<kid>.<signature>` are Ed25519-signed by the qr
+ * service; the kit carries the public keys only (retired keys too, so tickets issued before a rotation still
+ * verify), so a scanner can check codes but never make one.
+ */
+export const DoorKitSchema = z.object({
+  eventId: z.string(),
+  /** Raw 32-byte Ed25519 public keys, base64url, by key id. */
+  keys: z.array(z.object({ kid: z.string(), publicKey: z.string() })),
+  /** Tickets that no longer admit anyone (their booking was cancelled). */
+  cancelled: z.array(z.string()),
+  /** Tickets already admitted, with when and where. */
+  checkedIn: z.array(z.object({ ticketId: z.string(), at: z.string(), gate: z.string() })),
+  /** When the kit was made: a scanner refreshes it while online and says how old it is while offline. */
+  generatedAt: z.string(),
+});
+export type DoorKit = z.infer<typeof DoorKitSchema>;
+
+/** `POST /entry/events/:id/check-ins`: admissions a scanner decided offline, uploaded when it is back online. */
+export const OfflineCheckInsSchema = z.object({
+  checkIns: z.array(z.object({ qr: z.string(), gate: z.string(), scannedAt: z.string(), scannerId: z.string() })).max(5000),
+});
+export type OfflineCheckIns = z.infer<typeof OfflineCheckInsSchema>;
+
+/** Per uploaded check-in: recorded, already there from this same upload before (a retry), or in conflict with an earlier admission. */
+export const OfflineCheckInResultSchema = z.object({
+  results: z.array(z.object({ ticketId: z.string().nullable(), outcome: z.enum(['recorded', 'duplicate', 'conflict', 'invalid']), firstAt: z.string().optional(), firstGate: z.string().optional() })),
+});
+export type OfflineCheckInResult = z.infer<typeof OfflineCheckInResultSchema>;

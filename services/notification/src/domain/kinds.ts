@@ -27,6 +27,9 @@ export const DEFAULT_CHANNELS: Readonly<Record<NotificationKind, ChannelSettings
   payment_failed: { email: true, push: true },
   payment_refunded: { email: true, push: true },
   tickets_issued: { email: false, push: true },
+  // A changed date or venue matters to everyone holding a ticket: both channels.
+  event_changed: { email: true, push: true },
+  staff_added: { email: true, push: false },
 };
 
 /** Channels fixed on for a kind, whatever the preferences say. */

@@ -11,14 +11,20 @@ export const DATE_RANGE_LABELS: Record<DateRange, string> = {
   custom: 'Pick dates',
 };
 
-const DAY = 86_400_000;
-
 function startOfDay(date: Date): Date {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate());
 }
 
+// By the calendar, not by 24-hour steps: the days summer time starts and ends have 23 and 25 hours.
 function endOfDay(date: Date): Date {
-  return new Date(startOfDay(date).getTime() + DAY - 1);
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate(), 23, 59, 59, 999);
+}
+
+/** The same time of day, `days` calendar days later (or earlier). */
+function addDays(date: Date, days: number): Date {
+  const moved = new Date(date);
+  moved.setDate(moved.getDate() + days);
+  return moved;
 }
 
 /** A day typed as YYYY-MM-DD, in the device's time zone; null when it is not a real date. */
@@ -46,14 +52,14 @@ export function rangeOf(range: DateRange, now: Date, custom: CustomDays = { from
     case 'weekend': {
       // Saturday and Sunday of this week; during the weekend, from now until Sunday night.
       const day = now.getDay();
-      const saturday = day === 0 ? new Date(now.getTime() - DAY) : new Date(now.getTime() + ((6 - day) * DAY));
+      const saturday = addDays(now, day === 0 ? -1 : 6 - day);
       const from = day === 6 || day === 0 ? now : startOfDay(saturday);
-      return { from: from.toISOString(), to: endOfDay(new Date(startOfDay(saturday).getTime() + DAY)).toISOString() };
+      return { from: from.toISOString(), to: endOfDay(addDays(saturday, 1)).toISOString() };
     }
     case 'week':
-      return { from: now.toISOString(), to: endOfDay(new Date(now.getTime() + 7 * DAY)).toISOString() };
+      return { from: now.toISOString(), to: endOfDay(addDays(now, 7)).toISOString() };
     case 'month':
-      return { from: now.toISOString(), to: endOfDay(new Date(now.getTime() + 30 * DAY)).toISOString() };
+      return { from: now.toISOString(), to: endOfDay(addDays(now, 30)).toISOString() };
     case 'custom': {
       const from = custom.from ? parseDay(custom.from) : null;
       const to = custom.to ? parseDay(custom.to) : null;

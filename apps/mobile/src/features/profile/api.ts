@@ -57,4 +57,6 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   payment_failed: 'Payment declined',
   payment_refunded: 'Refund',
   tickets_issued: 'Tickets ready',
+  event_changed: 'Event changed',
+  staff_added: 'Door staff',
 };
