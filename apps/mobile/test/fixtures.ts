@@ -122,6 +122,8 @@ export function preferences(): NotificationPreferences {
       payment_failed: all,
       payment_refunded: all,
       tickets_issued: all,
+      event_changed: all,
+      staff_added: all,
     },
   };
 }

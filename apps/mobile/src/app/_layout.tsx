@@ -1,7 +1,7 @@
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { Stack, useRouter } from 'expo-router';
+import { Stack, usePathname, useRouter } from 'expo-router';
 import { StatusBar } from 'expo-status-bar';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SafeAreaProvider } from 'react-native-safe-area-context';
 import { createQueryClient } from '@/api/query-client';
 import { onSignedOut, SessionProvider, useSession } from '@/features/auth/session';
@@ -35,9 +35,18 @@ const noTitle = () => null;
 function SessionEndedRedirect() {
   const { endedBecause } = useSession();
   const router = useRouter();
+  const pathname = usePathname();
+  // Once per ended session: afterwards the person may browse signed out without being sent back.
+  const redirected = useRef(false);
   useEffect(() => {
-    if (endedBecause) router.replace('/sign-in');
-  }, [endedBecause, router]);
+    if (!endedBecause) {
+      redirected.current = false;
+      return;
+    }
+    if (redirected.current) return;
+    redirected.current = true;
+    router.replace({ pathname: '/sign-in', params: pathname === '/sign-in' ? {} : { next: pathname } });
+  }, [endedBecause, pathname, router]);
   return null;
 }
 

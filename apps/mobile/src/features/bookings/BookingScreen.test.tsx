@@ -105,6 +105,21 @@ describe('Booking', () => {
     expect(screen.queryByText('The payment flow has been canceled')).toBeNull();
   });
 
+  it('stops waiting and offers to pay again when the payment fails after the sheet took it', async () => {
+    let failed = false;
+    api.on('GET /bookings/booking-1', () => ({ body: booking(failed ? { lastPaymentError: 'Your card has insufficient funds.' } : {}) }));
+    api.on('POST /payments/intents', { status: 201, body: paymentIntent() });
+    const user = await signInThroughUi(api, '/bookings/booking-1');
+    await user.press(await screen.findByRole('button', { name: 'Pay €50.00' }));
+    expect(await screen.findByText('Payment received. Confirming your booking…')).toBeOnTheScreen();
+
+    // Stripe's failure webhook reaches Eventify: the booking stays held, with the reason.
+    failed = true;
+    expect(await screen.findByText('Your card has insufficient funds.', undefined, { timeout: 6_000 })).toBeOnTheScreen();
+    expect(screen.queryByText('Payment received. Confirming your booking…')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Pay €50.00' })).toBeEnabled();
+  });
+
   it('says why the payment could not start when the server refuses it', async () => {
     api.on('GET /bookings/booking-1', { body: booking() });
     api.on('POST /payments/intents', problem(409, 'This booking is no longer awaiting payment.', { code: 'conflict' }));

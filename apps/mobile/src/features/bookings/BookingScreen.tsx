@@ -20,21 +20,23 @@ const CONFIRMATION_PATIENCE_MS = 60_000;
 
 export function BookingScreen() {
   const { id } = useLocalSearchParams<{ id: string }>();
-  const [paidAt, setPaidAt] = useState<number | null>(null);
-  const booking = useBooking(id, paidAt !== null);
+  // Stripe took the payment at `at`; the booking had `errorBefore` as its last payment error then.
+  const [paid, setPaid] = useState<{ at: number; errorBefore: string | null } | null>(null);
+  const booking = useBooking(id, paid !== null);
   const status = booking.data?.status;
-  const waiting = paidAt !== null && status === 'pending_payment';
+  // Waiting ends when the booking moves on, or when a new payment failure arrives (declined after the sheet closed).
+  const waiting = paid !== null && status === 'pending_payment' && booking.data?.lastPaymentError === paid.errorBefore;
   const now = useNow(waiting);
 
   if (booking.isPending) return <Loading label="Loading your booking…" />;
   if (booking.isError) return <ErrorState error={booking.error} onRetry={() => void booking.refetch()} title="Your booking did not load" />;
-  const slow = waiting && now.getTime() - paidAt > CONFIRMATION_PATIENCE_MS;
+  const slow = waiting && now.getTime() - paid.at > CONFIRMATION_PATIENCE_MS;
   return (
     <BookingDetails
       booking={booking.data}
       waiting={waiting}
       slow={slow}
-      onPaid={() => setPaidAt(Date.now())}
+      onPaid={() => setPaid({ at: Date.now(), errorBefore: booking.data.lastPaymentError })}
       onRefresh={() => void booking.refetch()}
       refreshing={booking.isRefetching && !waiting}
     />

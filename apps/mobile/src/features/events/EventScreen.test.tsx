@@ -142,5 +142,8 @@ describe('Event page', () => {
     expect(await screen.findByText('Sold out: Only 1 Standard ticket is left.')).toBeOnTheScreen();
     expect(await screen.findByText(/1 of 100 left/)).toBeOnTheScreen();
     expect(api.called('GET /events/event-1').length).toBeGreaterThan(loadsBefore);
+    // The choice shrinks to what is left, so the next press can succeed.
+    expect(screen.getByText('1 ticket · €25.00')).toBeOnTheScreen();
+    expect(screen.getByRole('button', { name: 'One more Standard ticket' })).toBeDisabled();
   });
 });

@@ -13,7 +13,7 @@ import { Screen } from '@/ui/Screen';
 import { ErrorState, Loading, Notice } from '@/ui/States';
 import { colors, font, space } from '@/ui/theme';
 import { isSoldOut, useEvent } from './api';
-import { TierPicker, totalOf, type Quantities } from './TierPicker';
+import { clampToAvailable, TierPicker, totalOf, type Quantities } from './TierPicker';
 
 /** An event: what, when, where, and its tiers to book. */
 export function EventScreen() {
@@ -40,7 +40,9 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
   // One key per booking the person means to make: retries and double taps reuse it; a new choice gets a new one.
   const idempotencyKey = useRef(newIdempotencyKey());
   const book = useCreateBooking();
-  const total = totalOf(event.tiers, quantities);
+  // Never more than is left: after a sold-out answer the event reloads with fewer seats than were chosen.
+  const chosen = clampToAvailable(event.tiers, quantities);
+  const total = totalOf(event.tiers, chosen);
   const onSale = event.status === 'published' && event.phase !== 'ended';
 
   const choose = (next: Quantities) => {
@@ -54,7 +56,7 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
       router.push({ pathname: '/sign-in', params: { next: `/events/${event.id}` } });
       return;
     }
-    const items = Object.entries(quantities)
+    const items = Object.entries(chosen)
       .filter(([, quantity]) => quantity > 0)
       .map(([tierId, quantity]) => ({ tierId, quantity }));
     book.mutate(
@@ -98,7 +100,7 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
       <Text style={styles.description}>{event.description}</Text>
       <SectionTitle>Tickets</SectionTitle>
       {onSale ? null : <Notice tone="warning">{event.status === 'cancelled' ? 'This event was cancelled.' : 'This event is not on sale.'}</Notice>}
-      <TierPicker tiers={event.tiers} quantities={quantities} onChange={choose} disabled={!onSale || book.isPending} />
+      <TierPicker tiers={event.tiers} quantities={chosen} onChange={choose} disabled={!onSale || book.isPending} />
       {bookError ? (
         <Notice tone="danger" testID="booking-error">
           {bookError}

@@ -78,6 +78,10 @@ export function TierPicker({ tiers, quantities, onChange, disabled = false }: { 
   );
 }
 
+export function clampToAvailable(tiers: Tier[], quantities: Quantities): Quantities {
+  return Object.fromEntries(tiers.map((tier) => [tier.id, Math.min(quantities[tier.id] ?? 0, tierUnavailable(tier) ? 0 : maxQuantity(tier))]));
+}
+
 export function totalOf(tiers: Tier[], quantities: Quantities): { amount: number; currency: string; count: number } | null {
   const chosen = tiers.filter((t) => (quantities[t.id] ?? 0) > 0);
   if (chosen.length === 0) return null;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Pressable, StyleSheet, Text, useWindowDimensions, View } from 'react-native';
 import type { Ticket } from '@eventify/contracts';
 import { describeError, isApiError } from '@/api/errors';
+import { useNow } from '@/hooks/useNow';
 import { Badge, Card } from '@/ui/Card';
 import { formatEventDate, formatMoment } from '@/ui/format';
 import { Screen } from '@/ui/Screen';
@@ -11,6 +12,9 @@ import { colors, font, space } from '@/ui/theme';
 import { useTicketWallet } from './api';
 import type { EventSummary } from './device-copy';
 import { TicketQr } from './TicketQr';
+
+/** How long the screen keeps asking for the tickets of a booking that was just confirmed. */
+const ISSUING_PATIENCE_MS = 30_000;
 
 function TicketCard({ ticket, event, qrSize }: { ticket: Ticket; event: EventSummary | undefined; qrSize: number }) {
   const label = `${ticket.tierName}, seat ${ticket.seat}`;
@@ -38,7 +42,9 @@ export function TicketsScreen() {
   const { bookingId } = useLocalSearchParams<{ bookingId?: string }>();
   // Right after a booking is confirmed its tickets are still being issued: keep looking for a short while.
   const [startedAt] = useState(() => Date.now());
-  const wallet = useTicketWallet((w) => !!bookingId && !w?.tickets.some((t) => t.bookingId === bookingId) && Date.now() - startedAt < 30_000);
+  const waiting = (w: { tickets: Ticket[] } | undefined) => !!bookingId && !w?.tickets.some((t) => t.bookingId === bookingId);
+  const wallet = useTicketWallet((w) => waiting(w) && Date.now() - startedAt < ISSUING_PATIENCE_MS);
+  const now = useNow(waiting(wallet.wallet ?? undefined), 5_000);
   const { width } = useWindowDimensions();
   const qrSize = Math.min(260, width - 96);
 
@@ -59,7 +65,13 @@ export function TicketsScreen() {
           {`${isApiError(wallet.error) && wallet.error.kind === 'offline' ? '' : `${describeError(wallet.error)} `}Showing the tickets saved on this device, as of ${formatMoment(savedAt)}.`}
         </Notice>
       ) : null}
-      {issuing ? <Notice>Your tickets are being issued. They appear here in a moment.</Notice> : null}
+      {issuing ? (
+        <Notice tone={now.getTime() - startedAt < ISSUING_PATIENCE_MS ? 'info' : 'warning'}>
+          {now.getTime() - startedAt < ISSUING_PATIENCE_MS
+            ? 'Your tickets are being issued. They appear here in a moment.'
+            : 'Your tickets are taking longer than usual. Pull down to check again; you also get a notification when they are ready.'}
+        </Notice>
+      ) : null}
       {tickets.length === 0 && !issuing ? <EmptyState title="No tickets yet" body="Tickets appear here as soon as a booking is confirmed." /> : null}
       {[...byEvent].map(([eventId, group]) => {
         const event = events[eventId];
