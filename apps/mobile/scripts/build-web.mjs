@@ -3,7 +3,7 @@
 // every file of the build, so the app opens without a network (tickets then come from the device's copy).
 // The build only runs again when a source file is newer than the last build (`--force` builds anyway).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { generateSW } from 'workbox-build';
@@ -18,6 +18,14 @@ function newest(path) {
   const stat = statSync(full);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(0, ...readdirSync(full).map((name) => newest(join(path, name))));
+}
+
+// The QR decoder's WebAssembly is served from the app's own files (public/ is copied into the build), never a CDN.
+const decoder = join(app, 'node_modules/zxing-wasm/dist/reader/zxing_reader.wasm');
+const servedDecoder = join(app, 'public/zxing/zxing_reader.wasm');
+if (!existsSync(servedDecoder) || statSync(servedDecoder).size !== statSync(decoder).size) {
+  mkdirSync(join(app, 'public/zxing'), { recursive: true });
+  copyFileSync(decoder, servedDecoder);
 }
 
 const marker = join(dist, 'sw.js');

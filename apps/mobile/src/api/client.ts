@@ -15,6 +15,8 @@ export interface RequestOptions {
   /** Cookies travel with the call (the web build's refresh token lives in an HttpOnly cookie). */
   withCredentials?: boolean;
   headers?: Record<string, string>;
+  /** Give up after this long (default 20 s); the door waits far less before deciding offline. */
+  timeoutMs?: number;
 }
 
 /** How the client gets and renews the access token; the session provides it (features/auth). */
@@ -40,13 +42,13 @@ function urlOf(path: string, query: Query | undefined): string {
 }
 
 /** Aborts when the caller's signal does or when the call takes too long (portable: no AbortSignal.any). */
-function deadline(callerSignal: AbortSignal | undefined) {
+function deadline(callerSignal: AbortSignal | undefined, timeoutMs = TIMEOUT_MS) {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, TIMEOUT_MS);
+  }, timeoutMs);
   const onAbort = () => controller.abort();
   callerSignal?.addEventListener('abort', onAbort);
   return {
@@ -64,7 +66,7 @@ async function send(method: string, path: string, options: RequestOptions, token
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-  const limit = deadline(options.signal);
+  const limit = deadline(options.signal, options.timeoutMs);
   try {
     return await fetch(urlOf(path, options.query), {
       method,

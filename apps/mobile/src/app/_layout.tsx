@@ -62,6 +62,15 @@ function Shell() {
         <Stack.Screen name="events/[id]" options={{ title: 'Event' }} />
         <Stack.Screen name="bookings/[id]" options={{ title: 'Your booking' }} />
         <Stack.Screen name="tickets/[id]" options={{ title: 'Ticket' }} />
+        <Stack.Screen name="organize/index" options={{ title: 'Your events' }} />
+        <Stack.Screen name="organize/new" options={{ title: 'New event' }} />
+        <Stack.Screen name="organize/[id]/index" options={{ title: 'Your event' }} />
+        <Stack.Screen name="organize/[id]/edit" options={{ title: 'Edit event' }} />
+        <Stack.Screen name="admin/reviews/index" options={{ title: 'Review queue' }} />
+        <Stack.Screen name="admin/reviews/[id]" options={{ title: 'Review' }} />
+        <Stack.Screen name="admin/users" options={{ title: 'People and roles' }} />
+        <Stack.Screen name="door/index" options={{ title: 'Scan tickets' }} />
+        <Stack.Screen name="door/[eventId]" options={{ title: 'Door' }} />
         <Stack.Screen name="sign-in" options={{ title: 'Sign in', headerTitle: noTitle }} />
         <Stack.Screen name="sign-up" options={{ title: 'Create account', headerTitle: noTitle }} />
         <Stack.Screen name="forgot-password" options={{ title: 'Reset password', headerTitle: noTitle }} />

@@ -7,12 +7,13 @@ import { describeError, isApiError } from '@/api/errors';
 import { useSession } from '@/features/auth/session';
 import { useCreateBooking } from '@/features/bookings/api';
 import { Button } from '@/ui/Button';
-import { Badge, Card, SectionTitle } from '@/ui/Card';
-import { formatEventDate, formatMoney } from '@/ui/format';
+import { SectionTitle } from '@/ui/Card';
+import { formatMoney } from '@/ui/format';
 import { Screen } from '@/ui/Screen';
 import { ErrorState, Loading, Notice } from '@/ui/States';
 import { colors, font, space } from '@/ui/theme';
 import { isSoldOut, useEvent } from './api';
+import { EventSummary } from './EventSummary';
 import { clampToAvailable, TierPicker, totalOf, type Quantities } from './TierPicker';
 
 /** An event: what, when, where, and its tiers to book. */
@@ -80,24 +81,7 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
 
   return (
     <Screen onRefresh={onRefresh} refreshing={refreshing}>
-      <View style={styles.heading}>
-        <Text style={styles.category}>{event.category.toUpperCase()}</Text>
-        <Text style={styles.title} role="heading" aria-level={1}>
-          {event.title}
-        </Text>
-        {event.status === 'cancelled' ? <Badge label="Cancelled" tone="danger" /> : soldOut ? <Badge label="Sold out" tone="danger" /> : null}
-      </View>
-      <Card>
-        <Text style={styles.label}>When</Text>
-        <Text style={styles.value}>{formatEventDate(event.startsAt, event.timeZone)}</Text>
-        <Text style={styles.muted}>until {formatEventDate(event.endsAt, event.timeZone)}</Text>
-        <Text style={[styles.label, styles.spaced]}>Where</Text>
-        <Text style={styles.value}>{event.venue.name}</Text>
-        <Text style={styles.muted}>
-          {event.venue.address}, {event.venue.city}, {event.venue.country}
-        </Text>
-      </Card>
-      <Text style={styles.description}>{event.description}</Text>
+      <EventSummary event={event} badge={event.status === 'cancelled' ? 'Cancelled' : soldOut ? 'Sold out' : null} />
       <SectionTitle>Tickets</SectionTitle>
       {onSale ? null : <Notice tone="warning">{event.status === 'cancelled' ? 'This event was cancelled.' : 'This event is not on sale.'}</Notice>}
       <TierPicker tiers={event.tiers} quantities={chosen} onChange={choose} disabled={!onSale || book.isPending} />
@@ -123,14 +107,6 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
 }
 
 const styles = StyleSheet.create({
-  heading: { gap: space.xs },
-  category: { fontSize: 12, letterSpacing: 1, color: colors.primary, fontWeight: '700' },
-  title: { fontSize: font.hero, fontWeight: '800', color: colors.text },
-  label: { fontSize: font.small, fontWeight: '700', color: colors.muted, textTransform: 'uppercase' },
-  spaced: { marginTop: space.sm },
-  value: { fontSize: font.body, color: colors.text, fontWeight: '600' },
-  muted: { fontSize: font.small, color: colors.muted },
-  description: { fontSize: font.body, lineHeight: 24, color: colors.text },
   total: { gap: space.sm, marginTop: space.sm },
   totalText: { fontSize: font.large, fontWeight: '700', color: colors.text },
 });

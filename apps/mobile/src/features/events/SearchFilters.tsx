@@ -4,6 +4,7 @@ import type { EventCategory } from '@eventify/contracts';
 import { Chip } from '@/ui/Chip';
 import { TextField } from '@/ui/TextField';
 import { colors, font, space } from '@/ui/theme';
+import { CATEGORIES, CATEGORY_LABELS } from './categories';
 import { DATE_RANGE_LABELS, DATE_RANGES, type CustomDays, type DateRange } from './date-ranges';
 
 export interface FilterState {
@@ -16,21 +17,6 @@ export interface FilterState {
 
 export const NO_FILTERS: FilterState = { q: '', category: null, city: '', range: 'any', custom: { from: '', to: '' } };
 
-/** Every category the API knows, in words; the type makes a new category in the contract fail to compile here. */
-const CATEGORY_LABELS: Record<EventCategory, string> = {
-  music: 'Music',
-  sports: 'Sports',
-  arts: 'Arts',
-  theatre: 'Theatre',
-  comedy: 'Comedy',
-  tech: 'Tech',
-  food: 'Food & drink',
-  business: 'Business',
-  education: 'Education',
-  family: 'Family',
-  other: 'Other',
-};
-const CATEGORIES = Object.keys(CATEGORY_LABELS) as EventCategory[];
 
 export function SearchFilters({ value, onChange, rangeError }: { value: FilterState; onChange: (next: FilterState) => void; rangeError?: string }) {
   const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
