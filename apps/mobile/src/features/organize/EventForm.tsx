@@ -49,26 +49,27 @@ export function EventForm({ initial, submitLabel, busy, fieldErrors, error, onSu
           <TextField label="City" value={draft.venue.city} onChangeText={(city) => setVenue({ city })} error={e('venue.city')} />
         </View>
         <View style={styles.narrow}>
-          <TextField label="Country (2 letters)" value={draft.venue.country} onChangeText={(country) => setVenue({ country })} error={e('venue.country')} autoCapitalize="characters" maxLength={2} placeholder="DE" />
+          <TextField label="Country code" value={draft.venue.country} onChangeText={(country) => setVenue({ country })} error={e('venue.country')} autoCapitalize="characters" maxLength={2} placeholder="DE" help="2 letters" />
         </View>
       </View>
 
       <SectionTitle>When (on the venue's clock)</SectionTitle>
+      <Text style={styles.help}>Days as YYYY-MM-DD, times as HH:MM on a 24-hour clock.</Text>
       <TextField label="Time zone" value={draft.timeZone} onChangeText={(timeZone) => set({ timeZone })} error={e('timeZone')} autoCapitalize="none" help="Such as Europe/Berlin or America/New_York." />
       <View style={styles.row}>
         <View style={styles.grow}>
-          <TextField label="Starts on (YYYY-MM-DD)" value={draft.startDate} onChangeText={(startDate) => set({ startDate })} error={e('startsAt')} placeholder="2027-05-01" inputMode="numeric" />
+          <TextField label="Starts on" value={draft.startDate} onChangeText={(startDate) => set({ startDate })} error={e('startsAt')} placeholder="2027-05-01" inputMode="numeric" />
         </View>
         <View style={styles.narrow}>
-          <TextField label="Start time (HH:MM)" value={draft.startTime} onChangeText={(startTime) => set({ startTime })} placeholder="19:30" inputMode="numeric" />
+          <TextField label="Start time" value={draft.startTime} onChangeText={(startTime) => set({ startTime })} placeholder="19:30" inputMode="numeric" />
         </View>
       </View>
       <View style={styles.row}>
         <View style={styles.grow}>
-          <TextField label="Ends on (YYYY-MM-DD)" value={draft.endDate} onChangeText={(endDate) => set({ endDate })} error={e('endsAt')} placeholder="Same day" inputMode="numeric" />
+          <TextField label="Ends on" value={draft.endDate} onChangeText={(endDate) => set({ endDate })} error={e('endsAt')} placeholder="Same day" inputMode="numeric" />
         </View>
         <View style={styles.narrow}>
-          <TextField label="End time (HH:MM)" value={draft.endTime} onChangeText={(endTime) => set({ endTime })} placeholder="23:00" inputMode="numeric" />
+          <TextField label="End time" value={draft.endTime} onChangeText={(endTime) => set({ endTime })} placeholder="23:00" inputMode="numeric" />
         </View>
       </View>
 
@@ -117,4 +118,5 @@ const styles = StyleSheet.create({
   grow: { flexGrow: 1, flexBasis: 160 },
   narrow: { flexBasis: 110, flexGrow: 0 },
   error: { color: colors.danger, fontSize: font.small },
+  help: { color: colors.muted, fontSize: font.small },
 });
