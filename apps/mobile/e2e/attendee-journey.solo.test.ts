@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { SERVICE_NAMES } from '@eventify/contracts';
-import { startMailStandin, type MailStandin } from '@eventify/mail-standin';
-import {
-  REPO_ROOT,
-  freePort,
-  TEST_ADMIN_ENV,
-  eventInput,
-  loginAdmin,
-  publishEvent,
-  registerUser,
-  startTestStack,
-  startWebApp,
-  type RunningProcess,
-  type TestStack,
-} from '@eventify/testing';
+import { eventInput, loginAdmin, publishEvent, registerUser } from '@eventify/testing';
 import { launchChromium } from './browser.js';
+import { SHOTS, startAppStack, type AppStack } from './support.js';
 
 /**
  * The attendee's journey in the web build of the app, in Chromium, against the real stack (every service, the
@@ -27,43 +13,25 @@ import { launchChromium } from './browser.js';
  * pay by card through Stripe's browser API, see the booking confirmed by the webhook, see two QR codes, and see
  * them again after reloading with the network cut. Screenshots of each screen go to docs/app/.
  */
-const SHOTS = resolve(REPO_ROOT, 'docs/app');
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
 
-let stack: TestStack;
-let mail: MailStandin;
-let web: RunningProcess;
+let app: AppStack;
 let chromium: { browser: Browser; close: () => Promise<void> };
 let webUrl: string;
 const title = `Harbour Jazz ${Date.now().toString(36)}`;
 
 before(async () => {
-  const build = spawnSync(process.execPath, [resolve(REPO_ROOT, 'apps/mobile/scripts/build-web.mjs')], { stdio: 'inherit' });
-  assert.equal(build.status, 0, 'the web build failed');
-  mail = await startMailStandin({ smtpPort: 0, httpPort: 0 });
-  // The browser reaches everything at localhost, as a person running `npm start` does.
-  const webPort = await freePort();
-  webUrl = `http://localhost:${webPort}`;
-  stack = await startTestStack({
-    services: [...SERVICE_NAMES],
-    env: {
-      auth: TEST_ADMIN_ENV,
-      gateway: { CORS_ORIGINS: webUrl },
-      notification: { SMTP_URL: mail.smtpUrl, EXPO_BASE_URL: mail.httpUrl },
-    },
-  });
-  web = await startWebApp({ port: webPort, apiUrl: stack.gatewayUrl.replace('127.0.0.1', 'localhost'), stripeApiUrl: `http://localhost:${stack.plan.stripe.port}` });
-  const organizer = await registerUser(stack.api, 'organizer');
-  await publishEvent(stack.api, organizer, await loginAdmin(stack.api), eventInput({ title }));
+  app = await startAppStack();
+  webUrl = app.webUrl;
+  const organizer = await registerUser(app.stack.api, 'organizer');
+  await publishEvent(app.stack.api, organizer, await loginAdmin(app.stack.api), eventInput({ title }));
   mkdirSync(SHOTS, { recursive: true });
   chromium = await launchChromium();
 });
 
 after(async () => {
   await chromium?.close();
-  await web?.stop();
-  await stack?.stop();
-  await mail?.close();
+  await app?.stop();
 });
 
 async function journey(page: Page, size: keyof typeof SIZES, report: (line: string) => void) {

@@ -1,3 +1,4 @@
+import { onlineManager } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ScanAnswer } from '@eventify/contracts';
 import { isApiError } from '@/api/errors';
@@ -78,9 +79,14 @@ export function useDoor(eventId: string) {
       await refresh();
     })();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
+    // Back online: upload what was admitted offline and fetch a fresh kit at once, not at the next tick.
+    const unsubscribe = onlineManager.subscribe((isOnline) => {
+      if (isOnline && state.current) void refresh();
+    });
     return () => {
       active = false;
       clearInterval(timer);
+      unsubscribe();
     };
   }, [eventId, refresh]);
 
