@@ -71,8 +71,11 @@ export const createEventSchema = eventFields.superRefine(crossFieldRules);
 export type EventInput = z.infer<typeof createEventSchema>;
 export type TierInput = z.infer<typeof tierInput>;
 
-/** PATCH accepts any subset; the merged result must pass the full schema. */
-export const patchEventSchema = eventFields.partial().strict();
+/**
+ * PATCH accepts any subset; the merged result must pass the full schema. No defaults here: a default would
+ * fill in a field the organizer did not send (an absent description became '' and wiped the stored one).
+ */
+export const patchEventSchema = eventFields.extend({ description: z.string().trim().max(10_000) }).partial().strict();
 export type EventPatch = z.infer<typeof patchEventSchema>;
 
 export function validateMerged(merged: unknown) {
