@@ -102,7 +102,7 @@ describe('who may do what', () => {
     assert.equal((await stack.api.get(`/events/${id}`, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.patch(`/events/${id}`, { title: 'Mine now' }, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.post(`/events/${id}/submit`, undefined, { token: otherOrganizer.token })).status, 404);
-    assert.equal((await stack.api.put(`/events/${id}/staff`, { staffIds: [otherOrganizer.id] }, { token: otherOrganizer.token })).status, 404);
+    assert.equal((await stack.api.post(`/events/${id}/staff`, { email: otherOrganizer.email }, { token: otherOrganizer.token })).status, 404);
   });
 
   it('an organizer cannot approve anything, nor read the reviews of others', async () => {

@@ -59,7 +59,7 @@ function inputOf(event: EventRecord): Record<string, unknown> {
   };
 }
 
-/** The organizer's side of events: draft, edit, submit for review, cancel, name door staff; and browsing. */
+/** The organizer's side of events: draft, edit, submit for review, cancel; and browsing. Door staff: door-staff.ts. */
 export class Events {
   constructor(
     private readonly events: EventsRepository,
@@ -199,17 +199,6 @@ export class Events {
     );
     if (!cancelled) throw conflict(`The event is already ${event.status}.`, 'wrong-state');
     return ownerView(cancelled, await this.seats.ledgersOf(id));
-  }
-
-  async setStaff(id: string, caller: Principal, staffIds: string[]) {
-    await this.owned(id, caller);
-    const unique = [...new Set(staffIds)];
-    const event = await this.locked(id, async () => {
-      const current = await this.events.find(id);
-      return current && this.events.setStaff(id, current.organizerId, unique, [outboxEvent('EventStaffChanged', { eventId: id, staffIds: unique })]);
-    });
-    if (!event) throw notFound('event');
-    return { eventId: id, staffIds: unique };
   }
 
   /** From EventApproved: publish, only if still under review for that very submission. */
