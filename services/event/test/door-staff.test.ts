@@ -98,6 +98,11 @@ describe('naming door staff by e-mail', () => {
     assert.equal(badPath.status, 400);
     assert.equal(badPath.body.errors[0].field, 'params.email');
     assert.equal((await name('no-such-event', freshAddress())).status, 404);
+    const cancelled = (await stack.api.post('/events', eventInput(), { token: organizer.token })).body;
+    assert.equal((await stack.api.post(`/events/${cancelled.id}/cancel`, {}, { token: organizer.token })).status, 200);
+    const late = await name(cancelled.id, freshAddress());
+    assert.equal(late.status, 409);
+    assert.match(late.body.detail, /cancelled: nobody scans tickets for it/);
   });
 
   it('lists the events someone may scan for: staffed or organized, published, in start order, a page at a time', async () => {
