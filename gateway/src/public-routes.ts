@@ -7,9 +7,9 @@ import { SERVICES } from '@eventify/contracts';
 const PUBLIC_ROUTES: readonly { methods: readonly string[]; path: RegExp }[] = [
   { methods: ['POST'], path: /^\/auth\/(register|login|refresh|password\/forgot|password\/reset)$/ },
   { methods: ['GET', 'HEAD'], path: /^\/auth\/\.well-known\/jwks\.json$/ },
-  // Browsing published events; /events/mine is the organizer's own list and is not public.
+  // Browsing published events; /events/mine (the organizer's own) and /events/staffed (the door's) are not public.
   { methods: ['GET', 'HEAD'], path: /^\/events$/ },
-  { methods: ['GET', 'HEAD'], path: /^\/events\/(?!mine$)[^/]+$/ },
+  { methods: ['GET', 'HEAD'], path: /^\/events\/(?!(?:mine|staffed)$)[^/]+$/ },
   // Stripe calls this; it is protected by its signature, checked by the payment service.
   { methods: ['POST'], path: /^\/payments\/webhooks\/stripe$/ },
 ];

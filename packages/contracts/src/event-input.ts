@@ -75,8 +75,11 @@ export const EventInputSchema = eventFields.superRefine(crossFieldRules);
 export type EventInput = z.input<typeof EventInputSchema>;
 export type TierInput = z.input<typeof TierInputSchema>;
 
-/** PATCH accepts any subset; the merged result must pass the full schema. */
-export const EventPatchSchema = eventFields.partial().strict();
+/**
+ * PATCH accepts any subset; the merged result must pass the full schema. No defaults here: a default would
+ * fill in a field the organizer did not send (an absent description became '' and wiped the stored one).
+ */
+export const EventPatchSchema = eventFields.extend({ description: z.string().trim().max(10_000) }).partial().strict();
 export type EventPatch = z.input<typeof EventPatchSchema>;
 
 

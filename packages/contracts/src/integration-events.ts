@@ -17,10 +17,29 @@ export interface EventPayloads {
   /** event → approval: a submission to review, with the event's content as submitted. */
   EventSubmitted: { eventId: string; organizerId: string; submissionId: string; submittedAt: string; snapshot: Record<string, unknown> };
   EventPublished: { eventId: string; organizerId: string; title: string; startsAt: string };
-  EventUpdated: { eventId: string; organizerId: string; changedFields: string[] };
+  /**
+   * event → notification, booking: a published event was edited. `changedFields` names what actually changed
+   * (title, description, category, coverImageUrl, venue, startsAt, endsAt, timeZone, tiers); the event's
+   * date, time, time zone and venue as they are now, and as they were before when they changed, so ticket
+   * holders can be told what moved (`previous` holds only the fields that changed among those four).
+   */
+  EventUpdated: {
+    eventId: string;
+    organizerId: string;
+    changedFields: string[];
+    title?: string;
+    startsAt?: string;
+    endsAt?: string;
+    timeZone?: string;
+    venue?: { name: string; address: string; city: string; country: string };
+    previous?: { startsAt?: string; endsAt?: string; timeZone?: string; venue?: { name: string; address: string; city: string; country: string } };
+  };
   /** event → booking (cancel and refund every booking), notification. */
   EventCancelled: { eventId: string; organizerId: string; title: string; reason?: string };
+  /** event → qr (forget cached door access): who may scan for the event now (accounts only). */
   EventStaffChanged: { eventId: string; staffIds: string[] };
+  /** event → notification: a person with an account was named door staff (at once, or when they registered). */
+  EventStaffAdded: { eventId: string; organizerId: string; userId: string; title: string; startsAt: string; addedAt: string };
 
   /** approval → event (publish), notification. */
   EventApproved: { eventId: string; organizerId: string; reviewId: string; submissionId: string; reviewerId: string; decidedAt: string };

@@ -64,3 +64,20 @@ export interface InternalBookingView {
   currency: string;
   expiresAt: string | null;
 }
+
+/** auth: POST /internal/accounts/lookup {email} — the account with this address, if any (the e-mail travels
+ *  in the body, never a URL). For the event service naming door staff by e-mail; never exposed. */
+export interface AccountLookupRequest {
+  email: string;
+}
+export interface AccountLookupResponse {
+  userId: string | null;
+}
+
+/** booking: GET /internal/bookings/holders?eventId=&after=&limit= — people holding a confirmed booking of the
+ *  event (ticket holders), ordered by user id, a page at a time; `next` is the `after` of the next page. For
+ *  the notification service telling every ticket holder that their event changed. */
+export interface TicketHoldersResponse {
+  userIds: string[];
+  next: string | null;
+}

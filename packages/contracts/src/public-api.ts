@@ -317,9 +317,12 @@ export const DoorKitSchema = z.object({
 });
 export type DoorKit = z.infer<typeof DoorKitSchema>;
 
-/** `POST /entry/events/:id/check-ins`: admissions a scanner decided offline, uploaded when it is back online. */
+/**
+ * `POST /entry/events/:id/check-ins`: admissions a scanner decided offline, uploaded when it is back online, at
+ * most 1000 per request (send more in several requests: a request body is limited to 1 MiB).
+ */
 export const OfflineCheckInsSchema = z.object({
-  checkIns: z.array(z.object({ qr: z.string(), gate: z.string(), scannedAt: z.string(), scannerId: z.string() })).max(5000),
+  checkIns: z.array(z.object({ qr: z.string(), gate: z.string(), scannedAt: z.string(), scannerId: z.string() })).max(1000),
 });
 export type OfflineCheckIns = z.infer<typeof OfflineCheckInsSchema>;
 

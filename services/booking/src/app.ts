@@ -2,6 +2,7 @@ import { buildService, createServiceClient, type App } from '@eventify/kit';
 import type { BookingServiceConfig } from './config.js';
 import { BookingsRepository } from './data/bookings-repository.js';
 import { Bookings } from './domain/bookings.js';
+import { EventChanges } from './domain/event-changes.js';
 import { subscribeBookingEvents } from './events/handlers.js';
 import { registerBookingRoutes } from './http/routes.js';
 
@@ -33,8 +34,9 @@ export async function buildBookingService(config: BookingServiceConfig): Promise
         },
         ctx.log,
       );
-      registerBookingRoutes(ctx.app, bookings, ctx.guards);
-      subscribeBookingEvents(ctx.bus, bookings);
+      const changes = new EventChanges(repository, event(LOCKED_CALL_TIMEOUT_MS), ctx.mutex);
+      registerBookingRoutes(ctx.app, bookings, changes, ctx.guards);
+      subscribeBookingEvents(ctx.bus, bookings, changes);
 
       // Every replica sweeps; per-booking locks and idempotent releases make that safe.
       let sweeping: Promise<unknown> = Promise.resolve();

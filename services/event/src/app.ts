@@ -2,11 +2,12 @@ import { buildService, createServiceClient, type App } from '@eventify/kit';
 import type { EventServiceConfig } from './config.js';
 import { EventsRepository } from './data/events-repository.js';
 import { SeatsRepository } from './data/seats-repository.js';
+import { DoorStaff } from './domain/door-staff.js';
 import { Events } from './domain/events.js';
 import { SeatReconciler } from './domain/seat-reconciler.js';
 import { Seats } from './domain/seats.js';
-import { subscribeReviewDecisions } from './events/handlers.js';
-import { registerEventRoutes, registerInternalRoutes } from './http/routes.js';
+import { subscribeEventServiceEvents } from './events/handlers.js';
+import { registerDoorStaffRoutes, registerEventRoutes, registerInternalRoutes } from './http/routes.js';
 
 export async function buildEventService(config: EventServiceConfig): Promise<App> {
   const { app } = await buildService({
@@ -21,9 +22,12 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       await Promise.all([eventsRepository.ensureIndexes(), seatsRepository.ensureIndexes()]);
       const events = new Events(eventsRepository, seatsRepository, ctx.mutex);
       const seats = new Seats(eventsRepository, seatsRepository);
+      const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const staff = new DoorStaff(eventsRepository, seatsRepository, ctx.mutex, auth);
+      registerDoorStaffRoutes(ctx.app, staff, ctx.guards);
       registerEventRoutes(ctx.app, events, ctx.guards);
       registerInternalRoutes(ctx.app, events, seats, ctx.guards);
-      subscribeReviewDecisions(ctx.bus, events);
+      subscribeEventServiceEvents(ctx.bus, events, staff);
 
       const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
       const reconciler = new SeatReconciler(seatsRepository, bookings, { graceMs: config.SEAT_RECONCILE_GRACE_MS, log: ctx.log });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { ReviewSchema } from '@eventify/contracts';
 import {
   TEST_ADMIN_ENV,
   eventInput,
@@ -57,6 +58,11 @@ describe('organizer to public: the review cycle', () => {
     assert.equal((await stack.api.post(`/events/${id}/submit`, undefined, { token: organizer.token })).status, 200);
     const firstReview = await pendingReviewOf(id);
     assert.equal(firstReview.event.title, 'Harbour Jazz Night');
+    // The admin's queue: each item as ReviewSchema says, with the event as attendees will see it.
+    const queue = await stack.api.get('/approvals?status=pending&limit=100', { token: admin.token });
+    const queued = ReviewSchema.array().parse(queue.body.items).find((r) => r.id === firstReview.id)!;
+    assert.deepEqual([queued.status, queued.eventId, queued.organizerId, queued.reason, queued.decidedAt], ['pending', id, organizer.id, null, null]);
+    assert.deepEqual(Object.keys(queued.event).sort(), ['category', 'coverImageUrl', 'description', 'endsAt', 'startsAt', 'tiers', 'timeZone', 'title', 'venue']);
     const rejected = await stack.api.post(`/approvals/${firstReview.id}/reject`, { reason: 'Please add the line-up.' }, { token: admin.token });
     assert.equal(rejected.status, 200);
 
@@ -65,6 +71,9 @@ describe('organizer to public: the review cycle', () => {
       return e.body.status === 'rejected' ? e.body : undefined;
     }, 'rejected');
     assert.equal(afterReject.rejection.reason, 'Please add the line-up.');
+    const mine = (await stack.api.get('/events/mine?limit=100', { token: organizer.token })).body.items.find((e: { id: string }) => e.id === id);
+    assert.equal(mine.status, 'rejected');
+    assert.deepEqual({ reason: mine.rejection.reason, reviewerId: mine.rejection.reviewerId }, { reason: 'Please add the line-up.', reviewerId: admin.id });
     assert.equal((await stack.api.get('/events?q=harbour')).body.items.some((e: { id: string }) => e.id === id), false);
 
     const edited = await stack.api.patch(`/events/${id}`, { description: 'Line-up: the Harbour Quartet.' }, { token: organizer.token });
@@ -102,7 +111,7 @@ describe('who may do what', () => {
     assert.equal((await stack.api.get(`/events/${id}`, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.patch(`/events/${id}`, { title: 'Mine now' }, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.post(`/events/${id}/submit`, undefined, { token: otherOrganizer.token })).status, 404);
-    assert.equal((await stack.api.put(`/events/${id}/staff`, { staffIds: [otherOrganizer.id] }, { token: otherOrganizer.token })).status, 404);
+    assert.equal((await stack.api.post(`/events/${id}/staff`, { email: otherOrganizer.email }, { token: otherOrganizer.token })).status, 404);
   });
 
   it('an organizer cannot approve anything, nor read the reviews of others', async () => {

@@ -107,10 +107,10 @@ describe('seat reservations', () => {
       id: t.id, name: t.name, price: t.price, currency: t.currency, capacity: t.capacity,
     }));
     const shrink = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], capacity: 10 }, tiers[1]] }, { token: organizerToken });
-    assert.equal(shrink.status, 400);
+    assert.equal(shrink.status, 409);
     assert.equal(shrink.body.errors[0].field, 'body.tiers.0.capacity');
     const reprice = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], price: 100 }, tiers[1]] }, { token: organizerToken });
-    assert.equal(reprice.status, 400);
+    assert.equal(reprice.status, 409);
     const grow = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], capacity: 60 }, tiers[1]] }, { token: organizerToken });
     assert.equal(grow.status, 200, grow.text);
     assert.equal((await available())[0], 10, 'ten more seats on sale');

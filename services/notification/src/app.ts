@@ -8,6 +8,7 @@ import { createExpoPushSender } from './delivery/push.js';
 import { Deliveries } from './domain/deliveries.js';
 import { createEventTitles } from './domain/event-titles.js';
 import { Notifications } from './domain/notifications.js';
+import { createTicketHolders } from './domain/ticket-holders.js';
 import { subscribeNotificationEvents } from './events/handlers.js';
 import { registerNotificationRoutes } from './http/routes.js';
 
@@ -22,7 +23,7 @@ export async function buildNotificationService(config: NotificationServiceConfig
       const repository = new NotificationsRepository(db);
       const preferences = new PreferencesRepository(db);
       await repository.ensureIndexes();
-      const client = (service: 'user' | 'event', baseUrl: string) => createServiceClient({ service, baseUrl, internalToken: config.INTERNAL_TOKEN });
+      const client = (service: 'user' | 'event' | 'booking', baseUrl: string) => createServiceClient({ service, baseUrl, internalToken: config.INTERNAL_TOKEN });
       const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS });
       const deliveries = new Deliveries({
         notifications: repository,
@@ -37,7 +38,12 @@ export async function buildNotificationService(config: NotificationServiceConfig
       });
       const notifications = new Notifications(repository, preferences, deliveries, ctx.log, config.DELIVERY_MAX_AGE_MINUTES * 60_000);
       registerNotificationRoutes(ctx.app, notifications, ctx.guards);
-      subscribeNotificationEvents(ctx.bus, notifications, createEventTitles(client('event', config.EVENT_SERVICE_URL), ctx.log));
+      subscribeNotificationEvents(
+        ctx.bus,
+        notifications,
+        createEventTitles(client('event', config.EVENT_SERVICE_URL), ctx.log),
+        createTicketHolders(client('booking', config.BOOKING_SERVICE_URL)),
+      );
 
       // The delivery worker: new sends, retries, and work a stopped replica left. One round at a time.
       let polling: Promise<void> = Promise.resolve();

@@ -41,3 +41,14 @@ it('puts the reset token in the e-mail only, as a link and as a code', () => {
   assert.match(email.text, /until 2030-01-01 10:00 UTC/);
   assert.equal(resetLink('eventify://reset-password', 'a+b/c'), 'eventify://reset-password?token=a%2Bb%2Fc');
 });
+
+it('tells ticket holders what moved: the new start in the event\'s time zone, the new place, what it was before', () => {
+  const base = { eventId: 'e1', organizerId: 'o1', title: 'Gig', startsAt: '2031-06-07T18:30:00.000Z', endsAt: '2031-06-07T22:00:00.000Z', timeZone: 'Europe/London' };
+  const zone = MESSAGES.EventUpdated({ ...base, changedFields: ['timeZone'], previous: { timeZone: 'Europe/Berlin' } }, 'u1', 'bus-1');
+  assert.equal(zone.body, 'It now starts Saturday, 7 June 2031 at 19:30 (Europe/London). Your tickets stay valid.');
+  assert.deepEqual([zone.kind, zone.sourceId, zone.userId, zone.data.changedFields], ['event_changed', 'bus-1', 'u1', 'timeZone']);
+  const hall = { name: 'Elbe Hall', address: 'Kai 9', city: 'Hamburg', country: 'DE' };
+  const place = MESSAGES.EventUpdated({ ...base, changedFields: ['venue', 'title'], venue: hall, previous: { venue: { ...hall, name: 'Old Hall' } } }, 'u1', 'bus-2');
+  assert.equal(place.body, 'It now takes place at Elbe Hall, Kai 9, Hamburg, instead of Old Hall, Kai 9, Hamburg. Your tickets stay valid.');
+  assert.equal(place.data.changedFields, 'venue');
+});

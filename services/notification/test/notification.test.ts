@@ -198,6 +198,65 @@ describe('notifications reach people', () => {
   });
 });
 
+describe('news from organizers', () => {
+  it('a new date or venue reaches every ticket holder once, saying what changed; a new title reaches nobody', async () => {
+    const [fay, gus, hal] = await Promise.all(['Fay', 'Gus', 'Hal'].map((n) => registerUser(stack.api, 'attendee', n)));
+    const event = await publishEvent(stack.api, organizer, admin, eventInput({ title: 'Harbour Lights' }));
+    const free = event.tiers.find((t: { price: number }) => t.price === 0);
+    const book = async (user: TestUser) => {
+      const booking = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: free.id, quantity: 1 }] }, { token: user.token });
+      assert.equal(booking.body.status, 'confirmed', booking.text);
+      return booking.body;
+    };
+    await book(fay);
+    await book(fay); // two bookings, one person: told once
+    const gusBooking = await book(gus);
+    const halBooking = await book(hal);
+    assert.equal((await stack.api.post(`/bookings/${halBooking.id}/cancel`, undefined, { token: hal.token })).status, 200); // no longer a holder
+
+    assert.equal((await stack.api.patch(`/events/${event.id}`, { title: 'Harbour Lights Festival' }, { token: organizer.token })).status, 200);
+    const startsAt = '2031-06-07T18:30:00.000Z';
+    const moved = await stack.api.patch(
+      `/events/${event.id}`,
+      { startsAt, endsAt: '2031-06-07T22:00:00.000Z', venue: { name: 'Elbe Hall', address: 'Kai 9', city: 'Hamburg', country: 'DE' } },
+      { token: organizer.token },
+    );
+    assert.equal(moved.status, 200, moved.text);
+    for (const holder of [fay, gus]) {
+      const note = await settled(holder, (n) => n.kind === 'event_changed' && n.data.eventId === event.id, 'event changed');
+      assert.equal(note.title, '“Harbour Lights Festival” has changed');
+      assert.match(note.body, /It now starts Saturday, 7 June 2031 at 20:30 \(Europe\/Berlin\), instead of /);
+      assert.match(note.body, /It now takes place at Elbe Hall, Kai 9, Hamburg, instead of Harbour Hall, Kai 1, Hamburg\./);
+      assert.equal(note.data.changedFields, 'startsAt,endsAt,venue');
+      assert.deepEqual(note.deliveries.map((d) => [d.channel, d.status]), [['email', 'sent']]);
+      const items = (await inbox(holder, '?limit=100')).body.items as Notification[];
+      assert.equal(items.filter((n) => n.kind === 'event_changed').length, 1, 'once, and not for the new title');
+    }
+    assert.equal(((await inbox(hal, '?limit=100')).body.items as Notification[]).filter((n) => n.kind === 'event_changed').length, 0);
+    assert.equal(((await inbox(organizer, '?limit=100')).body.items as Notification[]).filter((n) => n.kind === 'event_changed').length, 0);
+    // The booking follows the new start (its refund cut-off counts from it).
+    await poll(async () => (await stack.api.get(`/bookings/${gusBooking.id}`, { token: gus.token })).body.eventStartsAt === startsAt, 'booking moved', WAIT);
+  });
+
+  it('a person named door staff is told once they have an account: at once, or when they register', async () => {
+    const event = await publishEvent(stack.api, organizer, admin, eventInput({ title: 'Door Night' }));
+    const ida = await registerUser(stack.api, 'attendee', 'Ida');
+    assert.equal((await stack.api.post(`/events/${event.id}/staff`, { email: ida.email }, { token: organizer.token })).status, 200);
+    const told = await settled(ida, (n) => n.kind === 'staff_added', 'staff added');
+    assert.equal(told.title, 'You are door staff');
+    assert.match(told.body, /scan tickets at the door of “Door Night”/);
+    assert.equal(told.data.eventId, event.id);
+
+    const address = `jo-${randomBytes(4).toString('hex')}@example.com`;
+    assert.equal((await stack.api.post(`/events/${event.id}/staff`, { email: address }, { token: organizer.token })).status, 200);
+    const registered = await stack.api.post('/auth/register', { email: address, password: 'a sturdy test passphrase', name: 'Jo' });
+    const jo = { id: registered.body.user.id, email: address, token: registered.body.accessToken, refreshToken: '' };
+    const later = await settled(jo, (n) => n.kind === 'staff_added', 'staff added after registering');
+    assert.equal(later.data.eventId, event.id);
+    assert.equal(mailsTo(address).filter((m) => m.subject === 'You are door staff').length, 1);
+  });
+});
+
 describe('delivery failures', () => {
   it('a refused e-mail is retried and every attempt is recorded; the inbox does not wait for it', async () => {
     const fay = await registerUser(stack.api, 'attendee', 'Fay');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PaymentSchema } from '@eventify/contracts';
 import { TEST_ADMIN_ENV, loginAdmin, poll, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
 import { book, bookingOf, busEvents, paidEvent, signedWebhook, standinStripe, stripeEvent } from './helpers.js';
 
@@ -207,5 +208,51 @@ describe('refunds', () => {
     const b = await bookingOf(stack, buyer, booking.id);
     assert.equal(b.status, 'cancelled');
     assert.equal(b.cancelReason, 'event_cancelled');
+  });
+});
+
+describe("an event's payments", () => {
+  it('lists them newest first for the organizer and admins, a page at a time, refunds included, to refund from', async () => {
+    const { event, tierId } = await paidEvent(stack, organizer, admin);
+    const paid = [];
+    for (let i = 0; i < 3; i++) {
+      const booking = await book(stack, buyer, event.id, tierId, 1);
+      const intent = await payFor(booking.id);
+      await standinStripe(stack).paymentIntents.confirm(intent.paymentIntentId, { payment_method: 'pm_card_visa' });
+      paid.push({ booking, intent });
+    }
+    const unpaid = await book(stack, buyer, event.id, tierId, 1);
+    const started = await payFor(unpaid.id);
+    await poll(async () => (await bookingOf(stack, buyer, paid[2]!.booking.id)).status === 'confirmed', 'paid');
+    assert.equal((await stack.api.post(`/payments/${paid[0]!.intent.paymentId}/refund`, { amount: 500 }, { token: organizer.token })).status, 200);
+
+    const first = await stack.api.get(`/payments?eventId=${event.id}&limit=2`, { token: organizer.token });
+    assert.equal(first.status, 200, first.text);
+    const second = await stack.api.get(`/payments?eventId=${event.id}&limit=2&cursor=${first.body.nextCursor}`, { token: organizer.token });
+    assert.equal(second.body.nextCursor, null);
+    const all = [...first.body.items, ...second.body.items].map((p) => PaymentSchema.parse(p));
+    assert.deepEqual(all.map((p) => p.id), [started.paymentId, ...paid.map((p) => p.intent.paymentId).reverse()], 'newest first, each once');
+    assert.deepEqual([all[0]!.status, all[0]!.bookingId], ['requires_payment', unpaid.id]);
+    const refunded = all.find((p) => p.id === paid[0]!.intent.paymentId)!;
+    assert.deepEqual([refunded.status, refunded.amountRefunded, refunded.refunds.map((r) => r.amount)], ['partially_refunded', 500, [500]]);
+    assert.ok(all.every((p) => p.eventId === event.id && p.amount === 2500 && p.currency === 'EUR'));
+    assert.equal((await stack.api.get(`/payments?eventId=${event.id}&limit=100`, { token: admin.token })).body.items.length, 4);
+  });
+
+  it('shows them to nobody else, and refuses bad queries with 400', async () => {
+    const { event } = await paidEvent(stack, organizer, admin);
+    assert.equal((await stack.api.get(`/payments?eventId=${event.id}`, { token: otherOrganizer.token })).status, 404);
+    assert.equal((await stack.api.get(`/payments?eventId=${event.id}`, { token: buyer.token })).status, 403);
+    assert.equal((await stack.api.get(`/payments?eventId=${event.id}`)).status, 401);
+    assert.equal((await stack.api.get('/payments?eventId=no-such-event', { token: organizer.token })).status, 404);
+    const missing = await stack.api.get('/payments', { token: organizer.token });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.errors[0].field, 'querystring.eventId');
+    const forgedDay = Buffer.from(JSON.stringify({ p: '2030-02-30T10:00:00.000000Z', id: '6d1f9a52-6f0e-4a57-9a43-1d7c8f0b7e21' })).toString('base64url');
+    for (const cursor of ['broken', forgedDay]) {
+      const refused = await stack.api.get(`/payments?eventId=${event.id}&cursor=${cursor}`, { token: organizer.token });
+      assert.equal(refused.status, 400, cursor);
+      assert.equal(refused.body.errors[0].field, 'query.cursor');
+    }
   });
 });

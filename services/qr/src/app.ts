@@ -1,9 +1,15 @@
 import { buildService, createServiceClient, type App } from '@eventify/kit';
 import type { QrServiceConfig } from './config.js';
+import { CheckInsRepository } from './data/check-ins-repository.js';
+import { TicketKeysRepository } from './data/ticket-keys-repository.js';
 import { TicketsRepository } from './data/tickets-repository.js';
+import { DoorAccess } from './domain/door-access.js';
+import { DoorKits } from './domain/door-kit.js';
 import { Entry } from './domain/entry.js';
 import { EventAccessCache } from './domain/event-access.js';
+import { OfflineCheckIns } from './domain/offline-check-ins.js';
 import { TicketCodes } from './domain/ticket-code.js';
+import { TicketKeys, sealingKeyFrom } from './domain/ticket-keys.js';
 import { Tickets } from './domain/tickets.js';
 import { subscribeQrEvents } from './events/handlers.js';
 import { registerQrRoutes } from './http/routes.js';
@@ -13,16 +19,27 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
     name: 'qr',
     config,
     uses: { mongo: true },
-    openapi: { title: 'Eventify QR & entry service', description: 'Tickets with signed QR codes, scanning at the door, entry figures.' },
+    openapi: { title: 'Eventify QR & entry service', description: 'Tickets with signed QR codes, scanning at the door (online and offline), entry figures.' },
     async register(ctx) {
-      const repository = new TicketsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
-      await repository.ensureIndexes();
-      const codes = new TicketCodes(config.QR_SIGNING_SECRET);
+      const db = ctx.mongo!.db;
+      const repository = new TicketsRepository(db, ctx.outbox, ctx.mutex);
+      const checkIns = new CheckInsRepository(db, ctx.outbox);
+      await Promise.all([repository.ensureIndexes(), checkIns.ensureIndexes()]);
+      const keys = new TicketKeys(new TicketKeysRepository(db), ctx.mutex, sealingKeyFrom(config.QR_KEY_ENCRYPTION_KEY ?? config.QR_SIGNING_SECRET), ctx.log);
+      await keys.ensureSigningKey();
+      const codes = new TicketCodes(keys, config.QR_SIGNING_SECRET);
       const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
       const access = new EventAccessCache(ctx.redis.redis, config.REDIS_NAMESPACE, events, config.EVENT_ACCESS_CACHE_SECONDS);
-      const tickets = new Tickets(repository, codes, ctx.mutex);
-      const entry = new Entry(repository, codes, access);
-      registerQrRoutes(ctx.app, tickets, entry, ctx.guards);
+      const door = new DoorAccess(access);
+      const tickets = new Tickets(repository, checkIns, codes, ctx.mutex);
+      registerQrRoutes(ctx.app, {
+        tickets,
+        entry: new Entry(repository, checkIns, codes, door),
+        doorKits: new DoorKits(repository, checkIns, keys, door),
+        offline: new OfflineCheckIns(repository, checkIns, codes, door, ctx.log),
+        keys,
+        guards: ctx.guards,
+      });
       subscribeQrEvents(ctx.bus, tickets, access);
     },
   });

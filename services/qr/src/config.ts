@@ -8,10 +8,17 @@ export const qrServiceConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3007),
   EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
   /**
-   * Secret that signs ticket QR codes (HMAC-SHA256). Anyone holding it can mint tickets: keep it in a secret
-   * store. Changing it invalidates every ticket already issued.
+   * Secret that signed ticket codes before ET2 (ET1, HMAC-SHA256): tickets issued then are still verified
+   * with it. Anyone holding it can mint ET1 tickets: keep it in a secret store, and never change it while such
+   * tickets are in use. Also seals the ET2 signing keys when QR_KEY_ENCRYPTION_KEY is not set.
    */
   QR_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /**
+   * Seals the Ed25519 private keys that sign ticket codes (ET2) in the database (AES-256-GCM under a key
+   * derived from this). Optional: QR_SIGNING_SECRET serves when unset. Set it before the first start; keys
+   * sealed under another one cannot be used, and the service refuses to start.
+   */
+  QR_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How long an event's organizer and door staff are cached for scans (changes are also pushed by EventStaffChanged). */
   EVENT_ACCESS_CACHE_SECONDS: z.coerce.number().int().min(1).default(30),
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EventPayloads } from '@eventify/contracts';
+import type { EventPayloads, Review as ReviewView } from '@eventify/contracts';
 import { conflict, forbidden, hasRole, notFound, outboxEvent, type Mutex, type Principal } from '@eventify/kit';
 import type { Review, ReviewsRepository, ReviewStatus } from '../data/reviews-repository.js';
 
-export function reviewView(review: Review) {
+export function reviewView(review: Review): ReviewView {
   return {
     id: review._id,
     eventId: review.eventId,

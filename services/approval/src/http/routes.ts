@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { ReviewSchema } from '@eventify/contracts';
 import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Reviews } from '../domain/reviews.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ s: z.string(), id: z.string() });
 const secured = [{ bearerAuth: [] }];
+const review = { 200: ReviewSchema };
 
 export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guards): void {
   const admin = guards.requireRole('admin');
@@ -20,6 +22,7 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
           status: z.enum(['pending', 'approved', 'rejected']).optional(),
           eventId: z.string().min(1).max(64).optional(),
         }),
+        response: { 200: z.object({ items: z.array(ReviewSchema), nextCursor: z.string().nullable() }) },
       },
     },
     async (request) => {
@@ -32,13 +35,13 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
 
   app.get(
     '/approvals/:id',
-    { onRequest: guards.authenticate, schema: { summary: 'One review, with the event as submitted', security: secured, params: idParams } },
+    { onRequest: guards.authenticate, schema: { summary: 'One review, with the event as submitted', security: secured, params: idParams, response: review } },
     async (request) => reviews.read(request.params.id, principalOf(request)),
   );
 
   app.post(
     '/approvals/:id/approve',
-    { onRequest: admin, schema: { summary: 'Approve: the event is published', security: secured, params: idParams } },
+    { onRequest: admin, schema: { summary: 'Approve: the event is published', security: secured, params: idParams, response: review } },
     async (request) => reviews.approve(request.params.id, principalOf(request).userId),
   );
 
@@ -51,6 +54,7 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
         security: secured,
         params: idParams,
         body: z.object({ reason: z.string().trim().min(3, 'must say why (at least 3 characters)').max(2000) }),
+        response: review,
       },
     },
     async (request) => reviews.reject(request.params.id, principalOf(request).userId, request.body.reason),

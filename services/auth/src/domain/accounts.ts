@@ -76,6 +76,11 @@ export class Accounts {
     return this.startSession(user);
   }
 
+  /** The id of the account with this address, if any: for other services only (see the internal route). */
+  async idOf(email: string): Promise<string | null> {
+    return (await this.deps.users.findByEmail(normaliseEmail(email)))?._id ?? null;
+  }
+
   async login(input: { email: string; password: string; ip: string }): Promise<Session> {
     const email = normaliseEmail(input.email);
     await this.deps.throttle.assertAllowed(email, input.ip);

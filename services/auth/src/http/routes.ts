@@ -119,5 +119,11 @@ export function registerInternalRoutes(app: App, { accounts, keys, guards }: Aut
   app.get('/internal/users/:userId', { onRequest: guards.internalOnly, schema: { hide: true, params } }, async (request) =>
     accounts.getUser(request.params.userId),
   );
+  // The event service names door staff by e-mail: whether an account has the address (the address in the body, never a URL).
+  app.post(
+    '/internal/accounts/lookup',
+    { onRequest: guards.internalOnly, schema: { hide: true, body: z.object({ email: z.string().trim().max(254) }), response: { 200: z.object({ userId: z.string().nullable() }) } } },
+    async (request) => ({ userId: await accounts.idOf(request.body.email) }),
+  );
   app.post('/internal/keys/rotate', { onRequest: guards.internalOnly, schema: { hide: true } }, async () => keys.rotate());
 }

@@ -94,7 +94,7 @@ export class BookingsRepository {
   }
 
   /** Fields that are no state change (a refund shown, a failed attempt). Callers hold the booking's lock. */
-  async setFields(id: string, fields: Pick<Partial<Booking>, 'refund' | 'paymentFailure'>): Promise<void> {
+  async setFields(id: string, fields: Pick<Partial<Booking>, 'refund' | 'paymentFailure' | 'eventStartsAt'>): Promise<void> {
     assertLeasesHeld();
     await this.bookings.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } });
   }
@@ -118,6 +118,17 @@ export class BookingsRepository {
     const expired = await this.bookings.find({ status: 'pending_payment', expiresAt: { $lte: now } }).limit(limit).toArray();
     const stuck = await this.bookings.find({ status: 'reserving', createdAt: { $lte: stuckBefore } }).limit(limit).toArray();
     return [...expired, ...stuck];
+  }
+
+  /**
+   * Owners of confirmed bookings of the event after `after`, in user id order, one entry per booking (so a page
+   * may name someone twice; the next page starts after the last one named).
+   */
+  async holdersOf(eventId: string, after: string | undefined, limit: number): Promise<string[]> {
+    const filter: Filter<Booking> = { eventId, status: 'confirmed' };
+    if (after) filter.userId = { $gt: after };
+    const rows = await this.bookings.find(filter, { projection: { userId: 1 } }).sort({ userId: 1 }).limit(limit).toArray();
+    return rows.map((r) => r.userId);
   }
 
   activeOfEvent(eventId: string) {

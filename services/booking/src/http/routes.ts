@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { decodeCursor, idempotencyKeyOf, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Bookings } from '../domain/bookings.js';
+import type { EventChanges } from '../domain/event-changes.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ c: z.string(), id: z.string() });
 const secured = [{ bearerAuth: [] }];
 
-export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guards): void {
+export function registerBookingRoutes(app: App, bookings: Bookings, changes: EventChanges, guards: Guards): void {
   const user = { onRequest: guards.authenticate };
 
   app.post(
@@ -53,6 +54,19 @@ export function registerBookingRoutes(app: App, bookings: Bookings, guards: Guar
     '/internal/bookings/holds',
     { onRequest: guards.internalOnly, schema: { hide: true, body: z.object({ keys: z.array(z.string().min(1).max(80)).max(1_000) }) } },
     async (request) => bookings.holding(request.body.keys),
+  );
+
+  // The notification service tells every ticket holder when their event's date or place changed.
+  app.get(
+    '/internal/bookings/holders',
+    {
+      onRequest: guards.internalOnly,
+      schema: {
+        hide: true,
+        querystring: z.object({ eventId: z.string().min(1).max(64), after: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(1_000).default(500) }),
+      },
+    },
+    async (request) => changes.holders(request.query.eventId, request.query.after, request.query.limit),
   );
 
   app.get('/internal/bookings/:id', { onRequest: guards.internalOnly, schema: { hide: true, params: idParams } }, async (request) =>

@@ -17,6 +17,16 @@ export interface Tier {
   maxPerOrder: number;
 }
 
+/** A door person named by e-mail; `userId` once an account with that address exists (now, or when they register). */
+export interface StaffMember {
+  email: string;
+  userId: string | null;
+  addedAt: Date;
+}
+
+/** The accounts among the staff: who may scan. */
+export const staffIdsOf = (staff: StaffMember[]) => [...new Set(staff.flatMap((m) => (m.userId ? [m.userId] : [])))];
+
 export interface EventRecord extends WithOutbox {
   _id: string;
   organizerId: string;
@@ -33,7 +43,12 @@ export interface EventRecord extends WithOutbox {
   timeZone: string;
   tiers: Tier[];
   status: EventStatus;
+  /** Who may scan: the accounts among `staff` (what the qr service checks). Kept in step with `staff` in every write. */
   staffIds: string[];
+  /** Door staff by e-mail; absent on events from before staff were named by e-mail (their `staffIds` only). */
+  staff?: StaffMember[];
+  /** Addresses in `staff` with no account yet: what a registration looks for. Kept in step with `staff`. */
+  pendingStaffEmails?: string[];
   submissionId: string | null;
   rejection: { reason: string; reviewerId: string; decidedAt: Date } | null;
   createdAt: Date;
@@ -72,6 +87,9 @@ export class EventsRepository {
     await this.events.createIndex({ keywords: 1 });
     // An organizer's own events.
     await this.events.createIndex({ organizerId: 1, createdAt: -1, _id: -1 });
+    // Door staff: the events someone scans for, and invitations a registration resolves.
+    await this.events.createIndex({ staffIds: 1 });
+    await this.events.createIndex({ pendingStaffEmails: 1 });
   }
 
   async insert(event: EventRecord): Promise<void> {
@@ -92,8 +110,31 @@ export class EventsRepository {
     return this.change({ _id: id, status: { $in: from }, ...extraFilter }, changes, events);
   }
 
-  setStaff(id: string, organizerId: string, staffIds: string[], events: OutboxEntry[]) {
-    return this.change({ _id: id, organizerId }, { staffIds }, events);
+  /** The door staff, with who may scan and who is still awaited derived from it in the same write. Under the event's lock. */
+  setStaff(id: string, staff: StaffMember[], events: OutboxEntry[]) {
+    const staffIds = staffIdsOf(staff);
+    const pendingStaffEmails = staff.flatMap((m) => (m.userId ? [] : [m.email]));
+    return this.change({ _id: id }, { staff, staffIds, pendingStaffEmails }, events);
+  }
+
+  /** Events awaiting an account with this address as door staff. */
+  awaitingStaff(email: string) {
+    return this.events.find({ pendingStaffEmails: email }, { projection: { _id: 1 } }).toArray();
+  }
+
+  /**
+   * Published events not yet ended that the user organizes or works the door of, in start order. Two
+   * equality queries merged rather than one `$or` (which FerretDB answers by scanning every event).
+   */
+  async scannableBy(userId: string, now: Date, after: { startsAt: Date; id: string } | undefined, limit: number): Promise<EventRecord[]> {
+    const common: Filter<EventRecord>[] = [{ status: 'published' }, { endsAt: { $gt: now } }];
+    if (after) common.push({ $or: [{ startsAt: { $gt: after.startsAt } }, { startsAt: after.startsAt, _id: { $gt: after.id } }] });
+    const query = (who: Filter<EventRecord>) => this.events.find({ $and: [who, ...common] }).sort({ startsAt: 1, _id: 1 }).limit(limit).toArray();
+    const [staffed, organized] = await Promise.all([query({ staffIds: userId }), query({ organizerId: userId })]);
+    const merged = new Map([...staffed, ...organized].map((e) => [e._id, e]));
+    return [...merged.values()]
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+      .slice(0, limit);
   }
 
   /** One single-document write: the change and its events together (the outbox). */

@@ -4,6 +4,7 @@ import { badRequest, conflict, hasRole, notFound, outboxEvent, type FieldError, 
 import type { EventRecord, EventsRepository, EventStatus, Tier } from '../data/events-repository.js';
 import type { SeatsRepository } from '../data/seats-repository.js';
 import { keywordsOf, normaliseQuery, validateMerged, type EventInput, type EventPatch } from './event-schema.js';
+import { changedFields, eventUpdated, refuseHarmfulTierChanges } from './published-edits.js';
 import { ownerView, publicView, snapshotOf } from './views.js';
 
 const EDITABLE: EventStatus[] = ['draft', 'rejected', 'published'];
@@ -59,7 +60,7 @@ function inputOf(event: EventRecord): Record<string, unknown> {
   };
 }
 
-/** The organizer's side of events: draft, edit, submit for review, cancel, name door staff; and browsing. */
+/** The organizer's side of events: draft, edit, submit for review, cancel; and browsing. Door staff: door-staff.ts. */
 export class Events {
   constructor(
     private readonly events: EventsRepository,
@@ -123,41 +124,32 @@ export class Events {
       throw badRequest(`Some fields are not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
     }
     const fields = toRecordFields(parsed.data, event.tiers);
-    if (event.status === 'published') await this.applyToSeats(event, fields.tiers!);
+    if (event.status === 'published') await this.checkPublishedEdit(event, fields);
     const updated = await this.locked(id, async () => {
       const current = await this.events.find(id);
-      const announce = current?.status === 'published' ? [outboxEvent('EventUpdated', { eventId: id, organizerId: current.organizerId, changedFields: Object.keys(patch) })] : [];
-      return this.events.replaceContent(id, current?.status === 'published' ? ['published'] : EDITABLE, fields, announce);
+      if (current?.status !== 'published') return this.events.replaceContent(id, EDITABLE, fields);
+      // Published: what really changed is announced with the change (see published-edits.ts for the rule).
+      const changed = changedFields(current, fields);
+      return this.events.replaceContent(id, ['published'], fields, changed.length ? [eventUpdated(current, fields, changed)] : []);
     });
     if (!updated) throw conflict('The event changed state while you edited it; reload and try again.', 'state-changed');
     return ownerView(updated, await this.seats.ledgersOf(id));
   }
 
   /**
-   * Once tickets are sold: a tier with sales keeps its price and currency and cannot be removed, and no
-   * capacity goes below what is sold or held. New tiers open for sale at once.
+   * A published event has buyers: no tier change that hurts them (409), no move into the past; then the seat
+   * ledgers follow the tiers (new tiers open for sale at once; capacity never below what is sold or held).
    */
-  private async applyToSeats(event: EventRecord, nextTiers: Tier[]): Promise<void> {
-    const ledgers = new Map((await this.seats.ledgersOf(event._id)).map((l) => [l.tierId, l]));
-    const errors: FieldError[] = [];
-    for (const tier of event.tiers) {
-      const ledger = ledgers.get(tier.id);
-      const sold = ledger ? ledger.capacity - ledger.available : 0;
-      const next = nextTiers.find((t) => t.id === tier.id);
-      const index = nextTiers.findIndex((t) => t.id === tier.id);
-      if (sold === 0) continue;
-      if (!next) errors.push({ field: 'body.tiers', message: `tier "${tier.name}" has ${sold} tickets sold and cannot be removed` });
-      else if (next.price !== tier.price || next.currency !== tier.currency) {
-        errors.push({ field: `body.tiers.${index}.price`, message: `tier "${tier.name}" has tickets sold; its price and currency are fixed` });
-      } else if (next.capacity < sold) {
-        errors.push({ field: `body.tiers.${index}.capacity`, message: `must be at least ${sold}: that many tickets are sold or held` });
-      }
+  private async checkPublishedEdit(event: EventRecord, fields: Partial<EventRecord>): Promise<void> {
+    const nextTiers = fields.tiers!;
+    if (fields.startsAt!.getTime() !== event.startsAt.getTime() && fields.startsAt! <= new Date()) {
+      throw badRequest('A published event can only be moved to a time still ahead.', [{ field: 'body.startsAt', message: 'must be in the future' }]);
     }
-    if (errors.length) throw badRequest(errors.map((e) => e.message).join('; '), errors);
+    refuseHarmfulTierChanges(event.tiers, nextTiers, await this.seats.ledgersOf(event._id));
     for (const tier of nextTiers) {
-      if (ledgers.has(tier.id)) {
+      if (event.tiers.some((t) => t.id === tier.id)) {
         if ((await this.seats.resize(event._id, tier.id, tier.capacity)) === 'below-taken') {
-          throw conflict(`Tickets of "${tier.name}" were sold meanwhile; capacity cannot go that low.`, 'capacity-below-sold');
+          throw conflict(`Tickets of "${tier.name}" were sold meanwhile; capacity cannot go that low.`, 'tickets-sold');
         }
       } else {
         await this.seats.openLedger(event._id, tier.id, tier.capacity);
@@ -199,17 +191,6 @@ export class Events {
     );
     if (!cancelled) throw conflict(`The event is already ${event.status}.`, 'wrong-state');
     return ownerView(cancelled, await this.seats.ledgersOf(id));
-  }
-
-  async setStaff(id: string, caller: Principal, staffIds: string[]) {
-    await this.owned(id, caller);
-    const unique = [...new Set(staffIds)];
-    const event = await this.locked(id, async () => {
-      const current = await this.events.find(id);
-      return current && this.events.setStaff(id, current.organizerId, unique, [outboxEvent('EventStaffChanged', { eventId: id, staffIds: unique })]);
-    });
-    if (!event) throw notFound('event');
-    return { eventId: id, staffIds: unique };
   }
 
   /** From EventApproved: publish, only if still under review for that very submission. */

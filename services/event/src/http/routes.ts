@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { EventSchema, StaffListSchema } from '@eventify/contracts';
+import type { DoorStaff } from '../domain/door-staff.js';
 import { CATEGORIES, createEventSchema, patchEventSchema } from '../domain/event-schema.js';
 import type { Events } from '../domain/events.js';
 import type { Seats } from '../domain/seats.js';
@@ -9,6 +11,7 @@ const browseCursor = z.object({ s: z.string(), id: z.string() });
 const mineCursor = z.object({ c: z.string(), id: z.string() });
 const dateParam = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).transform((v) => new Date(v));
 const secured = [{ bearerAuth: [] }];
+const email = z.string().trim().max(254).email('must be an e-mail address');
 
 export function registerEventRoutes(app: App, events: Events, guards: Guards): void {
   const organizer = guards.requireRole('organizer', 'admin');
@@ -82,20 +85,6 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
     },
     async (request) => events.cancel(request.params.id, principalOf(request), request.body?.reason),
   );
-
-  app.put(
-    '/events/:id/staff',
-    {
-      onRequest: organizer,
-      schema: {
-        summary: 'Name the users who may scan tickets at the door',
-        security: secured,
-        params: idParams,
-        body: z.object({ staffIds: z.array(z.string().min(1).max(64)).max(200) }),
-      },
-    },
-    async (request) => events.setStaff(request.params.id, principalOf(request), request.body.staffIds),
-  );
 }
 
 export function registerInternalRoutes(app: App, events: Events, seats: Seats, guards: Guards): void {
@@ -123,5 +112,65 @@ export function registerInternalRoutes(app: App, events: Events, seats: Seats, g
     '/internal/events/:eventId/reservations/:bookingId/release',
     { onRequest: guards.internalOnly, schema: { hide: true, params: eventParams.extend({ bookingId: z.string().min(1).max(64) }) } },
     async (request) => seats.release(request.params.eventId, request.params.bookingId),
+  );
+}
+
+export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guards): void {
+  const organizer = guards.requireRole('organizer', 'admin');
+  const sameAnswer = 'The answer is the same whether or not someone has an account with the address; they can scan as soon as they have one.';
+
+  app.get(
+    '/events/staffed',
+    {
+      onRequest: guards.authenticate,
+      schema: {
+        summary: 'Events you may scan tickets for (door staff or organizer), published and not yet over, in start order',
+        security: secured,
+        querystring: pageQuerySchema,
+        response: { 200: z.object({ items: z.array(EventSchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const position = decodeCursor(request.query.cursor, browseCursor);
+      const page = await staff.scannable(principalOf(request), position ? { startsAt: new Date(position.s), id: position.id } : undefined, request.query.limit);
+      return { items: page.items, nextCursor: page.last ? encodeCursor({ s: page.last.startsAt.toISOString(), id: page.last._id }) : null };
+    },
+  );
+
+  app.get(
+    '/events/:id/staff',
+    { onRequest: organizer, schema: { summary: "Your event's door staff, by e-mail", security: secured, params: idParams, response: { 200: StaffListSchema } } },
+    async (request) => staff.list(request.params.id, principalOf(request)),
+  );
+
+  app.post(
+    '/events/:id/staff',
+    {
+      onRequest: organizer,
+      schema: {
+        summary: 'Name a door person by e-mail (they may scan once an account with the address exists)',
+        description: `${sameAnswer} Naming someone twice changes nothing.`,
+        security: secured,
+        params: idParams,
+        body: z.object({ email }),
+        response: { 200: StaffListSchema },
+      },
+    },
+    async (request) => staff.add(request.params.id, principalOf(request), request.body.email),
+  );
+
+  app.delete(
+    '/events/:id/staff/:email',
+    {
+      onRequest: organizer,
+      schema: {
+        summary: 'Remove a door person (their next scan for this event is refused)',
+        description: 'The e-mail address URL-encoded in the path. Removing someone who is not named changes nothing.',
+        security: secured,
+        params: idParams.extend({ email }),
+        response: { 200: StaffListSchema },
+      },
+    },
+    async (request) => staff.remove(request.params.id, principalOf(request), request.params.email),
   );
 }

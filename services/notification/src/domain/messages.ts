@@ -37,6 +37,34 @@ const CANCEL_REASONS: Record<EventPayloads['BookingCancelled']['reason'], string
   payment_late: 'Your payment arrived after your hold had expired and the seats were gone',
 };
 
+/** A moment in the event's own time zone, as people read it: "Saturday, 5 June 2027 at 20:00 (Europe/Berlin)". */
+export function when(iso: string, timeZone: string): string {
+  try {
+    return `${new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso))} (${timeZone})`;
+  } catch {
+    return `${iso.slice(0, 16).replace('T', ' ')} UTC`; // an unknown zone: still say something true
+  }
+}
+
+type Place = NonNullable<EventPayloads['EventUpdated']['venue']>;
+const place = (venue: Place) => `${venue.name}, ${venue.address}, ${venue.city}`;
+
+/** What moved, in words: the date and place as they are now, and as they were. */
+function whatChanged(d: EventPayloads['EventUpdated']): string[] {
+  const lines: string[] = [];
+  const zone = d.timeZone ?? 'UTC';
+  const before = d.previous ?? {};
+  if (d.startsAt && (before.startsAt || before.timeZone)) {
+    lines.push(`It now starts ${when(d.startsAt, zone)}${before.startsAt ? `, instead of ${when(before.startsAt, before.timeZone ?? zone)}` : ''}.`);
+  }
+  if (d.endsAt && before.endsAt) lines.push(`It now ends ${when(d.endsAt, zone)}.`);
+  if (d.venue && before.venue) lines.push(`It now takes place at ${place(d.venue)}, instead of ${place(before.venue)}.`);
+  return lines;
+}
+
+/** The fields of an event whose change every ticket holder is told about. */
+export const HOLDER_NEWS: readonly string[] = ['startsAt', 'endsAt', 'timeZone', 'venue'];
+
 /**
  * One builder per integration event. `eventId` names the event whose title the text mentions (looked up
  * by the handler, best effort); `title` is null when it could not be found.
@@ -150,5 +178,25 @@ export const MESSAGES = {
     title: d.ticketIds.length === 1 ? 'Your ticket is ready' : `Your ${d.ticketIds.length} tickets are ready`,
     body: `Your ${plural(d.ticketIds.length, 'ticket')} for ${named(title, 'the event')} ${d.ticketIds.length === 1 ? 'is' : 'are'} in the app. Show the QR code at the door.`,
     data: { bookingId: d.bookingId, eventId: d.eventId },
+  }),
+
+  /** One per ticket holder; `eventId` (the bus event) tells two changes of one event apart. */
+  EventUpdated: (d: EventPayloads['EventUpdated'], userId: string, eventId: string): NotificationIntent => ({
+    userId,
+    kind: 'event_changed',
+    sourceId: eventId,
+    title: `${d.title ? `“${d.title}”` : 'Your event'} has changed`,
+    body: [...whatChanged(d), 'Your tickets stay valid.'].join(' '),
+    data: { eventId: d.eventId, changedFields: d.changedFields.filter((f) => HOLDER_NEWS.includes(f)).join(',') },
+  }),
+
+  EventStaffAdded: (d: EventPayloads['EventStaffAdded']): NotificationIntent => ({
+    userId: d.userId,
+    kind: 'staff_added',
+    // Named again after being removed is news again.
+    sourceId: `${d.eventId}:${d.addedAt}`,
+    title: 'You are door staff',
+    body: `You can scan tickets at the door of “${d.title}”. Open the scanner in the app and pick the event.`,
+    data: { eventId: d.eventId },
   }),
 };

@@ -1,7 +1,8 @@
 import type { EventPayloads, IntegrationEvent } from '@eventify/contracts';
 import type { EventBus } from '@eventify/kit';
-import { MESSAGES, type NotificationIntent } from '../domain/messages.js';
+import { HOLDER_NEWS, MESSAGES, type NotificationIntent } from '../domain/messages.js';
 import type { Notifications } from '../domain/notifications.js';
+import type { HoldersOf } from '../domain/ticket-holders.js';
 
 type TitleOf = (eventId: string) => Promise<string | null>;
 
@@ -9,7 +10,7 @@ type TitleOf = (eventId: string) => Promise<string | null>;
  * Every step of the journey that concerns a person becomes a notification. Idempotent twice over: the bus
  * skips an event id this service handled, and the store keeps one notification per person, kind and subject.
  */
-export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf): void {
+export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf, holdersOf: HoldersOf): void {
   const on = <T extends keyof EventPayloads>(type: T, build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>) =>
     bus.subscribe<EventPayloads[T]>(type, async (event) => notifications.notify(await build(event), event));
 
@@ -24,4 +25,12 @@ export function subscribeNotificationEvents(bus: EventBus, notifications: Notifi
   on('PaymentFailed', async ({ data, id }) => MESSAGES.PaymentFailed(data, id));
   on('PaymentRefunded', async ({ data }) => MESSAGES.PaymentRefunded(data));
   on('TicketsIssued', async ({ data }) => MESSAGES.TicketsIssued(data, await titleOf(data.eventId)));
+  on('EventStaffAdded', async ({ data }) => MESSAGES.EventStaffAdded(data));
+
+  // A published event's date, time or place changed: every ticket holder is told. If this stops half-way, the
+  // redelivery goes through the holders again and the store skips those already told.
+  bus.subscribe<EventPayloads['EventUpdated']>('EventUpdated', async (event) => {
+    if (!event.data.changedFields.some((field) => HOLDER_NEWS.includes(field))) return;
+    for await (const userId of holdersOf(event.data.eventId)) await notifications.notify(MESSAGES.EventUpdated(event.data, userId, event.id), event);
+  });
 }

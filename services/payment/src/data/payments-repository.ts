@@ -91,6 +91,34 @@ export class PaymentsRepository {
     return (await this.pool.query<Payment>(`select ${PAYMENT_COLUMNS} from payments where id = $1`, [id])).rows[0];
   }
 
+  /**
+   * The event's payments, newest first, after a position. `position` is created_at in UTC with its microseconds
+   * (a JavaScript Date would cut them, and rows within the same millisecond would be skipped).
+   */
+  async ofEvent(eventId: string, after: { position: string; id: string } | undefined, limit: number): Promise<(Payment & { position: string })[]> {
+    const params: unknown[] = [eventId, limit];
+    let where = 'event_id = $1';
+    if (after) {
+      params.push(after.position, after.id);
+      where += ' and (created_at, id) < ($3::timestamptz, $4::uuid)';
+    }
+    return (
+      await this.pool.query<Payment & { position: string }>(
+        `select ${PAYMENT_COLUMNS}, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "position" from payments where ${where} order by created_at desc, id desc limit $2`,
+        params,
+      )
+    ).rows;
+  }
+
+  /** The refunds of several payments, oldest first, by payment. */
+  async refundsOfMany(paymentIds: string[]): Promise<Map<string, Refund[]>> {
+    const byPayment = new Map<string, Refund[]>(paymentIds.map((id) => [id, []]));
+    if (paymentIds.length === 0) return byPayment;
+    const rows = (await this.pool.query<Refund>(`select ${REFUND_COLUMNS} from refunds where payment_id = any($1::uuid[]) order by created_at`, [paymentIds])).rows;
+    for (const refund of rows) byPayment.get(refund.paymentId)?.push(refund);
+    return byPayment;
+  }
+
   async findByBooking(bookingId: string): Promise<Payment | undefined> {
     return (await this.pool.query<Payment>(`select ${PAYMENT_COLUMNS} from payments where booking_id = $1`, [bookingId])).rows[0];
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { InternalBookingView, InternalEventView, PaymentIntent as PaymentIntentView } from '@eventify/contracts';
+import type { InternalBookingView, InternalEventView, Payment as PaymentView, PaymentIntent as PaymentIntentView } from '@eventify/contracts';
 import { AppError, badGateway, badRequest, conflict, isAppError, notFound, serviceUnavailable, type PostgresOutbox, type Principal, type ServiceClient } from '@eventify/kit';
 
 import type { Payment, PaymentsRepository, Refund } from '../data/payments-repository.js';
@@ -13,7 +13,7 @@ export interface WebhookSettings {
   toleranceSeconds: number;
 }
 
-export const paymentView = (payment: Payment, refunds: Refund[] = []) => ({
+export const paymentView = (payment: Payment, refunds: Refund[] = []): PaymentView => ({
   id: payment.id,
   bookingId: payment.bookingId,
   eventId: payment.eventId,
@@ -120,6 +120,18 @@ export class Payments {
         await this.repository.transition(tx, locked, 'canceled', 'booking_expired');
       }
     });
+  }
+
+  /** The payments of an event, newest first: for its organizer (to refund) and admins; others do not see the event. */
+  async ofEvent(caller: Principal, eventId: string, after: { position: string; id: string } | undefined, limit: number) {
+    if (!caller.roles.includes('admin')) {
+      const event = await this.event(eventId);
+      if (!event || event.organizerId !== caller.userId) throw notFound('event');
+    }
+    const rows = await this.repository.ofEvent(eventId, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const refunds = await this.repository.refundsOfMany(page.map((p) => p.id));
+    return { items: page.map((p) => paymentView(p, refunds.get(p.id))), last: rows.length > limit ? page.at(-1) : undefined };
   }
 
   async read(id: string, caller: Principal) {
@@ -342,6 +354,15 @@ export class Payments {
     if (!caller.roles.includes('organizer')) return false;
     const { body: event } = await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(payment.eventId)}`, { internal: true });
     return event.organizerId === caller.userId;
+  }
+
+  private async event(eventId: string): Promise<InternalEventView | undefined> {
+    try {
+      return (await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, { internal: true })).body;
+    } catch (error) {
+      if (isAppError(error) && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   private async booking(bookingId: string): Promise<InternalBookingView | undefined> {

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, idempotencyKeyOf, principalOf, type App, type Guards } from '@eventify/kit';
+import { PaymentSchema } from '@eventify/contracts';
+import { badRequest, decodeCursor, encodeCursor, idempotencyKeyOf, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Payments } from '../domain/payments.js';
 
 const secured = [{ bearerAuth: [] }];
 const idParams = z.object({ id: z.string().uuid('must be a payment id') });
+/** created_at in UTC with microseconds, and the id: the position after which the next page starts. */
+const position = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+  // A real instant (no 30 February), so the database never sees a date it cannot read.
+  .refine((p) => !Number.isNaN(Date.parse(p)) && new Date(Date.parse(p)).toISOString().slice(0, 19) === p.slice(0, 19));
+const cursorSchema = z.object({ p: position, id: z.string().uuid() });
 
 export function registerPaymentRoutes(app: App, payments: Payments, guards: Guards): void {
   app.post(
@@ -19,6 +27,26 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       },
     },
     async (request) => payments.createIntent(principalOf(request).userId, request.body.bookingId),
+  );
+
+  app.get(
+    '/payments',
+    {
+      onRequest: guards.requireRole('organizer', 'admin'),
+      schema: {
+        summary: "The payments of your event, newest first, with their refunds (the event's organizer, admins)",
+        description: 'Refund one in full or in part with POST /payments/:id/refund.',
+        security: secured,
+        querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64) }),
+        response: { 200: z.object({ items: z.array(PaymentSchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const { eventId, limit, cursor } = request.query;
+      const position = decodeCursor(cursor, cursorSchema);
+      const page = await payments.ofEvent(principalOf(request), eventId, position ? { position: position.p, id: position.id } : undefined, limit);
+      return { items: page.items, nextCursor: page.last ? encodeCursor({ p: page.last.position, id: page.last.id }) : null };
+    },
   );
 
   app.get('/payments/:id', { onRequest: guards.authenticate, schema: { summary: 'A payment: yours, or of your event (organizer), or any (admin)', security: secured, params: idParams } }, async (request) =>

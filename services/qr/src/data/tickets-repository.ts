@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, withOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 export interface Ticket {
   _id: string;
@@ -27,40 +27,24 @@ export interface TicketSet extends WithOutbox {
   at: Date;
 }
 
-/** One per admitted ticket. Its _id is the ticket id: a unique insert is the one atomic step, so two gates cannot both admit. */
-export interface CheckIn extends WithOutbox {
-  _id: string;
-  eventId: string;
-  tierId: string;
-  gate: string;
-  scannedBy: string;
-  at: Date;
-}
-
 /** The lock every writer of one booking's tickets holds. */
 export const ticketSetLock = (bookingId: string) => `tickets:${bookingId}`;
 
 export class TicketsRepository {
   private readonly tickets: Collection<Ticket>;
-  private readonly checkIns: Collection<CheckIn>;
   private readonly sets: Collection<TicketSet>;
   private readonly setsOutbox: MongoOutbox<TicketSet>;
-  private readonly checkInsOutbox: MongoOutbox<CheckIn>;
 
   constructor(db: Db, relay: OutboxRelay, mutex: Mutex) {
     this.tickets = db.collection('tickets');
-    this.checkIns = db.collection('check_ins');
     this.sets = db.collection('ticket_sets');
     this.setsOutbox = relay.mongo(this.sets, { mutex, lockKey: ticketSetLock });
-    // Check-ins are never changed after their insert: the relay is their only other writer, no lock needed.
-    this.checkInsOutbox = relay.mongo(this.checkIns);
   }
 
   async ensureIndexes(): Promise<void> {
     await this.tickets.createIndex({ userId: 1, issuedAt: -1, _id: -1 });
     await this.tickets.createIndex({ bookingId: 1 });
     await this.tickets.createIndex({ eventId: 1 });
-    await this.checkIns.createIndex({ eventId: 1 });
   }
 
   /** Insert the tickets that do not exist yet (idempotent). */
@@ -89,6 +73,12 @@ export class TicketsRepository {
     return this.tickets.findOne({ _id: id });
   }
 
+  /** The tickets among these ids, by id: one round trip for an uploaded batch of check-ins. */
+  async findMany(ids: string[]): Promise<Map<string, Ticket>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.tickets.find({ _id: { $in: ids } }).toArray()).map((t) => [t._id, t]));
+  }
+
   ofBooking(bookingId: string) {
     return this.tickets.find({ bookingId }).sort({ seat: 1 }).toArray();
   }
@@ -108,27 +98,12 @@ export class TicketsRepository {
     return valid.map((t) => t._id);
   }
 
-  /** Admit a ticket: the check-in, or null with the earlier one when it was already used. */
-  async checkIn(record: CheckIn, events: OutboxEntry[]): Promise<{ admitted: true; checkIn: CheckIn } | { admitted: false; checkIn: CheckIn }> {
-    try {
-      await this.checkIns.insertOne(withOutbox(record, events));
-      this.checkInsOutbox.changed(record._id);
-      return { admitted: true, checkIn: record };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return { admitted: false, checkIn: (await this.checkIns.findOne({ _id: record._id }))! };
-    }
-  }
-
-  checkInOf(ticketId: string) {
-    return this.checkIns.findOne({ _id: ticketId });
-  }
-
   ticketsOfEvent(eventId: string) {
     return this.tickets.find({ eventId }, { projection: { tierId: 1, tierName: 1, status: 1 } }).toArray();
   }
 
-  checkInsOfEvent(eventId: string) {
-    return this.checkIns.find({ eventId }).toArray();
+  /** Ids of the event's tickets that no longer admit anyone. */
+  async cancelledOfEvent(eventId: string): Promise<string[]> {
+    return (await this.tickets.find({ eventId, status: 'cancelled' }, { projection: { _id: 1 } }).toArray()).map((t) => t._id);
   }
 }

@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import type { EventPayloads, Ticket as TicketView } from '@eventify/contracts';
 import { notFound, outboxEvent, type Mutex } from '@eventify/kit';
+import type { CheckInsRepository } from '../data/check-ins-repository.js';
 import { ticketSetLock, type Ticket, type TicketsRepository } from '../data/tickets-repository.js';
 import { ticketIdFor, type TicketCodes } from './ticket-code.js';
 
@@ -27,6 +28,7 @@ export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null): Tic
 export class Tickets {
   constructor(
     private readonly repository: TicketsRepository,
+    private readonly checkIns: CheckInsRepository,
     private readonly codes: TicketCodes,
     private readonly mutex: Mutex,
   ) {}
@@ -40,12 +42,12 @@ export class Tickets {
     const set = await this.repository.ticketSet(booking.bookingId);
     if (set?.status === 'voided') return;
     const issuedAt = new Date(booking.confirmedAt);
-    let seat = 0;
-    const tickets: Ticket[] = booking.items.flatMap((item) =>
-      Array.from({ length: item.quantity }, () => {
-        seat += 1;
+    const tickets: Ticket[] = [];
+    for (const item of booking.items) {
+      for (let i = 0; i < item.quantity; i++) {
+        const seat = tickets.length + 1;
         const id = ticketIdFor(booking.bookingId, seat);
-        return {
+        tickets.push({
           _id: id,
           bookingId: booking.bookingId,
           userId: booking.userId,
@@ -53,13 +55,14 @@ export class Tickets {
           tierId: item.tierId,
           tierName: item.tierName,
           seat,
-          code: this.codes.sign({ ticketId: id, eventId: booking.eventId }),
-          status: 'valid' as const,
+          // A redelivery may sign again (another key after a rotation): the ticket stored first keeps its code.
+          code: await this.codes.sign({ ticketId: id, eventId: booking.eventId }),
+          status: 'valid',
           issuedAt,
           cancelledAt: null,
-        };
-      }),
-    );
+        });
+      }
+    }
     // Tickets first (idempotent by id), then the set with its event: a crash in between is redone by the redelivery.
     await this.repository.insertMissing(tickets);
     if (set?.status === 'issued') return;
@@ -91,7 +94,7 @@ export class Tickets {
 
   async read(id: string, userId: string) {
     const ticket = await this.owned(id, userId);
-    return ticketView(ticket, (await this.repository.checkInOf(id))?.at ?? null);
+    return ticketView(ticket, (await this.checkIns.of(id))?.at ?? null);
   }
 
   /** The QR code as SVG, for the app or for printing. */
