@@ -55,6 +55,11 @@ export class ApiServer {
     this.unreachable = true;
   }
 
+  /** The network is back: calls reach the server again, with the answers given so far. */
+  goOnline(): void {
+    this.unreachable = false;
+  }
+
   called(route: string): RecordedRequest[] {
     return this.requests.filter((r) => matches(route, r.method, r.path));
   }

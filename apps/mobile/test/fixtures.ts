@@ -1,4 +1,4 @@
-import type { Account, Booking, Notification, NotificationKind, NotificationPage, NotificationPreferences, Page, PaymentIntent, Profile, PublicEvent, Session, Ticket } from '@eventify/contracts';
+import type { Account, Booking, EntryStats, Notification, NotificationKind, NotificationPage, NotificationPreferences, OwnedEvent, Page, Payment, PaymentIntent, Profile, PublicEvent, Review, Role, ScanAnswer, Session, StaffList, Ticket } from '@eventify/contracts';
 
 /** Answers shaped by the API contract (@eventify/contracts), so a change there breaks these fixtures at compile time. */
 export const ACCOUNT: Account = { id: 'user-1', email: 'ana@example.com', name: 'Ana', roles: ['attendee'], createdAt: '2026-11-01T10:00:00.000Z' };
@@ -130,4 +130,91 @@ export function preferences(): NotificationPreferences {
 
 export function paymentIntent(overrides: Partial<PaymentIntent> = {}): PaymentIntent {
   return { paymentId: 'payment-1', paymentIntentId: 'pi_1', clientSecret: 'pi_1_secret_abc', amount: 5000, currency: 'EUR', ...overrides };
+}
+
+// ── organizers, admins and the door (app part 2) ─────────────────────────────────────────────────────────
+
+/** The signed-in person with these roles (an organizer is also an attendee). */
+export const account = (...roles: Role[]): Account => ({ ...ACCOUNT, roles: ['attendee', ...roles] });
+
+/** An event as its organizer sees it: a draft unless told otherwise. */
+export function ownedEvent(overrides: Partial<OwnedEvent> = {}): OwnedEvent {
+  return {
+    ...event({ status: 'draft', publishedAt: null, organizerId: ACCOUNT.id }),
+    staffIds: [],
+    submissionId: null,
+    rejection: null,
+    cancellationReason: null,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    updatedAt: '2026-11-20T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A submission waiting for a decision, with the event's content as the organizer submitted it. */
+export function review(overrides: Partial<Review> = {}): Review {
+  const e = event();
+  return {
+    id: 'review-1',
+    eventId: e.id,
+    organizerId: 'org-1',
+    submissionId: 'submission-1',
+    status: 'pending',
+    submittedAt: '2026-11-25T09:00:00.000Z',
+    decidedAt: null,
+    reviewerId: null,
+    reason: null,
+    event: {
+      title: e.title,
+      description: e.description,
+      category: e.category,
+      venue: e.venue,
+      startsAt: e.startsAt,
+      endsAt: e.endsAt,
+      timeZone: e.timeZone,
+      tiers: e.tiers.map(({ name, price, currency, capacity }) => ({ name, price, currency, capacity })),
+    },
+    ...overrides,
+  };
+}
+
+export const staffList = (...emails: string[]): StaffList => ({ eventId: 'event-1', staff: emails.map((email) => ({ email, addedAt: '2026-11-26T10:00:00.000Z' })) });
+
+export function payment(overrides: Partial<Payment> = {}): Payment {
+  return {
+    id: 'payment-1',
+    bookingId: 'booking-1',
+    eventId: 'event-1',
+    amount: 5000,
+    currency: 'EUR',
+    status: 'succeeded',
+    paymentIntentId: 'pi_1',
+    amountRefunded: 0,
+    failureReason: null,
+    createdAt: '2026-12-01T10:00:00.000Z',
+    refunds: [],
+    ...overrides,
+  };
+}
+
+export function entryStats(overrides: Partial<EntryStats> = {}): EntryStats {
+  return {
+    eventId: 'event-1',
+    sold: 70,
+    checkedIn: 12,
+    byTier: [
+      { tierId: 'tier-std', tierName: 'Standard', sold: 60, checkedIn: 10 },
+      { tierId: 'tier-vip', tierName: 'VIP', sold: 10, checkedIn: 2 },
+    ],
+    byGate: [
+      { gate: 'Main entrance', checkedIn: 9 },
+      { gate: 'Side door', checkedIn: 3 },
+    ],
+    conflicts: [],
+    ...overrides,
+  };
+}
+
+export function scanAnswer(overrides: Partial<ScanAnswer> = {}): ScanAnswer {
+  return { result: 'admitted', ticket: ticket(1, { checkedInAt: '2027-05-01T17:05:00.000Z' }), checkedInAt: '2027-05-01T17:05:00.000Z', gate: 'Main entrance', ...overrides };
 }

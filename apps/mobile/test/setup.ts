@@ -24,3 +24,9 @@ jest.mock('expo-crypto', () => ({ ...jest.requireActual('expo-crypto'), randomUU
 // Expo replaces fetch with its native implementation, which Jest cannot run: calls go through Node's own fetch,
 // over real HTTP to the test's server.
 jest.mock('expo/src/winter/fetch', () => ({ fetch: (globalThis as unknown as { __nodeFetch: typeof fetch }).__nodeFetch }));
+
+// expo-router's renderRouter turns on Jest's fake timers, and their stand-in Date cannot be extended: `new` on a
+// subclass of it gives back a plain Date (@sinonjs/fake-timers 10). @date-fns/tz's TZDate extends Date, so, loaded
+// after that, it silently reads the phone's time zone instead of the venue's. Loaded here first, it extends the real
+// Date, as on a phone.
+require('@date-fns/tz');

@@ -8,7 +8,8 @@ const LOOK: Record<DoorResult, { word: string; background: string; detail: strin
   invalid: { word: 'INVALID', background: '#b91c1c', detail: 'Not an Eventify ticket, or it was altered.' },
   wrong_event: { word: 'WRONG EVENT', background: '#b91c1c', detail: 'This ticket is for another event.' },
   cancelled: { word: 'CANCELLED', background: '#b91c1c', detail: 'This ticket was cancelled and gets nobody in.' },
-  needs_network: { word: 'CHECK ONLINE', background: '#1d4ed8', detail: 'An older ticket: it can only be checked with a network.' },
+  // Both an older (ET1) code and any code on a scanner that has no door kit yet end here: the words fit both.
+  needs_network: { word: 'CHECK ONLINE', background: '#1d4ed8', detail: 'Only the server can check this one: an older ticket, or no door kit here yet.' },
 };
 
 /** The answer, filling the screen in a colour and a word readable from two metres; tap for the next ticket. */

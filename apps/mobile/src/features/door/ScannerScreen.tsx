@@ -9,6 +9,7 @@ import { TextField } from '@/ui/TextField';
 import { colors, font, MAX_CONTENT_WIDTH, space } from '@/ui/theme';
 import { CameraScanner } from './CameraScanner';
 import type { DoorDecision } from './decide-offline';
+import { GATE_MAX_LENGTH } from './door-store';
 import { signal } from './feedback';
 import { ResultPanel } from './ResultPanel';
 import { useDoor } from './useDoor';
@@ -85,9 +86,9 @@ export function ScannerScreen() {
           testID="check-code"
         />
         {editingGate ? (
-          <TextField label="Gate" value={door.gate} onChangeText={door.setGate} onBlur={() => setEditingGate(false)} autoFocus help="Every scan from this device is recorded at this gate." />
+          <TextField label="Gate" value={door.gate} onChangeText={door.setGate} onBlur={() => setEditingGate(false)} autoFocus maxLength={GATE_MAX_LENGTH} help="Every scan from this device is recorded at this gate." />
         ) : (
-          <Button label={`Gate: ${door.gate} (change)`} accessibilityLabel={`Gate: ${door.gate}. Change gate`} variant="ghost" onPress={() => setEditingGate(true)} />
+          <Button label={`Gate: ${door.atGate} (change)`} accessibilityLabel={`Gate: ${door.atGate}. Change gate`} variant="ghost" onPress={() => setEditingGate(true)} />
         )}
       </ScrollView>
       {result ? <ResultPanel decision={result} offline={result.offline} onNext={next} /> : null}

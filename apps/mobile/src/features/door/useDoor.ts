@@ -4,7 +4,7 @@ import type { ScanAnswer } from '@eventify/contracts';
 import { isApiError } from '@/api/errors';
 import { doorApi } from './api';
 import { decideOffline, type DoorDecision } from './decide-offline';
-import { doorStore, type DoorState } from './door-store';
+import { DEFAULT_GATE, doorStore, UPLOAD_BATCH, type DoorState } from './door-store';
 
 const REFRESH_MS = 30_000;
 
@@ -27,7 +27,7 @@ const unreachable = (error: unknown) => isApiError(error) && (error.kind !== 'ht
 export function useDoor(eventId: string) {
   const state = useRef<DoorState | null>(null);
   const scannerId = useRef('');
-  const [gate, setGateState] = useState('Main entrance');
+  const [gate, setGateState] = useState(DEFAULT_GATE);
   const [ready, setReady] = useState(false);
   const [online, setOnline] = useState(true);
   const [kitAt, setKitAt] = useState<string | null>(null);
@@ -42,14 +42,24 @@ export function useDoor(eventId: string) {
     await doorStore.write(eventId, next);
   }, [eventId]);
 
-  const upload = useCallback(async () => {
-    const current = state.current;
-    if (!current || current.pending.length === 0) return;
-    const sent = current.pending;
-    const answer = await doorApi.upload(eventId, { checkIns: sent });
-    setConflicts((n) => n + answer.results.filter((r) => r.outcome === 'conflict').length);
-    // Whatever was sent has an answer now; admissions made while uploading stay queued.
-    await save({ ...state.current!, pending: state.current!.pending.filter((p) => !sent.includes(p)) });
+  const uploading = useRef<Promise<void> | null>(null);
+  const upload = useCallback((): Promise<void> => {
+    // One upload at a time: the network coming back and an answered scan both ask for one, and a second one under
+    // way would send the same admissions again.
+    uploading.current ??= (async () => {
+      // A batch at a time (the server takes at most UPLOAD_BATCH per request), until nothing waits: a long stretch
+      // offline goes up in several requests instead of one the server refuses, which would keep the whole queue back.
+      for (let sent = state.current?.pending.slice(0, UPLOAD_BATCH) ?? []; sent.length > 0; sent = state.current!.pending.slice(0, UPLOAD_BATCH)) {
+        const answer = await doorApi.upload(eventId, { checkIns: sent });
+        setConflicts((n) => n + answer.results.filter((r) => r.outcome === 'conflict').length);
+        // Whatever was sent has an answer now; admissions made meanwhile stay queued for the next batch.
+        const answered = new Set(sent);
+        await save({ ...state.current!, pending: state.current!.pending.filter((p) => !answered.has(p)) });
+      }
+    })().finally(() => {
+      uploading.current = null;
+    });
+    return uploading.current;
   }, [eventId, save]);
 
   const refresh = useCallback(async () => {
@@ -95,35 +105,43 @@ export function useDoor(eventId: string) {
     void doorStore.setGate(next);
   }, []);
 
+  // The server records every scan at a gate: while the setting is left blank, scans count at the default one (a
+  // blank gate would be refused online, and would hold back the upload of every admission queued with it).
+  const atGate = gate.trim() || DEFAULT_GATE;
+
   /** One scan: the server's answer when it can be had within seconds, the kit's otherwise. */
   const decide = useCallback(
     async (qr: string): Promise<DoorDecision & { offline: boolean }> => {
-      const current = state.current ?? { kit: null, admitted: {}, pending: [] };
+      // What the scanner knows once the answer (or its absence) is in, not when the scan began: an upload or a
+      // fresh kit may have landed meanwhile, and saving an older copy would queue uploaded admissions again.
+      const latest = (): DoorState => state.current ?? { kit: null, admitted: {}, pending: [] };
       try {
-        const decision = fromServer(await doorApi.scan({ qr, gate, eventId }));
+        const decision = fromServer(await doorApi.scan({ qr, gate: atGate, eventId }));
         setOnline(true);
+        const current = latest();
         if (decision.result === 'admitted' && decision.ticketId) {
-          await save({ ...current, admitted: { ...current.admitted, [decision.ticketId]: { at: new Date().toISOString(), gate } } });
+          await save({ ...current, admitted: { ...current.admitted, [decision.ticketId]: { at: new Date().toISOString(), gate: atGate } } });
         }
         if (current.pending.length) void upload().catch(() => undefined);
         return { ...decision, offline: false };
       } catch (error) {
         if (!unreachable(error)) throw error;
         setOnline(false);
+        const current = latest();
         const decision = decideOffline(qr, eventId, current.kit, current.admitted);
         if (decision.result === 'admitted' && decision.ticketId) {
           const at = new Date().toISOString();
           await save({
             ...current,
-            admitted: { ...current.admitted, [decision.ticketId]: { at, gate } },
-            pending: [...current.pending, { qr, gate, scannedAt: at, scannerId: scannerId.current }],
+            admitted: { ...current.admitted, [decision.ticketId]: { at, gate: atGate } },
+            pending: [...current.pending, { qr, gate: atGate, scannedAt: at, scannerId: scannerId.current }],
           });
         }
         return { ...decision, offline: true };
       }
     },
-    [eventId, gate, save, upload],
+    [eventId, atGate, save, upload],
   );
 
-  return { ready, gate, setGate, decide, online, kitAt, pending, conflicts, kitError, refresh };
+  return { ready, gate, atGate, setGate, decide, online, kitAt, pending, conflicts, kitError, refresh };
 }

@@ -25,6 +25,9 @@ export function ManageEventScreen() {
   return <ManageEvent event={event.data} refreshing={event.isRefetching} onRefresh={() => void event.refetch()} />;
 }
 
+/** A reason someone typed, as a sentence: its own full stop (or ? or !) is kept, never doubled ("flooded.."). */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 function NextStep({ event }: { event: OwnedEvent }) {
   const router = useRouter();
   const submit = useSubmitEvent(event.id);
@@ -36,9 +39,9 @@ function NextStep({ event }: { event: OwnedEvent }) {
     <View style={styles.actions}>
       {event.status === 'draft' ? <Notice>A draft only you can see. Submit it for review when it is ready.</Notice> : null}
       {event.status === 'pending_review' ? <Notice>An admin is reviewing it. You get a notification when they decide.</Notice> : null}
-      {event.status === 'rejected' && event.rejection ? <Notice tone="warning" testID="rejection">{`Sent back: ${event.rejection.reason}. Edit it and submit it again.`}</Notice> : null}
+      {event.status === 'rejected' && event.rejection ? <Notice tone="warning" testID="rejection">{`Sent back: ${sentence(event.rejection.reason)} Edit it and submit it again.`}</Notice> : null}
       {event.status === 'published' ? <Notice tone="success">On sale: anyone can find and book it.</Notice> : null}
-      {event.status === 'cancelled' ? <Notice tone="warning">{`Cancelled${event.cancellationReason ? `: ${event.cancellationReason}` : ''}. Every paid booking was refunded.`}</Notice> : null}
+      {event.status === 'cancelled' ? <Notice tone="warning">{`Cancelled${event.cancellationReason ? `: ${sentence(event.cancellationReason)}` : '.'} Every paid booking was refunded.`}</Notice> : null}
       {editable ? <Button label="Edit" variant="secondary" onPress={() => router.push(`/organize/${event.id}/edit`)} testID="edit-event" /> : null}
       {event.status === 'draft' || event.status === 'rejected' ? (
         <>
