@@ -1,13 +1,13 @@
 import { Link } from 'expo-router';
 import { useMemo } from 'react';
 import { FlatList, Pressable, RefreshControl, StyleSheet, Text, View } from 'react-native';
-import type { OwnedEvent } from '@eventify/contracts';
+import type { PublicEvent } from '@eventify/contracts';
 import { formatEventDate } from '@/ui/format';
 import { EmptyState, ErrorState, Loading } from '@/ui/States';
 import { colors, font, MAX_CONTENT_WIDTH, radius, space } from '@/ui/theme';
 import { useStaffedEvents } from './api';
 
-function DoorEventRow({ event }: { event: OwnedEvent }) {
+function DoorEventRow({ event }: { event: PublicEvent }) {
   return (
     <Link href={{ pathname: '/door/[eventId]', params: { eventId: event.id, title: event.title } }} asChild>
       <Pressable role="link" aria-label={`Scan tickets for ${event.title}`} style={styles.row} testID="door-event">

@@ -62,7 +62,7 @@ describe('Door scanner', () => {
     const answer = await scan(user, code);
     expect(answer).toHaveAccessibleName('ADMITTED. Let them in. Tap for the next ticket.');
     expect(screen.queryByText('Decided offline from the door kit.')).toBeNull();
-    expect(api.called('POST /entry/scan').map((r) => r.body)).toEqual([{ qr: code, gate: 'Main entrance', eventId: 'event-1' }]);
+    expect(api.called('POST /entry/scan').map((r) => r.body)).toEqual([{ qr: code, gate: 'Main entrance', eventId: 'event-1', scannerId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     expect(api.called('POST /entry/scan')[0]!.headers.authorization).toBe('Bearer access-1');
     // The field is empty again, ready for the next code.
     expect(screen.getByLabelText('Ticket code')).toHaveDisplayValue('');

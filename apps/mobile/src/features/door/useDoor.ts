@@ -64,7 +64,12 @@ export function useDoor(eventId: string) {
 
   const refresh = useCallback(async () => {
     try {
-      await upload();
+      // An upload the server refuses (it says why) must not keep this scanner on an old kit: it is reported, and
+      // the kit is fetched all the same; an unreachable server ends the round.
+      await upload().catch((error: unknown) => {
+        if (unreachable(error)) throw error;
+        setKitError(error);
+      });
       const kit = await doorApi.kit(eventId);
       await save({ ...state.current!, kit });
       setKitError(null);
@@ -116,7 +121,8 @@ export function useDoor(eventId: string) {
       // fresh kit may have landed meanwhile, and saving an older copy would queue uploaded admissions again.
       const latest = (): DoorState => state.current ?? { kit: null, admitted: {}, pending: [] };
       try {
-        const decision = fromServer(await doorApi.scan({ qr, gate: atGate, eventId }));
+        // With this scanner's id, so that its later upload of the same admission counts as a repeat, not a conflict.
+        const decision = fromServer(await doorApi.scan({ qr, gate: atGate, eventId, scannerId: scannerId.current }));
         setOnline(true);
         const current = latest();
         if (decision.result === 'admitted' && decision.ticketId) {
