@@ -25,7 +25,7 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       registerInternalRoutes(ctx.app, events, seats, ctx.guards);
       subscribeReviewDecisions(ctx.bus, events);
 
-      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, mtls: ctx.mtls });
       const reconciler = new SeatReconciler(seatsRepository, bookings, { graceMs: config.SEAT_RECONCILE_GRACE_MS, log: ctx.log });
       let reconciling: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {

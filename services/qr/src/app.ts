@@ -18,7 +18,7 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
       const repository = new TicketsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
       await repository.ensureIndexes();
       const codes = new TicketCodes(config.QR_SIGNING_SECRET);
-      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls });
       const access = new EventAccessCache(ctx.redis.redis, config.REDIS_NAMESPACE, events, config.EVENT_ACCESS_CACHE_SECONDS);
       const tickets = new Tickets(repository, codes, ctx.mutex);
       const entry = new Entry(repository, codes, access);

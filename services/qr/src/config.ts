@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const qrServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
   ...redisConfig,
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3007),
-  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /**
    * Secret that signs ticket QR codes (HMAC-SHA256). Anyone holding it can mint tickets: keep it in a secret
    * store. Changing it invalidates every ticket already issued.
