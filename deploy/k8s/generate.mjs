@@ -190,7 +190,7 @@ files['kustomization.yaml'] = [
  * The internal PKI, issued by cert-manager: a self-signed root makes the namespace's own CA (Secret
  * eventify-internal-ca), whose Issuer signs one certificate per deployable: URI SAN spiffe://eventify/<name> (the
  * identity the services check), the Service's DNS names, server and client auth, ECDSA P-256, a new key on every
- * renewal. 30 days, renewed 10 days before; the pods read the renewed Secret without a restart.
+ * renewal (the CA keeps its key). 30 days, renewed 10 days before; the pods read the renewed Secret without a restart.
  */
 function internalPki(deployables) {
   const meta = (name) => ({ name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } });
@@ -208,7 +208,9 @@ function internalPki(deployables) {
         secretName: 'eventify-internal-ca',
         duration: '43800h',
         renewBefore: '8760h',
-        privateKey: ecdsa,
+        // The same key across renewals: certificates signed before still chain to the renewed CA, and the renewed
+        // CA's to the one pods trusted before, so renewing the CA breaks no connection.
+        privateKey: { ...ecdsa, rotationPolicy: 'Never' },
         issuerRef: issuerRef('eventify-selfsigned'),
       },
     },
