@@ -70,6 +70,8 @@ class RenewingDispatcher extends Dispatcher {
   }
 }
 
+const MAX_CONNECTIONS_PER_PEER = 128;
+
 export type MtlsFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 /**
@@ -126,7 +128,14 @@ export class Mtls {
     if (!dispatcher) {
       const connect = typeof options.connect === 'object' ? options.connect : {};
       dispatcher = new RenewingDispatcher(
-        () => new Agent({ ...options, connect: { ...connect, ...this.secureContextOptions(), checkServerIdentity: expectIdentity(peer) } }),
+        () =>
+          new Agent({
+            // A bounded pool per peer: a burst of 1,000 requests queues for a kept-alive connection instead of
+            // opening 1,000 (a TLS handshake each, which on a busy machine outlasts the connect timeout).
+            connections: MAX_CONNECTIONS_PER_PEER,
+            ...options,
+            connect: { ...connect, ...this.secureContextOptions(), checkServerIdentity: expectIdentity(peer) },
+          }),
       );
       this.dispatchers.set(key, dispatcher);
     }
