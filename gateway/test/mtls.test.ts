@@ -154,6 +154,10 @@ describe('renewed certificates are used without a restart', () => {
     assert.equal(renewed.serialNumber, new X509Certificate(file(join(pkiDir, 'auth'), 'tls.crt')).serialNumber);
     assert.equal(stack.processes.auth!.child.pid, pid);
     assert.equal((await stack.api.get('/auth/.well-known/jwks.json')).status, 200);
+    // Its expiry, for alerts, is the renewed certificate's.
+    const metrics = (await stack.direct('auth').get('/metrics')).text;
+    const expiry = Number(/^internal_certificate_expiry_timestamp_seconds\{[^}]*\} (\d+)/m.exec(metrics)?.[1]);
+    assert.equal(expiry, Date.parse(renewed.valid_to) / 1000);
   });
 
   it('a new CA and new certificates everywhere: servers and callers follow, nothing restarts', async () => {

@@ -112,7 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.healthRoutes !== false) registerHealth(app, options.readiness ?? (() => []), name);
-  registerMetrics(app, name);
+  registerMetrics(app, name, options.mtls ? { certificateExpiry: () => options.mtls!.notAfter } : {});
   return app;
 }
 
