@@ -102,6 +102,8 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
  */
 function upstreamDispatcher(mtls: Mtls | undefined, service: ServiceName, upstream: string, timeoutMs: number) {
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-  if (mtls && upstream.startsWith('https:')) return mtls.dispatcher(service, { ...timeouts, connect: { timeout: Math.min(timeoutMs, 3_000) } });
+  // The connect timeout covers the TLS handshake too, which a busy service can take seconds to finish during a burst:
+  // it is part of the service's answer time (a service that is down still refuses the connection at once).
+  if (mtls && upstream.startsWith('https:')) return mtls.dispatcher(service, { ...timeouts, connect: { timeout: timeoutMs } });
   return { ...timeouts, connectTimeout: Math.min(timeoutMs, 3_000) };
 }
