@@ -9,9 +9,10 @@
 //     machine's node (scripts/podman.sh) and checks its size, user, health check and command.
 //  3. Runs the gateway, the services and the stand-ins in tools/ as containers (host network, free ports, only
 //     127.0.0.1) against this machine's PostgreSQL, Redis and FerretDB, with databases of their own for this
-//     run; checks each container's health check and uid, and through the gateway that the stack is ready, that
-//     a user can register and log in, and that with the user service stopped the gateway answers 503
-//     problem+json for its routes.
+//     run, and each service and the gateway with its own certificate of an internal CA mounted read-only (every
+//     hop between them is mutual TLS); checks each container's health check and uid, that a service answers
+//     no plain HTTP, and through the gateway that the stack is ready, that a user can register and log in, and
+//     that with the user service stopped the gateway answers 503 problem+json for its routes.
 //  4. Stops every container with SIGTERM and checks each exits 0 within 2 s; removes everything it created
 //     (containers, databases, Redis keys), also when a step fails. Built images stay as a cache.
 //
@@ -20,7 +21,8 @@
 // DATABASE_URL, REDIS_URL to use other servers than the ones on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -142,9 +144,9 @@ async function prepareMachine() {
     if (!match) throw new Error(`scripts/podman.sh did not print ${name}`);
     process.env[name] = match[1];
   }
-  // The service catalogue, compiled (a no-op when it is up to date).
-  const built = await run('npx', ['tsc', '-b', 'packages/contracts']);
-  if (built.code !== 0) throw new Error(`tsc -b packages/contracts failed:\n${built.stdout}${built.stderr}`);
+  // The service catalogue and the PKI helper, compiled (a no-op when they are up to date).
+  const built = await run('npx', ['tsc', '-b', 'packages/contracts', 'packages/testing']);
+  if (built.code !== 0) throw new Error(`tsc -b packages/contracts packages/testing failed:\n${built.stdout}${built.stderr}`);
 }
 
 /** Every deployable in this checkout: the gateway, each service with a main entry point, the stand-ins in tools/. */
@@ -218,8 +220,17 @@ async function checkCompose(apps, YAML) {
     if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database`, env.MONGO_URL === `mongodb://mongo:27017/${name}_db`, env.MONGO_URL);
     if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database`, /@postgres:5432\/[a-z]+_db$/.test(env.DATABASE_URL ?? '') && env.DATABASE_URL.endsWith(`/${name}_db`), env.DATABASE_URL?.replace(/:[^:@/]+@/, ':***@'));
     const gatewayEnv = services.gateway?.environment ?? {};
-    check(`compose: gateway routes to ${app.compose}`, gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `http://${app.compose}:${app.service.port}`);
+    check(`compose: gateway routes to ${app.compose} over TLS`, gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `https://${app.compose}:${app.service.port}`);
     check(`compose: ${app.compose} listens on its catalogue port`, env.PORT === String(app.service.port));
+  }
+  for (const app of apps.filter((a) => !a.tool)) {
+    const service = services[app.compose] ?? {};
+    const mounts = (service.volumes ?? []).filter((v) => typeof v === 'object' && v.target === '/etc/eventify/mtls');
+    check(
+      `compose: ${app.compose} gets its own certificate, read-only, as MTLS_DIR`,
+      mounts.length === 1 && mounts[0].read_only === true && mounts[0].source.endsWith(`/${app.name}`) && service.environment?.MTLS_DIR === '/etc/eventify/mtls',
+      JSON.stringify(mounts),
+    );
   }
   const raw = read('docker-compose.yml');
   const referenced = new Set([...raw.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
@@ -283,19 +294,24 @@ async function planStack(apps, urls) {
   const ports = {};
   for (const app of apps) ports[app.name] = await freePort();
   const smtpPort = await freePort();
-  const internalToken = randomBytes(24).toString('hex');
+  // The internal PKI of this run: a CA and one certificate per deployable, given to uid 1000 (the images' user).
+  const { ensurePki } = await import(join(ROOT, 'packages/testing/dist/index.js'));
+  const pki = join(CACHE, 'podman', `pki-${RUN_ID}`);
+  await ensurePki({ dir: pki, owner: 1000 });
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const namespace = `ctest-${RUN_ID}`;
   const local = (name) => `http://127.0.0.1:${ports[name]}`;
+  const internal = (name) => `https://127.0.0.1:${ports[name]}`;
   const services = apps.filter((a) => a.service);
-  const serviceUrls = Object.fromEntries(services.map((a) => [`${a.name.toUpperCase()}_SERVICE_URL`, local(a.name)]));
+  const serviceUrls = Object.fromEntries(services.map((a) => [`${a.name.toUpperCase()}_SERVICE_URL`, internal(a.name)]));
   const common = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     REDIS_URL: urls.redis,
     REDIS_NAMESPACE: namespace,
-    AUTH_JWKS_URL: `${local('auth')}/auth/.well-known/jwks.json`,
+    AUTH_JWKS_URL: `${internal('auth')}/auth/.well-known/jwks.json`,
+    MTLS_DIR: '/etc/eventify/mtls',
   };
   // What each service needs beyond the common settings (see its src/config.ts).
   const own = {
@@ -312,19 +328,20 @@ async function planStack(apps, urls) {
     app.port = ports[app.name];
     app.container = `eventify-ctest-${RUN_ID}-${app.name}`;
     app.readyPath = app.tool ? '/healthz' : '/readyz';
+    if (!app.tool) app.mtlsDir = join(pki, app.name);
     if (app.name === 'gateway') {
       app.env = { ...common, PORT: String(app.port), ...serviceUrls };
     } else if (app.tool) {
       if (!tools[app.name]) throw new Error(`tools/${app.name}: the container test does not know how to configure it (add it to planStack)`);
       app.env = { NODE_ENV: 'production', HOST: '127.0.0.1', ...tools[app.name] };
     } else {
-      const env = { ...common, ...serviceUrls, PORT: String(app.port), INTERNAL_TOKEN: internalToken, ...own[app.name] };
+      const env = { ...common, ...serviceUrls, PORT: String(app.port), ...own[app.name] };
       if (app.service.databases.includes('mongo')) env.MONGO_URL = withDatabase(urls.mongo, `${app.name}_db_ctest_${RUN_ID}`);
       if (app.service.databases.includes('postgres')) env.DATABASE_URL = withDatabase(urls.postgres, `${app.name}_db_ctest_${RUN_ID}`);
       app.env = env;
     }
   }
-  return { namespace };
+  return { namespace, pki };
 }
 
 async function startContainer(app) {
@@ -332,18 +349,19 @@ async function startContainer(app) {
   const started = performance.now();
   // Hardened like the Kubernetes manifests and the compose file: read-only root file system, no capabilities.
   const hardening = ['--read-only', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
-  await podman('run', '--detach', '--pull=never', '--name', app.container, '--network=host', '--label', `${LABEL}=${RUN_ID}`, ...hardening, ...envArgs, app.tag);
+  const certificate = app.mtlsDir ? ['--volume', `${app.mtlsDir}:/etc/eventify/mtls:ro`] : [];
+  await podman('run', '--detach', '--pull=never', '--name', app.container, '--network=host', '--label', `${LABEL}=${RUN_ID}`, ...hardening, ...certificate, ...envArgs, app.tag);
   const readyPath = app.readyPath;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`http://127.0.0.1:${app.port}${readyPath}`, { signal: AbortSignal.timeout(3_000) });
+      const response = await readiness(app, readyPath);
       if (response.status === 200) {
         app.readyMs = elapsed(started);
         return;
       }
-      last = `${response.status} ${(await response.text()).slice(0, 300)}`;
+      last = `${response.status} ${response.text.slice(0, 300)}`;
     } catch (error) {
       last = error.cause?.code ?? error.message;
     }
@@ -357,6 +375,28 @@ async function startContainer(app) {
   const logs = await run('podman', ['logs', '--tail', '40', app.container]);
   console.log(`---- ${app.container} (last log lines)\n${logs.stdout}${logs.stderr}----`);
   throw new Error(`${app.name} was not ready at http://127.0.0.1:${app.port}${readyPath}: ${last}`);
+}
+
+/**
+ * A service speaks mutual TLS only: ask it with the gateway's certificate (as the gateway does); the gateway
+ * and the stand-ins over plain HTTP.
+ */
+async function readiness(app, path) {
+  if (app.name === 'gateway' || !app.mtlsDir) {
+    const response = await fetch(`http://127.0.0.1:${app.port}${path}`, { signal: AbortSignal.timeout(3_000) });
+    return { status: response.status, text: await response.text() };
+  }
+  const identity = join(dirname(app.mtlsDir), 'gateway');
+  const file = (name) => readFileSync(join(identity, name));
+  return new Promise((resolvePromise, reject) => {
+    const request = httpsGet(`https://127.0.0.1:${app.port}${path}`, { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt'), timeout: 3_000 }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolvePromise({ status: response.statusCode, text }));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+  });
 }
 
 async function inspectRunning(app) {
@@ -388,6 +428,16 @@ async function stopContainer(app) {
     app.stopMs < STOP_BUDGET_MS && app.exitCode === 0,
     `${app.stopMs} ms (podman stop returned after ${Math.round(app.podmanStopMs)} ms), exit ${app.exitCode}`,
   );
+}
+
+/** The services' ports are mutual TLS only: a plain-HTTP request gets no HTTP answer. */
+async function refusesPlainHttp(app) {
+  if (!app) return;
+  const outcome = await fetch(`http://127.0.0.1:${app.port}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+    (response) => `answered ${response.status}`,
+    (error) => `refused (${error.cause?.code ?? error.cause?.message ?? error.message})`,
+  );
+  check(`${app.name}: its port answers no plain-HTTP request`, outcome.startsWith('refused'), outcome);
 }
 
 async function journey(gatewayUrl, apps) {
@@ -518,6 +568,8 @@ async function main() {
     const started = performance.now();
     const removed = await removeContainers(`${LABEL}=${RUN_ID}`).catch(() => 0);
     if (libs && plan) await dropData(urls, libs, { namespace: plan.namespace });
+    // The run's private keys go with it.
+    if (plan?.pki) rmSync(plan.pki, { recursive: true, force: true });
     // Dangling layers of builds from more than a day ago; recent ones are the build cache.
     await run('podman', ['image', 'prune', '--force', '--filter', 'until=24h']).catch(() => undefined);
     phases['clean-up'] = elapsed(started);
@@ -551,6 +603,11 @@ async function main() {
     const stale = await removeContainers(LABEL);
     if (stale) log(`removed ${stale} containers left by an earlier run`);
     await dropData(urls, libs, { namespace: '', leftovers: true });
+    // Certificates of runs killed before their clean-up (older than a day: another checkout's run may be going on).
+    for (const name of existsSync(join(CACHE, 'podman')) ? readdirSync(join(CACHE, 'podman')) : []) {
+      const path = join(CACHE, 'podman', name);
+      if (/^pki-[0-9a-f]{8}$/.test(name) && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+    }
 
     started = performance.now();
     await checkDockerfiles(apps, (await import('dockerfile-utils')).validate);
@@ -586,6 +643,7 @@ async function main() {
 
     started = performance.now();
     for (const app of apps) await inspectRunning(app);
+    await refusesPlainHttp(byName('user') ?? rest[0]);
     await journey(`http://127.0.0.1:${byName('gateway').port}`, apps);
     log('stopping every container with SIGTERM');
     for (const app of [byName('gateway'), ...rest, ...first.slice().reverse()]) {

@@ -7,17 +7,21 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { WEB_APP_ENTRY, existingServices, gatewayEnv, infraFromEnv, serviceEnv, webAppEnv } from '@eventify/testing';
+import { WEB_APP_ENTRY, ensurePki, existingServices, gatewayEnv, infraFromEnv, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
 const ports = { gateway: Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT) };
 for (const descriptor of Object.values(SERVICES)) ports[descriptor.name] = descriptor.port;
+// The development CA and one certificate per process, in ~/.cache/eventify/pki: made on the first start, reused,
+// renewed when close to expiry (checked again every hour; the processes pick renewals up without a restart).
+const pki = await ensurePki();
+setInterval(() => void ensurePki().catch((error) => process.stderr.write(`certificate renewal failed: ${error.message}\n`)), 3_600_000).unref();
 const plan = {
   runId: '',
   infra: infraFromEnv(),
   ports,
-  internalToken: process.env.INTERNAL_TOKEN ?? 'dev-internal-token-change-me',
+  pki: pki.dir,
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
   stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
 };

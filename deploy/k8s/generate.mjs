@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 const root = new URL('../..', import.meta.url).pathname;
 const base = join(root, 'deploy/k8s/base');
 // The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
-const { SERVICES, serviceUrlEnvVar } = await import(join(root, 'packages/contracts/dist/index.js'));
+const { SERVICES, serviceUrlEnvVar, serviceIdentity } = await import(join(root, 'packages/contracts/dist/index.js'));
 
 const NAMESPACE = 'eventify';
 const REGISTRY = 'ghcr.io/eventify';
@@ -28,16 +28,33 @@ const SPECIFIC = {
   notification: { replicas: 2, secrets: ['MONGO_URL:NOTIFICATION_MONGO_URL', 'SMTP_URL'] },
 };
 
-function container(name, port, env) {
+// Every deployable's internal certificate (cert-manager's Secret <name>-mtls), mounted where MTLS_DIR says.
+const MTLS_DIR = '/etc/eventify/mtls';
+const mtlsSecret = (name) => `${name}-mtls`;
+
+/**
+ * Probes. A service speaks mutual TLS only and the kubelet cannot present a client certificate, so a service is
+ * probed from inside its container with its own certificate (kit's self-request.js, a plain node:https request);
+ * the gateway's port is plain HTTP behind the ingress and keeps HTTP probes.
+ */
+function probe(path, mtls, timing) {
+  const action = mtls
+    ? { exec: { command: ['node', 'packages/kit/dist/tls/self-request.js', path] }, timeoutSeconds: 5 }
+    : { httpGet: { path, port: 'http' } };
+  return { ...action, ...timing };
+}
+
+function container(name, port, env, { mtls }) {
   return {
     name,
     image: `${REGISTRY}/${name}:latest`,
-    ports: [{ name: 'http', containerPort: port }],
+    ports: [{ name: mtls ? 'https' : 'http', containerPort: port }],
     envFrom: [{ configMapRef: { name: 'eventify-config' } }],
     env: [{ name: 'PORT', value: String(port) }, { name: 'HOST', value: '0.0.0.0' }, ...env],
-    readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
-    startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
+    volumeMounts: [{ name: 'mtls', mountPath: MTLS_DIR, readOnly: true }],
+    readinessProbe: probe('/readyz', mtls, { periodSeconds: 10, failureThreshold: 3 }),
+    livenessProbe: probe('/healthz', mtls, { periodSeconds: 20, failureThreshold: 3 }),
+    startupProbe: probe('/healthz', mtls, { periodSeconds: 2, failureThreshold: 60 }),
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '384Mi' } },
     securityContext: {
       runAsNonRoot: true,
@@ -49,7 +66,7 @@ function container(name, port, env) {
   };
 }
 
-function deployment(name, replicas, port, env) {
+function deployment(name, replicas, port, env, { mtls = true } = {}) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -64,22 +81,24 @@ function deployment(name, replicas, port, env) {
           // Services finish in-flight requests on SIGTERM; the gateway stops sending first (readiness).
           terminationGracePeriodSeconds: 20,
           automountServiceAccountToken: false,
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          // fsGroup: the certificate's files (0440) are readable by the app's group, not by anyone else.
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 1000 },
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
           ],
-          containers: [container(name, port, env)],
+          containers: [container(name, port, env, { mtls })],
+          volumes: [{ name: 'mtls', secret: { secretName: mtlsSecret(name), defaultMode: 0o440 } }],
         },
       },
     },
   };
 }
 
-const service = (name, port) => ({
+const service = (name, port, portName = 'https') => ({
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name, namespace: NAMESPACE, labels: labels(name) },
-  spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+  spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: portName, port, targetPort: portName }] },
 });
 
 const pdb = (name) => ({
@@ -105,7 +124,6 @@ const secretEnv = (spec) => {
   const [name, key = name] = spec.split(':');
   return { name, valueFrom: { secretKeyRef: { name: 'eventify-secrets', key } } };
 };
-const internalToken = secretEnv('INTERNAL_TOKEN');
 
 const files = {};
 files['namespace.yaml'] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
@@ -115,21 +133,22 @@ const config = {
   REDIS_NAMESPACE: 'eventify',
   JWT_ISSUER: 'eventify-auth',
   JWT_AUDIENCE: 'eventify',
-  AUTH_JWKS_URL: `http://auth-service:${SERVICES.auth.port}/auth/.well-known/jwks.json`,
+  AUTH_JWKS_URL: `https://auth-service:${SERVICES.auth.port}/auth/.well-known/jwks.json`,
+  MTLS_DIR,
 };
-for (const s of Object.values(SERVICES)) config[serviceUrlEnvVar(s.name)] = `http://${s.name}-service:${s.port}`;
+for (const s of Object.values(SERVICES)) config[serviceUrlEnvVar(s.name)] = `https://${s.name}-service:${s.port}`;
 files['config.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'eventify-config', namespace: NAMESPACE }, data: config }];
 
 for (const s of Object.values(SERVICES)) {
   const name = `${s.name}-service`;
-  const env = [internalToken, secretEnv('REDIS_URL'), ...SPECIFIC[s.name].secrets.map(secretEnv)];
+  const env = [secretEnv('REDIS_URL'), ...SPECIFIC[s.name].secrets.map(secretEnv)];
   files[`${name}.yaml`] = [deployment(name, SPECIFIC[s.name].replicas, s.port, env), service(name, s.port), pdb(name)];
 }
 files['booking-service.yaml'].push(hpa('booking-service', 3, 12));
 
 files['gateway.yaml'] = [
-  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }]),
-  service('gateway', 8080),
+  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }], { mtls: false }),
+  service('gateway', 8080, 'http'),
   pdb('gateway'),
   hpa('gateway', 2, 10),
   {
@@ -143,6 +162,8 @@ files['gateway.yaml'] = [
     },
   },
 ];
+files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);
+
 // Only the gateway receives traffic from outside the namespace (the ingress controller); services only from inside.
 files['network-policies.yaml'] = [
   {
@@ -164,6 +185,54 @@ files['kustomization.yaml'] = [
     resources: Object.keys(files).sort(),
   },
 ];
+
+/**
+ * The internal PKI, issued by cert-manager: a self-signed root makes the namespace's own CA (Secret
+ * eventify-internal-ca), whose Issuer signs one certificate per deployable: URI SAN spiffe://eventify/<name> (the
+ * identity the services check), the Service's DNS names, server and client auth, ECDSA P-256, a new key on every
+ * renewal (the CA keeps its key). 30 days, renewed 10 days before; the pods read the renewed Secret without a restart.
+ */
+function internalPki(deployables) {
+  const meta = (name) => ({ name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } });
+  const issuerRef = (name) => ({ name, kind: 'Issuer', group: 'cert-manager.io' });
+  const ecdsa = { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' };
+  return [
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta('eventify-selfsigned'), spec: { selfSigned: {} } },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: meta('eventify-internal-ca'),
+      spec: {
+        isCA: true,
+        commonName: 'Eventify internal CA',
+        secretName: 'eventify-internal-ca',
+        duration: '43800h',
+        renewBefore: '8760h',
+        // The same key across renewals: certificates signed before still chain to the renewed CA, and the renewed
+        // CA's to the one pods trusted before, so renewing the CA breaks no connection.
+        privateKey: { ...ecdsa, rotationPolicy: 'Never' },
+        issuerRef: issuerRef('eventify-selfsigned'),
+      },
+    },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta('eventify-internal'), spec: { ca: { secretName: 'eventify-internal-ca' } } },
+    ...deployables.map(([name, host]) => ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: meta(mtlsSecret(host)),
+      spec: {
+        secretName: mtlsSecret(host),
+        commonName: name,
+        uris: [serviceIdentity(name)],
+        dnsNames: [host, `${host}.${NAMESPACE}.svc`, `${host}.${NAMESPACE}.svc.cluster.local`],
+        usages: ['digital signature', 'server auth', 'client auth'],
+        duration: '720h',
+        renewBefore: '240h',
+        privateKey: ecdsa,
+        issuerRef: issuerRef('eventify-internal'),
+      },
+    })),
+  ];
+}
 
 const header = '# Generated by deploy/k8s/generate.mjs from the service catalogue; edit the generator, not this file.\n';
 const render = (docs) => header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');

@@ -6,35 +6,50 @@ const serviceUrls = Object.fromEntries(
   SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), z.string().url().optional()]),
 ) as Record<string, z.ZodOptional<z.ZodString>>;
 
-export const gatewayConfigSchema = baseConfigSchema.extend({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('127.0.0.1'),
-  /** How long a service may take to answer before the client gets 504. */
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** How long /readyz waits for each service. */
-  READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
-  ...serviceUrls,
-  AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/auth/.well-known/jwks.json'),
-  JWT_ISSUER: z.string().default('eventify-auth'),
-  JWT_AUDIENCE: z.string().default('eventify'),
-  /** Minimum time between JWKS refetches triggered by an unknown key id. */
-  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
-  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
-  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
-  /** Requests per window for a signed-in user (counted after the token is verified). */
-  RATE_LIMIT_USER_MAX: z.coerce.number().int().positive().default(600),
-  /** Requests per window from one address, signed in or not (counted before any token is checked). */
-  RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(3000),
-  /** Sign-in, sign-up, password recovery: requests per window from one address. */
-  RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(20),
-  /** Load balancers in front of the gateway that append to X-Forwarded-For (0: clients connect directly). */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
-  /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
-  CORS_ORIGINS: csv(),
-  /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */
-  HTTP2: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-});
+export const gatewayConfigSchema = baseConfigSchema
+  .extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('127.0.0.1'),
+    /** How long a service may take to answer before the client gets 504. */
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** How long /readyz waits for each service. */
+    READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+    ...serviceUrls,
+    AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/auth/.well-known/jwks.json'),
+    JWT_ISSUER: z.string().default('eventify-auth'),
+    JWT_AUDIENCE: z.string().default('eventify'),
+    /** Minimum time between JWKS refetches triggered by an unknown key id. */
+    JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
+    REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+    /** Requests per window for a signed-in user (counted after the token is verified). */
+    RATE_LIMIT_USER_MAX: z.coerce.number().int().positive().default(600),
+    /** Requests per window from one address, signed in or not (counted before any token is checked). */
+    RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(3000),
+    /** Sign-in, sign-up, password recovery: requests per window from one address. */
+    RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(20),
+    /** Load balancers in front of the gateway that append to X-Forwarded-For (0: clients connect directly). */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
+    CORS_ORIGINS: csv(),
+    /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */
+    HTTP2: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /**
+     * The gateway's internal identity (tls.crt, tls.key, ca.crt), presented to the services, which speak mutual
+     * TLS only. Its public side is TLS_CERT_FILE/TLS_KEY_FILE (or plain HTTP behind a TLS-terminating ingress).
+     */
+    MTLS_DIR: z.string().min(1).optional(),
+  })
+  .superRefine((config, context) => {
+    const internal = [['AUTH_JWKS_URL', config.AUTH_JWKS_URL], ...SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), (config as Record<string, unknown>)[serviceUrlEnvVar(name)]])];
+    for (const [name, url] of internal as [string, string | undefined][]) {
+      if (!url) continue;
+      if (url.startsWith('https://') && !config.MTLS_DIR) context.addIssue({ code: 'custom', path: ['MTLS_DIR'], message: `is needed to reach ${name} over mutual TLS` });
+      // Outside production a plain-HTTP upstream is allowed for fixtures and the TLS benchmark's baseline.
+      if (!url.startsWith('https://') && config.NODE_ENV === 'production') context.addIssue({ code: 'custom', path: [name], message: 'must be an https:// URL in production (services speak mutual TLS only)' });
+    }
+  });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {

@@ -1,5 +1,6 @@
 import type { ServiceName } from '@eventify/contracts';
-import type { App } from '@eventify/kit';
+import type { App, Mtls } from '@eventify/kit';
+import { upstreamFetch } from './upstream-tls.js';
 
 interface OpenApiDocument {
   openapi?: string;
@@ -13,7 +14,7 @@ interface OpenApiDocument {
  * `/docs`: one OpenAPI document for the whole public API, merged from each service's /openapi.json.
  * A service that cannot be reached is listed under `x-unavailable` instead of failing the page.
  */
-export function registerDocs(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): void {
+export function registerDocs(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number, mtls?: Mtls): void {
   const merged = async () => {
     const document: OpenApiDocument & Record<string, unknown> = {
       openapi: '3.1.0',
@@ -31,6 +32,7 @@ export function registerDocs(app: App, upstreams: Partial<Record<ServiceName, st
     await Promise.all(
       Object.entries(upstreams).map(async ([name, url]) => {
         try {
+          const fetch = upstreamFetch(mtls, name as ServiceName, url);
           const response = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
           if (!response.ok) throw new Error(String(response.status));
           const spec = (await response.json()) as OpenApiDocument;

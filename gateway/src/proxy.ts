@@ -2,14 +2,23 @@ import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
-import { type AppError, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App } from '@eventify/kit';
+import { type AppError, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App, type Mtls } from '@eventify/kit';
 import { clientAddress } from './client-address.js';
 
 /**
- * Headers a client must never be able to set on a request that reaches a service: identity is proven
- * by the access token alone, and the internal token is only for service-to-service calls.
+ * Headers a client must never be able to set on a request that reaches a service: a user is proven by the
+ * access token alone and a service by its certificate, never by a header (nor one a proxy would add).
  */
-export const STRIPPED_REQUEST_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-email', 'x-internal-token', 'x-forwarded-user', 'x-authenticated-user'];
+export const STRIPPED_REQUEST_HEADERS = [
+  'x-user-id',
+  'x-user-roles',
+  'x-user-email',
+  'x-internal-token',
+  'x-forwarded-user',
+  'x-authenticated-user',
+  'x-forwarded-client-cert',
+  'x-client-cert',
+];
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
 const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
@@ -30,6 +39,8 @@ export interface ProxyOptions {
   timeoutMs: number;
   /** Load balancers in front that append to X-Forwarded-For. */
   trustedProxyHops: number;
+  /** The gateway's certificate, presented to https:// upstreams (mutual TLS). */
+  mtls?: Mtls | undefined;
 }
 
 export async function registerProxies(app: App, upstreams: Partial<Record<ServiceName, string>>, options: ProxyOptions): Promise<void> {
@@ -43,7 +54,7 @@ export async function registerProxies(app: App, upstreams: Partial<Record<Servic
   });
 }
 
-async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, { timeoutMs, trustedProxyHops }: ProxyOptions): Promise<void> {
+async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, { timeoutMs, trustedProxyHops, mtls }: ProxyOptions): Promise<void> {
   for (const descriptor of Object.values(SERVICES)) {
     const upstream = upstreams[descriptor.name];
     for (const prefix of descriptor.prefixes) {
@@ -60,7 +71,7 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
         prefix,
         rewritePrefix: prefix,
         proxyPayloads: false,
-        undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
+        undici: upstreamDispatcher(mtls, descriptor.name, upstream, timeoutMs),
         replyOptions: {
           // reply-from retries a GET answered 503 up to ten times (Retry-After or ~42 ms × attempt each), so a
           // service whose database is down held the client far past UPSTREAM_TIMEOUT_MS. The 503 goes straight
@@ -83,4 +94,16 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
       });
     }
   }
+}
+
+/**
+ * Towards an https:// upstream: an undici Agent presenting the gateway's certificate and accepting only that
+ * service's (renewed without a restart); kept-alive connections and resumed TLS sessions keep the cost low.
+ */
+function upstreamDispatcher(mtls: Mtls | undefined, service: ServiceName, upstream: string, timeoutMs: number) {
+  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  // The connect timeout covers the TLS handshake too, which a busy service can take seconds to finish during a burst:
+  // it is part of the service's answer time (a service that is down still refuses the connection at once).
+  if (mtls && upstream.startsWith('https:')) return mtls.dispatcher(service, { ...timeouts, connect: { timeout: timeoutMs } });
+  return { ...timeouts, connectTimeout: Math.min(timeoutMs, 3_000) };
 }

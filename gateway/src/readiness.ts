@@ -1,5 +1,6 @@
 import type { ServiceName } from '@eventify/contracts';
-import { PROBLEM_CONTENT_TYPE, type App } from '@eventify/kit';
+import { PROBLEM_CONTENT_TYPE, type App, type Mtls, type MtlsFetch } from '@eventify/kit';
+import { upstreamFetch } from './upstream-tls.js';
 
 export interface ServiceReadiness {
   status: 'ready' | 'not_ready' | 'unreachable';
@@ -8,7 +9,7 @@ export interface ServiceReadiness {
   detail?: string;
 }
 
-async function probe(url: string, timeoutMs: number): Promise<ServiceReadiness> {
+async function probe(url: string, timeoutMs: number, fetch: MtlsFetch): Promise<ServiceReadiness> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   try {
@@ -23,11 +24,11 @@ async function probe(url: string, timeoutMs: number): Promise<ServiceReadiness> 
 }
 
 /** `/readyz`: the gateway is ready when every service it routes to says it is ready. */
-export function registerReadiness(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number): void {
+export function registerReadiness(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number, mtls?: Mtls): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const entries = await Promise.all(
-      Object.entries(upstreams).map(async ([name, url]) => [name, await probe(url!, timeoutMs)] as const),
+      Object.entries(upstreams).map(async ([name, url]) => [name, await probe(url!, timeoutMs, upstreamFetch(mtls, name as ServiceName, url!))] as const),
     );
     const services = Object.fromEntries(entries);
     const down = entries.filter(([, r]) => r.status !== 'ready').map(([name]) => name);

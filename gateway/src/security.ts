@@ -1,10 +1,11 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, createAccessTokenVerifier, unauthorized, type App } from '@eventify/kit';
+import { bearerToken, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
 import type { GatewayConfig } from './config.js';
 import { isPublicRoute, isServicePath, pathOf } from './public-routes.js';
 import { createRateLimits } from './rate-limits.js';
+import { upstreamFetch } from './upstream-tls.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,9 +38,10 @@ export async function registerHttpSecurity(app: App, config: GatewayConfig): Pro
  * verified against the auth service's JWKS (cached; refetched on an unknown kid, with a cool-down);
  * `alg: none`, HMAC, wrong issuer or audience, expired and tampered tokens all get 401.
  */
-function tokenCheck(app: App, config: GatewayConfig) {
+function tokenCheck(app: App, config: GatewayConfig, mtls: Mtls | undefined) {
   const verify = createAccessTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,
+    fetch: upstreamFetch(mtls, 'auth', config.AUTH_JWKS_URL),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     cooldownMs: config.JWKS_COOLDOWN_MS,
@@ -56,9 +58,9 @@ function tokenCheck(app: App, config: GatewayConfig) {
 }
 
 /** In this order: limits per address, the token check, limits per verified user. */
-export async function registerAccessControl(app: App, config: GatewayConfig): Promise<void> {
+export async function registerAccessControl(app: App, config: GatewayConfig, mtls?: Mtls): Promise<void> {
   const limits = await createRateLimits(app, config);
   app.addHook('onRequest', limits.byAddress);
-  app.addHook('onRequest', tokenCheck(app, config));
+  app.addHook('onRequest', tokenCheck(app, config, mtls));
   app.addHook('onRequest', limits.byUser);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { freePort, httpClient, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
+import { ensurePki, freePort, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
 
 let echo: RunningProcess;
 let stack: TestStack;
@@ -10,14 +10,16 @@ let token: string;
 
 before(async () => {
   // The echo fixture plays the event service; auth is real, so routes that need a token get one.
-  echo = await startProcess({ name: 'echo', entry: 'gateway/test/fixtures/echo-service.ts', port: await freePort(), env: {} });
+  // It holds the event service's certificate, so the gateway reaches it over mutual TLS as it would the real one.
+  const pki = await ensurePki();
+  echo = await startProcess({ name: 'echo', entry: 'gateway/test/fixtures/echo-service.ts', port: await freePort(), env: { MTLS_DIR: pki.identityDir('event') } });
   const closedPort = await freePort(); // nothing listens here: a service that is down
   stack = await startTestStack({
     services: ['auth'],
     env: {
       gateway: {
         EVENT_SERVICE_URL: echo.url,
-        BOOKING_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
+        BOOKING_SERVICE_URL: `https://127.0.0.1:${closedPort}`,
         UPSTREAM_TIMEOUT_MS: '1000',
         BODY_LIMIT_BYTES: '2048',
         // Short, so the key-rotation test need not wait out the default 30 s between JWKS refetches.
@@ -28,7 +30,7 @@ before(async () => {
   });
   api = stack.api;
   // Straight to the auth service: the gateway here gives services only 1 s, and hashing a password on a busy machine can take longer.
-  const registered = await httpClient(stack.processes.auth!.url).post('/auth/register', { email: 'gateway-test@example.com', password: 'a sturdy passphrase', name: 'G' });
+  const registered = await stack.direct('auth').post('/auth/register', { email: 'gateway-test@example.com', password: 'a sturdy passphrase', name: 'G' });
   token = registered.body.accessToken;
 });
 after(async () => {
@@ -128,8 +130,8 @@ describe('gateway docs', () => {
 
 describe('gateway and rotating signing keys', () => {
   it('fetches the JWKS again for a new key id, and keeps accepting tokens of the retiring key', async () => {
-    const auth = httpClient(stack.processes.auth!.url);
-    const rotated = await auth.post('/internal/keys/rotate', undefined, { headers: { 'x-internal-token': stack.plan.internalToken } });
+    const auth = stack.direct('auth', { as: 'auth' });
+    const rotated = await auth.post('/internal/keys/rotate');
     assert.equal(rotated.status, 200, rotated.text);
     const login = await auth.post('/auth/login', { email: 'gateway-test@example.com', password: 'a sturdy passphrase' }); // direct: see before()
     const fresh = login.body.accessToken as string;

@@ -158,6 +158,7 @@ describe('gateway rate limits', () => {
         REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
         AUTH_SERVICE_URL: stack.processes.auth!.url,
         AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
+        MTLS_DIR: join(stack.plan.pki, 'gateway'),
         // With Redis up, the third request of each kind would be refused.
         RATE_LIMIT_SENSITIVE_MAX: '2',
         RATE_LIMIT_IP_MAX: '2',
@@ -189,6 +190,7 @@ describe('gateway rate limits', () => {
           REDIS_NAMESPACE: namespace,
           AUTH_SERVICE_URL: stack.processes.auth!.url,
           AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
+          MTLS_DIR: join(stack.plan.pki, 'gateway'),
           RATE_LIMIT_USER_MAX: '3',
           RATE_LIMIT_IP_MAX: '8',
           RATE_LIMIT_SENSITIVE_MAX: '100',
@@ -198,7 +200,7 @@ describe('gateway rate limits', () => {
     try {
       const [apiA, apiB] = [httpClient(a.url), httpClient(b.url)];
       // Straight to auth: the stack gateway's sign-up budget was spent by the test above.
-      const registered = await httpClient(stack.processes.auth!.url).post('/auth/register', { email: 'other@example.com', password: 'a sturdy passphrase', name: 'O' });
+      const registered = await stack.direct('auth').post('/auth/register', { email: 'other@example.com', password: 'a sturdy passphrase', name: 'O' });
       assert.equal(registered.status, 201, registered.text);
       const other = registered.body;
       const logout = (api: typeof apiA, token: string) => api.post('/auth/logout', { refreshToken: 'x' }, { token });
@@ -238,6 +240,7 @@ describe('gateway TLS', () => {
         TLS_KEY_FILE: join(dir, 'key.pem'),
         AUTH_SERVICE_URL: stack.processes.auth!.url,
         AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
+        MTLS_DIR: join(stack.plan.pki, 'gateway'),
         REDIS_URL: stack.plan.infra.redis,
         REDIS_NAMESPACE: stack.plan.namespace,
       },

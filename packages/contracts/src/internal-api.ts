@@ -1,6 +1,7 @@
 /**
- * Service-to-service HTTP contracts (routes under /internal, never exposed by the gateway, guarded by
- * INTERNAL_TOKEN). Callers use the kit's createServiceClient.
+ * Service-to-service HTTP contracts (routes under /internal, never exposed by the gateway, open only to the
+ * services INTERNAL_ROUTES in services.ts names, known by their certificates). Callers use the kit's
+ * createServiceClient, over mutual TLS.
  */
 
 /** auth: PUT /internal/users/:userId/roles — the user service's admin endpoint applies role changes here. */

@@ -12,6 +12,8 @@ export { sendProblem, toAppError } from './http/problem-handler.js';
 export * from './http/service-client.js';
 export * from './auth/access-token.js';
 export * from './auth/plugin.js';
+export * from './tls/mtls.js';
+export * from './tls/identity.js';
 export * from './db/mongo.js';
 export * from './db/postgres.js';
 export * from './db/redis.js';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** Where another service is: HTTPS only, inside the platform every hop is mutual TLS. */
+export const httpsUrl = (fallback: string) =>
+  z.string().url().regex(/^https:\/\//, 'must be an https:// URL (services speak mutual TLS only)').default(fallback);
+
 /** Settings for the shared infrastructure; services pick the pieces they use. */
 export const mongoConfig = {
   /** MongoDB URI including this service's own database name, e.g. mongodb://127.0.0.1:27017/event_db */
@@ -20,9 +24,12 @@ export const redisConfig = {
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
 };
 export const authConfig = {
-  AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/auth/.well-known/jwks.json'),
+  AUTH_JWKS_URL: httpsUrl('https://127.0.0.1:3001/auth/.well-known/jwks.json'),
   JWT_ISSUER: z.string().default('eventify-auth'),
   JWT_AUDIENCE: z.string().default('eventify'),
-  /** Shared secret that services present to each other's /internal routes. */
-  INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /**
+   * This service's internal identity: a directory with tls.crt, tls.key and ca.crt (a cert-manager Secret's
+   * layout). It serves HTTPS to holders of the CA's certificates only and presents its own when it calls.
+   */
+  MTLS_DIR: z.string().min(1, 'must name the directory holding tls.crt, tls.key and ca.crt'),
 };

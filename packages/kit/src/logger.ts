@@ -5,7 +5,6 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["stripe-signature"]',
-  'req.headers["x-internal-token"]',
   'headers.authorization',
   'password',
   '*.password',

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics for one app: process defaults plus request counts and latency by route. */
-export function registerMetrics(app: FastifyInstance, service: string): Registry {
+/**
+ * Prometheus metrics for one app: process defaults plus request counts and latency by route, and when the app
+ * holds an internal certificate, when it expires (alert well before: renewal is automatic, so an expiry close
+ * at hand means renewal is failing).
+ */
+export function registerMetrics(app: FastifyInstance, service: string, options: { certificateExpiry?: () => Date } = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -20,6 +24,18 @@ export function registerMetrics(app: FastifyInstance, service: string): Registry
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
   });
+
+  const expiry = options.certificateExpiry;
+  if (expiry) {
+    new Gauge({
+      name: 'internal_certificate_expiry_timestamp_seconds',
+      help: 'When the internal (mutual TLS) certificate in use expires, Unix time',
+      registers: [registry],
+      collect() {
+        this.set(expiry().getTime() / 1000);
+      },
+    });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so ids do not explode the label set.

@@ -9,6 +9,7 @@ import type { ReadinessCheck } from './health.js';
 import { Mutex } from './mutex.js';
 import { OutboxRelay } from './outbox/relay.js';
 import { createApp, type App } from './http/app.js';
+import { Mtls } from './tls/mtls.js';
 
 /** Config every service built with `buildService` has: base + Redis/bus + auth, optionally a database. */
 export interface ServiceConfig extends BaseConfig {
@@ -20,7 +21,7 @@ export interface ServiceConfig extends BaseConfig {
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
-  INTERNAL_TOKEN: string;
+  MTLS_DIR: string;
   MONGO_URL?: string;
   DATABASE_URL?: string;
 }
@@ -33,6 +34,8 @@ export interface ServiceContext<TConfig extends ServiceConfig> {
   redis: RedisHandle;
   bus: EventBus;
   guards: Guards;
+  /** This service's certificate: `createServiceClient({ mtls: ctx.mtls, ... })` presents it. */
+  mtls: Mtls;
   /** Cross-replica lock for read-check-write steps (see mutex.ts for why). */
   mutex: Mutex;
   /** Publishes the service's outboxes: every event is stored with its state change, then relayed here. */
@@ -65,7 +68,9 @@ export async function buildService<TConfig extends ServiceConfig>(
 ): Promise<{ app: App; context: ServiceContext<TConfig> }> {
   const { config, name } = options;
   const checks: ReadinessCheck[] = [];
-  const app = await createApp({ name, config, readiness: () => checks, openapi: options.openapi ?? {} });
+  const mtls = Mtls.load(config.MTLS_DIR);
+  if (mtls.identity !== name) throw new Error(`${name}: MTLS_DIR=${config.MTLS_DIR} holds the ${mtls.identity} service's certificate, not this service's`);
+  const app = await createApp({ name, config, readiness: () => checks, openapi: options.openapi ?? {}, mtls });
   const log = app.log as unknown as Logger;
 
   const redis = await connectRedis(config.REDIS_URL, log);
@@ -98,7 +103,8 @@ export async function buildService<TConfig extends ServiceConfig>(
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    internalToken: config.INTERNAL_TOKEN,
+    fetch: mtls.fetcher('auth'),
+    service: name,
   });
 
   const shutdownSteps: (() => Promise<void> | void)[] = [];
@@ -110,6 +116,7 @@ export async function buildService<TConfig extends ServiceConfig>(
     redis,
     bus,
     guards,
+    mtls,
     mutex: new Mutex(redis.redis, config.REDIS_NAMESPACE),
     outbox: new OutboxRelay(bus, { intervalMs: config.OUTBOX_INTERVAL_MS ?? 1_000, log }),
     mongo,

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+
 /** A small HTTP client for tests: JSON in, status + headers + parsed body out, never throws on 4xx/5xx. */
 export interface HttpResult<T = any> {
   status: number;
@@ -15,7 +19,24 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export function httpClient(baseUrl: string) {
+export interface HttpClientOptions {
+  /** An undici dispatcher, e.g. `identityAgent(dir)` to present a service's certificate. */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * An undici Agent that presents the certificate in `dir` (tls.crt, tls.key) and trusts its ca.crt: what a
+ * service's own calls look like to the service called.
+ */
+export function identityAgent(dir: string): Agent {
+  const file = (name: string) => readFileSync(join(dir, name));
+  return new Agent({ connect: { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') } });
+}
+
+export function httpClient(baseUrl: string, clientOptions: HttpClientOptions = {}) {
+  const send = clientOptions.dispatcher
+    ? (url: string, init: RequestInit) => undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: clientOptions.dispatcher }) as unknown as Promise<Response>
+    : fetch;
   const request = async <T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -25,7 +46,7 @@ export function httpClient(baseUrl: string) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(baseUrl + path, {
+    const response = await send(baseUrl + path, {
       method,
       headers,
       body: body ?? null,

@@ -3,3 +3,4 @@ export * from './http.js';
 export * from './stack.js';
 export * from './journey.js';
 export * from './web-app.js';
+export * from './pki.js';

@@ -1,18 +1,23 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Repository root, found from this file's location (works from src and dist). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Status of a GET, or 0 when nothing answers. Accepts self-signed certificates (test servers). */
-async function probeStatus(url: string): Promise<number> {
+/**
+ * Status of a GET, or 0 when nothing answers. With `identityDir`, presents that certificate and trusts its CA
+ * (a service, which requires a client certificate); otherwise accepts self-signed certificates (test servers).
+ */
+async function probeStatus(url: string, identityDir?: string): Promise<number> {
   if (url.startsWith('https:')) {
     const https = await import('node:https');
+    const file = (name: string) => readFileSync(join(identityDir!, name));
+    const tls = identityDir ? { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') } : { rejectUnauthorized: false };
     return new Promise((resolve) => {
-      const request = https.get(url, { rejectUnauthorized: false, timeout: 1_000 }, (response) => {
+      const request = https.get(url, { ...tls, timeout: 1_000 }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
       });
@@ -103,7 +108,10 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
     child.once('exit', (code, signal) => resolveExit({ code, signal })),
   );
-  const url = `${options.protocol ?? 'http'}://127.0.0.1:${options.port}`;
+  // A service given MTLS_DIR serves mutual TLS: its readiness is asked for with its own certificate. (The
+  // gateway's MTLS_DIR is for its calls to the services; its public side is plain HTTP or TLS_CERT_FILE's.)
+  const mtlsDir = options.entry.startsWith('gateway/src/') ? undefined : options.env.MTLS_DIR;
+  const url = `${mtlsDir ? 'https' : (options.protocol ?? 'http')}://127.0.0.1:${options.port}`;
   const running: RunningProcess = {
     name: options.name,
     url,
@@ -127,7 +135,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     if (child.exitCode !== null) {
       throw new Error(`${options.name} exited with code ${child.exitCode} before it was ready:\n${output}`);
     }
-    if ((await probeStatus(readyUrl)) === 200) return running;
+    if ((await probeStatus(readyUrl, mtlsDir)) === 200) return running;
     await new Promise((r) => setTimeout(r, 100));
   }
   await running.stop();

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { GATEWAY_PORT, SERVICE_NAMES, SERVICES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
+import { GATEWAY_PORT, SERVICE_NAMES, SERVICES, serviceUrlEnvVar, type Deployable, type ServiceName } from '@eventify/contracts';
 import { REPO_ROOT, freePort, startProcess, type RunningProcess } from './processes.js';
-import { httpClient, type HttpClient } from './http.js';
+import { httpClient, identityAgent, type HttpClient } from './http.js';
+import { ensurePki } from './pki.js';
 
 /** Services that exist in this checkout (a folder with a main entry point). */
 export function existingServices(): ServiceName[] {
@@ -60,7 +61,8 @@ export interface StackPlan {
   runId: string;
   infra: InfraUrls;
   ports: Record<ServiceName | 'gateway', number>;
-  internalToken: string;
+  /** The internal PKI (packages/testing/src/pki.ts): `<pki>/<deployable>` is each process's MTLS_DIR. */
+  pki: string;
   namespace: string;
   /** The Stripe stand-in (tools/stripe-standin) the payment service talks to, and its webhook secret. */
   stripe: { port: number; webhookSecret: string };
@@ -74,8 +76,8 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
     PORT: String(plan.ports[name]),
     REDIS_URL: plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
-    INTERNAL_TOKEN: plan.internalToken,
-    AUTH_JWKS_URL: `http://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
+    MTLS_DIR: join(plan.pki, name),
+    AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
     STRIPE_MOCK_URL: plan.infra.stripeMock,
   };
   if (name === 'payment') {
@@ -85,7 +87,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
   if (descriptor.databases.includes('postgres')) env.DATABASE_URL = postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
-  for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = `http://127.0.0.1:${plan.ports[other]}`;
+  for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = `https://127.0.0.1:${plan.ports[other]}`;
   return env;
 }
 
@@ -94,9 +96,11 @@ export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): R
     PORT: String(plan.ports.gateway),
     REDIS_URL: plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
-    AUTH_JWKS_URL: `http://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
+    // The public side stays plain HTTP here; towards the services the gateway presents its own certificate.
+    MTLS_DIR: join(plan.pki, 'gateway'),
+    AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
   };
-  for (const name of services) env[serviceUrlEnvVar(name)] = `http://127.0.0.1:${plan.ports[name]}`;
+  for (const name of services) env[serviceUrlEnvVar(name)] = `https://127.0.0.1:${plan.ports[name]}`;
   return env;
 }
 
@@ -108,6 +112,11 @@ export interface TestStack {
   api: HttpClient;
   plan: StackPlan;
   processes: Partial<Record<ServiceName | 'gateway' | 'stripe', RunningProcess>>;
+  /**
+   * A client straight to one service (its own port, no gateway), presenting the certificate of `as` (default:
+   * the gateway's, as for public routes): what that deployable's calls look like to the service.
+   */
+  direct(service: ServiceName, options?: { as?: Deployable }): HttpClient;
   /** Stop one service (to test what the gateway does when it is down). */
   stopService(name: ServiceName): Promise<void>;
   /** Start a stopped (or killed) service again, on its port, with its environment; resolves when it is ready. */
@@ -124,6 +133,8 @@ export interface StartTestStackOptions {
   echo?: boolean;
   /** Path polled until the gateway is ready (default /readyz: every service ready). */
   gatewayReadyPath?: string;
+  /** Another PKI directory than the shared development one (a test that renews certificates under a stack). */
+  pkiDir?: string;
 }
 
 /**
@@ -138,11 +149,13 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     runId,
     infra: infraFromEnv(),
     ports,
-    internalToken: randomBytes(24).toString('hex'),
+    pki: (await ensurePki(options.pkiDir ? { dir: options.pkiDir } : {})).dir,
     namespace: `test-${runId}`,
     stripe: { port: await freePort(), webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
   };
   const processes: TestStack['processes'] = {};
+  const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
+  const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
   const stack: TestStack = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
     api: httpClient(`http://127.0.0.1:${ports.gateway}`),
@@ -152,8 +165,10 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       await processes[name]?.stop();
     },
     startService: (name) => start(name),
+    direct: (service, { as = 'gateway' } = {}) => httpClient(`https://127.0.0.1:${ports[service]}`, { dispatcher: agentOf(as) }),
     async stop() {
       await Promise.all(Object.values(processes).map((p) => p.stop()));
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
       await dropRunData(plan, options.services);
     },
   };

@@ -265,12 +265,10 @@ describe('signing keys', () => {
   it('rotates: new tokens use the new key and tokens signed before still verify', async () => {
     const before = await register();
     const oldKid = JSON.parse(Buffer.from(before.accessToken.split('.')[0], 'base64url').toString()).kid;
-    const rotate = await fetch(`${stack.processes.auth!.url}/internal/keys/rotate`, {
-      method: 'POST',
-      headers: { 'x-internal-token': stack.plan.internalToken },
-    });
-    assert.equal(rotate.status, 200);
-    const { activeKid, retiringKids } = await rotate.json();
+    // As an operator does it, from inside an auth container: with the auth service's own certificate.
+    const rotate = await stack.direct('auth', { as: 'auth' }).post('/internal/keys/rotate');
+    assert.equal(rotate.status, 200, rotate.text);
+    const { activeKid, retiringKids } = rotate.body;
     assert.ok(retiringKids.includes(oldKid));
     const kids = (await stack.api.get('/auth/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
     assert.ok(kids.includes(oldKid) && kids.includes(activeKid));
@@ -286,9 +284,11 @@ describe('signing keys', () => {
     assert.equal(logout.status, 204, 'a token signed with the retired key is still accepted');
   });
 
-  it('keeps the rotation endpoint internal', async () => {
-    const direct = await fetch(`${stack.processes.auth!.url}/internal/keys/rotate`, { method: 'POST' });
-    assert.equal(direct.status, 403);
+  it('keeps the rotation endpoint to the auth service itself', async () => {
+    const fromAnotherService = await stack.direct('auth', { as: 'user' }).post('/internal/keys/rotate');
+    assert.equal(fromAnotherService.status, 403);
+    assert.match(fromAnotherService.headers.get('content-type')!, /^application\/problem\+json/);
+    assert.equal((await stack.direct('auth', { as: 'gateway' }).post('/internal/keys/rotate')).status, 403);
     const viaGateway = await stack.api.post('/internal/keys/rotate');
     assert.equal(viaGateway.status, 404);
   });
@@ -303,20 +303,14 @@ describe('first admin and roles', () => {
 
   it('changes roles through the internal endpoint; new tokens carry them', async () => {
     const session = await register();
-    const change = await fetch(`${stack.processes.auth!.url}/internal/users/${session.user.id}/roles`, {
-      method: 'PUT',
-      headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
-      body: JSON.stringify({ roles: ['organizer'] }),
-    });
-    assert.equal(change.status, 200);
-    assert.deepEqual((await change.json()).roles, ['attendee', 'organizer']);
+    // As the user service's admin endpoint calls it: with the user service's certificate.
+    const asUserService = stack.direct('auth', { as: 'user' });
+    const change = await asUserService.put(`/internal/users/${session.user.id}/roles`, { roles: ['organizer'] });
+    assert.equal(change.status, 200, change.text);
+    assert.deepEqual(change.body.roles, ['attendee', 'organizer']);
     const login = await stack.api.post('/auth/login', { email: session.email, password });
     assert.deepEqual(decodeJwt(login.body.accessToken).roles, ['attendee', 'organizer']);
-    const missing = await fetch(`${stack.processes.auth!.url}/internal/users/nobody/roles`, {
-      method: 'PUT',
-      headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
-      body: JSON.stringify({ roles: ['organizer'] }),
-    });
+    const missing = await asUserService.put('/internal/users/nobody/roles', { roles: ['organizer'] });
     assert.equal(missing.status, 404);
   });
 });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const bookingServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
   ...redisConfig,
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
-  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /** How long seats are held for an unpaid booking. */
   HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   /** How long a booking request waits for its seats; the event service takes none after this minus 1.5 s. */

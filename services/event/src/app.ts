@@ -22,14 +22,14 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       await Promise.all([eventsRepository.ensureIndexes(), seatsRepository.ensureIndexes()]);
       const events = new Events(eventsRepository, seatsRepository, ctx.mutex);
       const seats = new Seats(eventsRepository, seatsRepository);
-      const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, mtls: ctx.mtls });
       const staff = new DoorStaff(eventsRepository, seatsRepository, ctx.mutex, auth);
       registerDoorStaffRoutes(ctx.app, staff, ctx.guards);
       registerEventRoutes(ctx.app, events, ctx.guards);
       registerInternalRoutes(ctx.app, events, seats, ctx.guards);
       subscribeEventServiceEvents(ctx.bus, events, staff);
 
-      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, mtls: ctx.mtls });
       const reconciler = new SeatReconciler(seatsRepository, bookings, { graceMs: config.SEAT_RECONCILE_GRACE_MS, log: ctx.log });
       let reconciling: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {

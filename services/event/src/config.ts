@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const eventServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
   ...redisConfig,
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
-  BOOKING_SERVICE_URL: z.string().url().default('http://127.0.0.1:3004'),
+  BOOKING_SERVICE_URL: httpsUrl('https://127.0.0.1:3004'),
   /** Door staff are named by e-mail: the auth service says whether an account has the address. */
-  AUTH_SERVICE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  AUTH_SERVICE_URL: httpsUrl('https://127.0.0.1:3001'),
   /** How often seat holds are checked against the bookings that should hold them. */
   SEAT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Holds younger than this are left alone (far longer than a reservation may take). */

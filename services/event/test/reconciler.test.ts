@@ -9,11 +9,7 @@ let stack: TestStack;
 let event: { id: string; tiers: { id: string }[] };
 
 const reserve = (bookingId: string, items: { tierId: string; quantity: number }[]) =>
-  fetch(`${stack.processes.event!.url}/internal/events/${event.id}/reservations`, {
-    method: 'POST',
-    headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ bookingId, items }),
-  }).then((r) => r.status);
+  stack.direct('event', { as: 'booking' }).post(`/internal/events/${event.id}/reservations`, { bookingId, items }).then((r) => r.status);
 const available = async () => (await stack.api.get(`/events/${event.id}`)).body.tiers.map((t: { available: number }) => t.available);
 
 before(async () => {

@@ -8,12 +8,7 @@ let event: { id: string; tiers: { id: string; name: string; available: number }[
 let organizerToken: string;
 
 /** The event service's internal seat API, as the booking service calls it. */
-const internal = (method: string, path: string, body?: unknown) =>
-  fetch(`${stack.processes.event!.url}${path}`, {
-    method,
-    headers: { 'x-internal-token': stack.plan.internalToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : null,
-  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const internal = (method: string, path: string, body?: unknown) => stack.direct('event', { as: 'booking' }).request(method, path, { body });
 
 const reserve = (bookingId: string, items: { tierId: string; quantity: number }[]) =>
   internal('POST', `/internal/events/${event.id}/reservations`, { bookingId, items });
@@ -93,12 +88,14 @@ describe('seat reservations', () => {
     assert.equal(tooMany.body.errors[0].field, 'body.items.0.quantity');
     const unknown = await reserve(randomUUID(), [{ tierId: 'nope', quantity: 1 }]);
     assert.equal(unknown.status, 400);
-    const outsider = await fetch(`${stack.processes.event!.url}/internal/events/${event.id}/reservations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ bookingId: randomUUID(), items: [{ tierId: vip, quantity: 1 }] }),
+    // Only booking takes seats: payment may read the event, not reserve in it.
+    const outsider = await stack.direct('event', { as: 'payment' }).post(`/internal/events/${event.id}/reservations`, {
+      bookingId: randomUUID(),
+      items: [{ tierId: vip, quantity: 1 }],
     });
     assert.equal(outsider.status, 403);
+    assert.match(outsider.headers.get('content-type')!, /^application\/problem\+json/);
+    assert.equal(outsider.body.detail, 'The payment service may not call POST /internal/events/:eventId/reservations.');
   });
 
   it('keeps capacity at or above what is sold, and the price of a sold tier fixed', async () => {

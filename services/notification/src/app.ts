@@ -23,7 +23,7 @@ export async function buildNotificationService(config: NotificationServiceConfig
       const repository = new NotificationsRepository(db);
       const preferences = new PreferencesRepository(db);
       await repository.ensureIndexes();
-      const client = (service: 'user' | 'event' | 'booking', baseUrl: string) => createServiceClient({ service, baseUrl, internalToken: config.INTERNAL_TOKEN });
+      const client = (service: 'user' | 'event' | 'booking', baseUrl: string) => createServiceClient({ service, baseUrl, mtls: ctx.mtls });
       const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS });
       const deliveries = new Deliveries({
         notifications: repository,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const notificationServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
@@ -7,11 +7,11 @@ export const notificationServiceConfigSchema = baseConfigSchema.extend({
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3008),
   /** Contact details (e-mail, Expo push tokens) come from the user service. */
-  USER_SERVICE_URL: z.string().url().default('http://127.0.0.1:3002'),
+  USER_SERVICE_URL: httpsUrl('https://127.0.0.1:3002'),
   /** Event titles for the messages, when the event payload has none. */
-  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /** Who holds tickets for an event (to tell them when its date or place changes). */
-  BOOKING_SERVICE_URL: z.string().url().default('http://127.0.0.1:3004'),
+  BOOKING_SERVICE_URL: httpsUrl('https://127.0.0.1:3004'),
   /** The mail server, e.g. smtp://user:password@mail.example.com:587 or smtps://… (465). */
   SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3).default('Eventify <no-reply@eventify.local>'),

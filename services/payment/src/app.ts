@@ -22,8 +22,8 @@ export async function buildPaymentService(config: PaymentServiceConfig): Promise
       const repository = new PaymentsRepository(pool);
       const outbox = ctx.outbox.add(new PostgresOutbox(pool, () => ctx.outbox.kick()));
       const stripe = createStripe(config.STRIPE_SECRET_KEY, config.STRIPE_API_URL);
-      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
-      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const bookings = createServiceClient({ service: 'booking', baseUrl: config.BOOKING_SERVICE_URL, mtls: ctx.mtls });
+      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls });
       const payments = new Payments(
         repository,
         outbox,

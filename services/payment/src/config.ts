@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, postgresConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, postgresConfig, redisConfig } from '@eventify/kit';
 
 export const paymentServiceConfigSchema = baseConfigSchema.extend({
   ...postgresConfig,
   ...redisConfig,
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3005),
-  BOOKING_SERVICE_URL: z.string().url().default('http://127.0.0.1:3004'),
-  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  BOOKING_SERVICE_URL: httpsUrl('https://127.0.0.1:3004'),
+  EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /** Stripe secret API key (sk_test_… or sk_live_…). */
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'),
   /** The webhook endpoint's signing secret from the Stripe Dashboard (whsec_…). */

@@ -28,7 +28,7 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
       const keys = new TicketKeys(new TicketKeysRepository(db), ctx.mutex, sealingKeyFrom(config.QR_KEY_ENCRYPTION_KEY ?? config.QR_SIGNING_SECRET), ctx.log);
       await keys.ensureSigningKey();
       const codes = new TicketCodes(keys, config.QR_SIGNING_SECRET);
-      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls });
       const access = new EventAccessCache(ctx.redis.redis, config.REDIS_NAMESPACE, events, config.EVENT_ACCESS_CACHE_SECONDS);
       const door = new DoorAccess(access);
       const tickets = new Tickets(repository, checkIns, codes, ctx.mutex);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const qrServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
   ...redisConfig,
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3007),
-  EVENT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /**
    * Secret that signed ticket codes before ET2 (ET1, HMAC-SHA256): tickets issued then are still verified
    * with it. Anyone holding it can mint ET1 tickets: keep it in a secret store, and never change it while such

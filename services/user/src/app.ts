@@ -17,7 +17,7 @@ export async function buildUserService(config: UserServiceConfig): Promise<App> 
       const profiles = new ProfilesRepository(db, ctx.outbox, ctx.mutex);
       const pushTokens = new PushTokensRepository(db);
       await Promise.all([profiles.ensureIndexes(), pushTokens.ensureIndexes()]);
-      const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, internalToken: config.INTERNAL_TOKEN });
+      const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, mtls: ctx.mtls });
       const users = new Users({ profiles, pushTokens, auth });
       registerUserRoutes(ctx.app, users, ctx.guards);
       subscribeUserEvents(ctx.bus, users);

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { deleteRedisNamespace, freePort, httpClient, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
+import { join } from 'node:path';
+import { deleteRedisNamespace, freePort, httpClient, identityAgent, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
 
 const ADMIN = { email: 'boss@eventify.test', password: 'admin-password-for-tests' };
 const password = 'a sturdy passphrase';
@@ -71,7 +72,7 @@ describe('your profile', () => {
     });
     try {
       const person = await register('Early');
-      const me = await httpClient(deaf.url).get('/users/me', { token: person.accessToken });
+      const me = await httpClient(deaf.url, { dispatcher: identityAgent(join(stack.plan.pki, 'gateway')) }).get('/users/me', { token: person.accessToken });
       assert.equal(me.status, 200, me.text);
       assert.equal(me.body.id, person.user.id);
       assert.equal(me.body.email, person.email);
@@ -188,17 +189,19 @@ describe('administration', () => {
 });
 
 describe('contact details for other services', () => {
-  it('gives e-mail, name and devices to a caller holding the internal token, and to nobody else', async () => {
+  it('gives e-mail, name and devices to the notification service, and to no other caller', async () => {
     const person = await register('Reachable');
     const device = 'ExponentPushToken[cccccccccccccccccccc]';
     await stack.api.post('/users/me/push-tokens', { token: device }, { token: person.accessToken });
-    const direct = httpClient(stack.processes.user!.url);
     const path = `/internal/users/${person.user.id}/contact`;
-    const contact = await direct.get(path, { headers: { 'x-internal-token': stack.plan.internalToken } });
+    const contact = await stack.direct('user', { as: 'notification' }).get(path);
     assert.equal(contact.status, 200, contact.text);
     assert.deepEqual(contact.body, { id: person.user.id, email: person.email, name: 'Reachable', pushTokens: [device] });
-    assert.equal((await direct.get(path, { headers: { 'x-internal-token': 'a-guess-that-is-long-enough' } })).status, 403);
-    assert.equal((await direct.get(path, { token: person.accessToken })).status, 403);
-    assert.equal((await stack.api.get(path, { headers: { 'x-internal-token': stack.plan.internalToken } })).status, 404);
+    for (const other of ['auth', 'booking', 'gateway'] as const) {
+      const refused = await stack.direct('user', { as: other }).get(path, { token: person.accessToken });
+      assert.equal(refused.status, 403, `${other}: ${refused.text}`);
+      assert.equal(refused.body.detail, `The ${other} service may not call GET /internal/users/:id/contact.`);
+    }
+    assert.equal((await stack.api.get(path, { headers: { 'x-internal-token': 'a-guess-that-is-long-enough' } })).status, 404);
   });
 });

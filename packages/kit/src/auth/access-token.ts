@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { RoleSchema, type Role } from '@eventify/contracts';
 import { AppError, serviceUnavailable, unauthorized } from '../errors.js';
 
@@ -16,6 +16,8 @@ export interface AccessTokenVerifierOptions {
   cooldownMs?: number;
   /** How long fetched keys are trusted before a refetch. */
   cacheMaxAgeMs?: number;
+  /** Fetches the JWKS: over mutual TLS to the auth service (`Mtls.fetcher('auth')`); global fetch otherwise. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Asymmetric algorithms only: `none` and HMAC (the public-key-as-secret confusion) are never accepted. */
@@ -28,6 +30,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     cooldownDuration: options.cooldownMs ?? 5_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
     timeoutDuration: 3_000,
+    ...(options.fetch ? { [customFetch]: options.fetch } : {}),
   });
   return async (token) => {
     try {

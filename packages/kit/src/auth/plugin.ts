@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '@eventify/contracts';
-import { forbidden, unauthorized } from '../errors.js';
+import { allowedCallers, INTERNAL_ROUTES, type Role, type ServiceName } from '@eventify/contracts';
+import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { App } from '../http/app.js';
+import { peerIdentity } from '../tls/identity.js';
 import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVerifierOptions, type Principal } from './access-token.js';
 
 declare module 'fastify' {
@@ -12,8 +12,6 @@ declare module 'fastify' {
   }
 }
 
-export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
-
 export interface Guards {
   /** onRequest hook: a valid access token is required. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -21,7 +19,10 @@ export interface Guards {
   optionalAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** onRequest hook: a valid token holding at least one of the roles. */
   requireRole: (...roles: Role[]) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  /** onRequest hook for /internal routes: only other services, holding the shared internal token. */
+  /**
+   * onRequest hook for /internal routes: only the services INTERNAL_ROUTES lists for the route, known by their
+   * client certificate. No service identity: 401; another service: 403.
+   */
   internalOnly: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   verify: AccessTokenVerifier;
 }
@@ -31,7 +32,7 @@ export interface Guards {
  * service checks its signature against the auth service's JWKS. Nothing is trusted because of where
  * a request came from.
  */
-export function createGuards(app: App, options: AccessTokenVerifierOptions & { internalToken?: string | undefined }): Guards {
+export function createGuards(app: App, options: AccessTokenVerifierOptions & { service: string }): Guards {
   const verify = createAccessTokenVerifier(options);
   app.decorateRequest('principal', undefined);
 
@@ -40,7 +41,15 @@ export function createGuards(app: App, options: AccessTokenVerifierOptions & { i
     if (!token) throw unauthorized();
     request.principal = await verify(token);
   };
-  const expected = options.internalToken ? Buffer.from(options.internalToken) : undefined;
+  const internalOnly = async (request: FastifyRequest) => {
+    const caller = peerIdentity(request.raw.socket);
+    if (!caller) throw serviceIdentityRequired();
+    const route = request.routeOptions.url ?? '';
+    if (!callersOf(options.service, request.method, route).includes(caller)) {
+      throw forbidden(`The ${caller} service may not call ${request.method} ${route}.`);
+    }
+  };
+  refuseUnlistedInternalRoutes(app, options.service, internalOnly);
 
   return {
     verify,
@@ -56,14 +65,38 @@ export function createGuards(app: App, options: AccessTokenVerifierOptions & { i
           throw forbidden(`This needs the ${roles.join(' or ')} role.`);
         }
       },
-    internalOnly: async (request) => {
-      const given = request.headers[INTERNAL_TOKEN_HEADER];
-      const presented = typeof given === 'string' ? Buffer.from(given) : undefined;
-      if (!expected || !presented || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-        throw forbidden('Internal endpoint.');
-      }
-    },
+    internalOnly,
   };
+}
+
+const serviceIdentityRequired = () =>
+  new AppError({
+    status: 401,
+    code: 'service-identity-required',
+    title: 'Service identity required',
+    detail: "Internal routes answer only other Eventify services: present the calling service's certificate (URI SAN spiffe://eventify/<service>).",
+  });
+
+function callersOf(service: string, method: string, route: string): readonly string[] {
+  return service in INTERNAL_ROUTES ? allowedCallers(service as ServiceName, method, route) : [];
+}
+
+/**
+ * Start-up check: every /internal route is guarded by `internalOnly` and listed in INTERNAL_ROUTES
+ * (packages/contracts/src/services.ts) with the services that may call it. A route nobody may call is a
+ * mistake to be told about at start, not a 403 to be found in production.
+ */
+function refuseUnlistedInternalRoutes(app: App, service: string, internalOnly: unknown): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url?.startsWith('/internal/')) return;
+    const where = `${service}: ${route.url}`;
+    if (![route.onRequest].flat().includes(internalOnly as never)) throw new Error(`${where}: an /internal route needs onRequest: guards.internalOnly`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && callersOf(service, method, route.url).length === 0) {
+        throw new Error(`${where}: add "${method} ${route.url}" to INTERNAL_ROUTES.${service} in packages/contracts/src/services.ts, with the services that may call it`);
+      }
+    }
+  });
 }
 
 /** The verified caller of a route guarded by `authenticate`. */

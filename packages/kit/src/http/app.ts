@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
 import type { BaseConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { registerHealth, type ReadinessCheck } from '../health.js';
@@ -17,6 +18,7 @@ import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import { registerProblemHandlers, sendProblem, toAppError } from './problem-handler.js';
 import { drainRefusedBody, problemForClientError, rejectMalformedText } from './hostile-input.js';
+import type { Mtls } from '../tls/mtls.js';
 
 class AppErrorFallback extends AppError {
   constructor() {
@@ -37,6 +39,11 @@ export interface AppOptions {
   healthRoutes?: boolean;
   /** With TLS: serve HTTP/2, falling back to HTTP/1.1 for clients that do not speak it. */
   http2?: boolean;
+  /**
+   * Serve HTTPS to holders of an internal certificate only (every service; see tls/mtls.ts). Renewed
+   * certificates are put in place without a restart. Without it: TLS_CERT_FILE/TLS_KEY_FILE, or plain HTTP.
+   */
+  mtls?: Mtls;
 }
 
 /** Request ids we accept from upstream: short and harmless in logs. Anything else is replaced. */
@@ -49,8 +56,9 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { name, config } = options;
-  const https =
-    config.TLS_CERT_FILE && config.TLS_KEY_FILE
+  const https = options.mtls
+    ? options.mtls.serverOptions()
+    : config.TLS_CERT_FILE && config.TLS_KEY_FILE
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
       : null;
 
@@ -59,7 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const app = createFastify({
     logger: loggerOptions(name, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    ...(https ? (options.http2 ? { http2: true, https: { ...https, allowHTTP1: true } } : { https }) : {}),
+    ...(https ? (options.http2 && !options.mtls ? { http2: true, https: { ...https, allowHTTP1: true } } : { https }) : {}),
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -74,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       sendProblem(reply, toAppError(error) ?? new AppErrorFallback(), request),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
+  if (options.mtls) followRenewals(app, options.mtls);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
@@ -103,6 +112,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.healthRoutes !== false) registerHealth(app, options.readiness ?? (() => []), name);
-  registerMetrics(app, name);
+  registerMetrics(app, name, options.mtls ? { certificateExpiry: () => options.mtls!.notAfter } : {});
   return app;
+}
+
+/** New connections get the renewed certificate; open ones keep theirs until they close. */
+function followRenewals(app: App, mtls: Mtls): void {
+  const stop = mtls.watch(app.log as unknown as Parameters<Mtls['watch']>[0]);
+  mtls.onRenew((renewed) => (app.server as unknown as TlsServer).setSecureContext(renewed.secureContextOptions()));
+  app.addHook('onClose', async () => {
+    stop();
+    await mtls.close();
+  });
 }

@@ -1,13 +1,14 @@
+import type { ServiceName } from '@eventify/contracts';
 import { AppError, badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
-import { INTERNAL_TOKEN_HEADER } from '../auth/plugin.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
+import type { Mtls } from '../tls/mtls.js';
 
 export interface ServiceClientOptions {
-  /** Name used in error messages. */
-  service: string;
+  /** The service called: named in error messages, and the identity its certificate must carry. */
+  service: ServiceName;
   baseUrl: string;
-  /** Shared secret for /internal routes. */
-  internalToken?: string | undefined;
+  /** The caller's own certificate (ctx.mtls): presented to the callee, which knows the caller by it. */
+  mtls: Mtls;
   timeoutMs?: number;
 }
 
@@ -17,22 +18,23 @@ export interface ServiceResponse<T> {
 }
 
 /**
- * Calls another service over HTTP, passing on the request id (and, when asked, the caller's access
- * token). A downstream problem+json 4xx is re-thrown as the same AppError; an unreachable or slow
+ * Calls another service over mutual TLS (the callee checks who calls, the caller that it reached the service
+ * it meant), passing on the request id (and, when asked, the caller's access token). Connections are kept
+ * alive and TLS sessions resumed. A downstream problem+json 4xx is re-thrown as the same AppError; an unreachable or slow
  * service becomes 503/504 so the caller's client sees a clear answer instead of a 500.
  */
 export function createServiceClient(options: ServiceClientOptions) {
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const fetch = options.mtls.fetcher(options.service);
   return async function call<T>(
     method: string,
     path: string,
-    init: { body?: unknown; headers?: Record<string, string>; forwardAuthorization?: boolean; internal?: boolean } = {},
+    init: { body?: unknown; headers?: Record<string, string>; forwardAuthorization?: boolean } = {},
   ): Promise<ServiceResponse<T>> {
     const context = requestContext.current();
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (init.forwardAuthorization && context?.authorization) headers.authorization = context.authorization;
-    if (init.internal && options.internalToken) headers[INTERNAL_TOKEN_HEADER] = options.internalToken;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

@@ -157,7 +157,7 @@ export class Bookings {
    */
   private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number) {
     const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(Date.now() + timeoutMs - 1_500).toISOString() };
-    return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { internal: true, body })).body;
+    return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { body })).body;
   }
 
   /** A retried request may arrive while the first is still reserving: wait briefly for its outcome. */
@@ -359,7 +359,6 @@ export class Bookings {
     const { body } = await this.lockedCalls<ReleaseSeatsResponse>(
       'POST',
       `/internal/events/${encodeURIComponent(booking.eventId)}/reservations/${encodeURIComponent(booking.reservationKey)}/release`,
-      { internal: true },
     );
     return body.released;
   }

@@ -16,7 +16,7 @@ export class EventChanges {
    * out of order (a retry) still end with the start the event has now. Idempotent.
    */
   async moved(eventId: string): Promise<void> {
-    const { body: event } = await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, { internal: true });
+    const { body: event } = await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, {});
     const startsAt = new Date(event.startsAt);
     for (const booking of await this.repository.activeOfEvent(eventId)) {
       if (booking.eventStartsAt?.getTime() === startsAt.getTime()) continue;

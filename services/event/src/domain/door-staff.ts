@@ -113,7 +113,7 @@ export class DoorStaff {
     const members = await Promise.all(
       event.staffIds.map(async (userId): Promise<StaffMember | null> => {
         try {
-          const { body } = await this.auth<{ email: string }>('GET', `/internal/users/${encodeURIComponent(userId)}`, { internal: true });
+          const { body } = await this.auth<{ email: string }>('GET', `/internal/users/${encodeURIComponent(userId)}`, {});
           return { email: normaliseEmail(body.email), userId, addedAt: event.updatedAt };
         } catch (error) {
           if (isAppError(error) && error.status === 404) return null; // the account is gone
@@ -125,7 +125,7 @@ export class DoorStaff {
   }
 
   private async accountWith(email: string): Promise<string | null> {
-    const { body } = await this.auth<AccountLookupResponse>('POST', '/internal/accounts/lookup', { internal: true, body: { email } });
+    const { body } = await this.auth<AccountLookupResponse>('POST', '/internal/accounts/lookup', { body: { email } });
     return body.userId;
   }
 

@@ -38,7 +38,6 @@ export class SeatReconciler {
     for (let i = 0; i < old.length; i += 500) {
       const chunk = old.slice(i, i + 500);
       const { body } = await this.bookings<HeldSeatsResponse>('POST', '/internal/bookings/holds', {
-        internal: true,
         body: { keys: [...new Set(chunk.map((h) => h.key))] },
       });
       const held = new Set(body.held);

@@ -152,7 +152,7 @@ export class Deliveries {
   /** E-mail and devices from the user service; null for someone it does not know (nothing to send to). */
   private async contact(userId: string): Promise<Contact | null> {
     try {
-      return (await this.deps.users<Contact>('GET', `/internal/users/${encodeURIComponent(userId)}/contact`, { internal: true })).body;
+      return (await this.deps.users<Contact>('GET', `/internal/users/${encodeURIComponent(userId)}/contact`)).body;
     } catch (error) {
       if (isAppError(error) && error.status === 404) return null;
       throw error;

@@ -13,7 +13,7 @@ export function createEventTitles(events: ServiceClient, log: Logger, ttlMs = 5 
     const cached = cache.get(eventId);
     if (cached && cached.until > Date.now()) return cached.title;
     try {
-      const { body } = await events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, { internal: true });
+      const { body } = await events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`);
       if (cache.size > 10_000) cache.clear();
       cache.set(eventId, { title: body.title, until: Date.now() + ttlMs });
       return body.title;

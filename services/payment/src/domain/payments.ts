@@ -352,13 +352,13 @@ export class Payments {
   private async mayManage(payment: Payment, caller: Principal): Promise<boolean> {
     if (caller.roles.includes('admin')) return true;
     if (!caller.roles.includes('organizer')) return false;
-    const { body: event } = await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(payment.eventId)}`, { internal: true });
+    const { body: event } = await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(payment.eventId)}`);
     return event.organizerId === caller.userId;
   }
 
   private async event(eventId: string): Promise<InternalEventView | undefined> {
     try {
-      return (await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, { internal: true })).body;
+      return (await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, {})).body;
     } catch (error) {
       if (isAppError(error) && error.status === 404) return undefined;
       throw error;
@@ -367,7 +367,7 @@ export class Payments {
 
   private async booking(bookingId: string): Promise<InternalBookingView | undefined> {
     try {
-      return (await this.bookings<InternalBookingView>('GET', `/internal/bookings/${encodeURIComponent(bookingId)}`, { internal: true })).body;
+      return (await this.bookings<InternalBookingView>('GET', `/internal/bookings/${encodeURIComponent(bookingId)}`)).body;
     } catch (error) {
       if (isAppError(error) && error.status === 404) return undefined;
       throw error;

@@ -30,7 +30,7 @@ export class EventAccessCache {
     if (cached) return JSON.parse(cached) as EventAccess;
     let event: InternalEventView;
     try {
-      event = (await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`, { internal: true })).body;
+      event = (await this.events<InternalEventView>('GET', `/internal/events/${encodeURIComponent(eventId)}`)).body;
     } catch (error) {
       if (isAppError(error) && error.status === 404) return undefined;
       throw error;

@@ -40,9 +40,7 @@ export class Users {
     let profile = await this.deps.profiles.find(userId);
     if (!profile) {
       // Registration does not wait for the profile; fetch the account once and create it now.
-      const { body } = await this.deps.auth<{ id: string; email: string; name: string; roles: Role[] }>('GET', `/internal/users/${encodeURIComponent(userId)}`, {
-        internal: true,
-      });
+      const { body } = await this.deps.auth<{ id: string; email: string; name: string; roles: Role[] }>('GET', `/internal/users/${encodeURIComponent(userId)}`);
       profile = await this.deps.profiles.createIfMissing(body);
     }
     return toView(profile, await this.deps.pushTokens.ofUser(userId));
@@ -75,7 +73,6 @@ export class Users {
     }
     // Auth issues the tokens, so the change is applied there first; new tokens carry it from now on.
     const { body } = await this.deps.auth<{ userId: string; roles: Role[] }>('PUT', `/internal/users/${encodeURIComponent(userId)}/roles`, {
-      internal: true,
       body: { roles: requested },
     });
     let profile = await this.deps.profiles.setRoles(userId, body.roles, adminId);
