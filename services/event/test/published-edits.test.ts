@@ -35,12 +35,8 @@ const edit = (id: string, patch: Record<string, unknown>) => stack.api.patch(`/e
 
 /** Sell seats as the booking service does, through the event service's internal seat API. */
 async function sell(eventId: string, tierId: string, quantity: number) {
-  const response = await fetch(`${stack.processes.event!.url}/internal/events/${eventId}/reservations`, {
-    method: 'POST',
-    headers: { 'x-internal-token': stack.plan.internalToken, 'content-type': 'application/json' },
-    body: JSON.stringify({ bookingId: randomUUID(), items: [{ tierId, quantity }] }),
-  });
-  assert.equal(response.status, 200, await response.text());
+  const response = await stack.direct('event', { as: 'booking' }).post(`/internal/events/${eventId}/reservations`, { bookingId: randomUUID(), items: [{ tierId, quantity }] });
+  assert.equal(response.status, 200, response.text);
 }
 
 async function updatesOf(eventId: string) {
