@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
-import { FlatList, StyleSheet, Switch, Text, View } from 'react-native';
+import { useState } from 'react';
+import { StyleSheet, Switch, Text, View } from 'react-native';
 import type { Profile, Role } from '@eventify/contracts';
 import { useDebounced } from '@/hooks/useDebounced';
 import { FormError } from '@/ui/FormError';
-import { EmptyState, ErrorState, Loading } from '@/ui/States';
+import { PagedList } from '@/ui/PagedList';
+import { EmptyState } from '@/ui/States';
 import { TextField } from '@/ui/TextField';
 import { colors, font, MAX_CONTENT_WIDTH, radius, space } from '@/ui/theme';
 import { ROLE_LABELS, useSetRoles, useUsers } from './api';
@@ -44,35 +45,26 @@ export function UsersScreen() {
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim());
   const users = useUsers(query);
-  const items = useMemo(() => users.data?.pages.flatMap((p) => p.items) ?? [], [users.data]);
   return (
-    <FlatList
-      style={styles.list}
-      contentContainerStyle={styles.content}
-      data={users.isSuccess ? items : []}
-      keyExtractor={(u) => u.id}
-      renderItem={({ item }) => <UserRow user={item} />}
-      ListHeaderComponent={<TextField label="Search people" placeholder="Name or e-mail" value={q} onChangeText={setQ} autoCapitalize="none" autoCorrect={false} />}
-      ListEmptyComponent={
-        users.isPending ? (
-          <Loading label="Searching…" />
-        ) : users.isError ? (
-          <ErrorState error={users.error} onRetry={() => void users.refetch()} title="People did not load" />
-        ) : (
-          <EmptyState title="Nobody matches" />
-        )
-      }
-      onEndReached={() => {
-        if (users.hasNextPage && !users.isFetchingNextPage) void users.fetchNextPage();
-      }}
-      keyboardShouldPersistTaps="handled"
-    />
+    <View style={styles.page}>
+      <View style={styles.search}>
+        <TextField label="Search people" placeholder="Name or e-mail" value={q} onChangeText={setQ} autoCapitalize="none" autoCorrect={false} />
+      </View>
+      <PagedList
+        query={users}
+        keyOf={(u) => u.id}
+        renderItem={(user) => <UserRow user={user} />}
+        loadingLabel="Searching…"
+        errorTitle="People did not load"
+        empty={<EmptyState title="Nobody matches" />}
+      />
+    </View>
   );
 }
 
 const styles = StyleSheet.create({
-  list: { flex: 1, backgroundColor: colors.background },
-  content: { padding: space.lg, gap: space.md, width: '100%', maxWidth: MAX_CONTENT_WIDTH, alignSelf: 'center' },
+  page: { flex: 1, backgroundColor: colors.background },
+  search: { paddingHorizontal: space.lg, paddingTop: space.lg, width: '100%', maxWidth: MAX_CONTENT_WIDTH, alignSelf: 'center' },
   row: { backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border, gap: space.xs },
   name: { fontSize: font.body, fontWeight: '700', color: colors.text },
   muted: { fontSize: font.small, color: colors.muted },

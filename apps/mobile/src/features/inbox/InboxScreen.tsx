@@ -1,12 +1,13 @@
 import { useRouter, type Href } from 'expo-router';
-import { useMemo } from 'react';
-import { FlatList, Pressable, RefreshControl, StyleSheet, Text, View } from 'react-native';
+import { Pressable, StyleSheet, Text, View } from 'react-native';
 import type { Notification } from '@eventify/contracts';
 import { describeError } from '@/api/errors';
 import { Button } from '@/ui/Button';
 import { formatMoment } from '@/ui/format';
-import { EmptyState, ErrorState, Loading, Notice } from '@/ui/States';
-import { colors, font, MAX_CONTENT_WIDTH, radius, space } from '@/ui/theme';
+import { ListHeading } from '@/ui/LinkRow';
+import { PagedList } from '@/ui/PagedList';
+import { EmptyState, Notice } from '@/ui/States';
+import { colors, font, radius, space } from '@/ui/theme';
 import { targetOf, useInbox, useMarkAllRead, useMarkRead } from './api';
 
 function NotificationRow({ notification, onOpen }: { notification: Notification; onOpen: () => void }) {
@@ -35,11 +36,7 @@ export function InboxScreen() {
   const inbox = useInbox();
   const markRead = useMarkRead();
   const markAll = useMarkAllRead();
-  const items = useMemo(() => inbox.data?.pages.flatMap((page) => page.items) ?? [], [inbox.data]);
   const unread = inbox.data?.pages[0]?.unreadCount ?? 0;
-
-  if (inbox.isPending) return <Loading label="Loading your notifications…" />;
-  if (inbox.isError) return <ErrorState error={inbox.error} onRetry={() => void inbox.refetch()} title="Your notifications did not load" />;
 
   const open = (notification: Notification) => {
     if (!notification.readAt) markRead.mutate(notification.id);
@@ -48,35 +45,26 @@ export function InboxScreen() {
   };
 
   return (
-    <FlatList
-      style={styles.list}
-      contentContainerStyle={styles.content}
-      data={items}
-      keyExtractor={(n) => n.id}
-      renderItem={({ item }) => <NotificationRow notification={item} onOpen={() => open(item)} />}
-      ListHeaderComponent={
+    <PagedList
+      query={inbox}
+      keyOf={(n) => n.id}
+      renderItem={(notification) => <NotificationRow notification={notification} onOpen={() => open(notification)} />}
+      loadingLabel="Loading your notifications…"
+      errorTitle="Your notifications did not load"
+      header={
         <View style={styles.header}>
-          <Text style={styles.heading} role="heading" aria-level={1}>
-            Inbox
-          </Text>
+          <ListHeading>Inbox</ListHeading>
           {unread > 0 ? <Button label={`Mark all ${unread} read`} variant="ghost" onPress={() => markAll.mutate()} busy={markAll.isPending} /> : null}
           {markAll.error ?? markRead.error ? <Notice tone="danger">{describeError(markAll.error ?? markRead.error)}</Notice> : null}
         </View>
       }
-      ListEmptyComponent={<EmptyState title="Nothing new" body="News about your bookings, payments and tickets shows up here." />}
-      onEndReached={() => {
-        if (inbox.hasNextPage && !inbox.isFetchingNextPage) void inbox.fetchNextPage();
-      }}
-      refreshControl={<RefreshControl refreshing={inbox.isRefetching} onRefresh={() => void inbox.refetch()} />}
+      empty={<EmptyState title="Nothing new" body="News about your bookings, payments and tickets shows up here." />}
     />
   );
 }
 
 const styles = StyleSheet.create({
-  list: { flex: 1, backgroundColor: colors.background },
-  content: { padding: space.lg, gap: space.sm, width: '100%', maxWidth: MAX_CONTENT_WIDTH, alignSelf: 'center' },
   header: { gap: space.sm, marginBottom: space.sm },
-  heading: { fontSize: font.hero, fontWeight: '800', color: colors.text },
   row: { flexDirection: 'row', gap: space.md, backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border },
   unread: { borderColor: colors.primary },
   dot: { width: 10, height: 10, borderRadius: 5, backgroundColor: colors.primary, marginTop: 6 },

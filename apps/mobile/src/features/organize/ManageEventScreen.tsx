@@ -11,7 +11,7 @@ import { ErrorState, Loading, Notice } from '@/ui/States';
 import { TextField } from '@/ui/TextField';
 import { colors, font, space } from '@/ui/theme';
 import { STATUS_LABELS, useCancelEvent, useOwnedEvent, useSubmitEvent } from './api';
-import { ConfirmPanel } from './ConfirmPanel';
+import { ConfirmPanel } from '@/ui/ConfirmPanel';
 import { PaymentsSection } from './PaymentsSection';
 import { StaffSection } from './StaffSection';
 import { StatsSection } from './StatsSection';

@@ -1,13 +1,15 @@
-import { Link, useRouter } from 'expo-router';
-import { useMemo, useState } from 'react';
-import { FlatList, Pressable, RefreshControl, ScrollView, StyleSheet, Text, View } from 'react-native';
+import { useRouter } from 'expo-router';
+import { useState } from 'react';
+import { ScrollView, StyleSheet, View } from 'react-native';
 import type { EventStatus, OwnedEvent } from '@eventify/contracts';
 import { Button } from '@/ui/Button';
 import { Badge } from '@/ui/Card';
 import { Chip } from '@/ui/Chip';
 import { formatEventDate } from '@/ui/format';
-import { EmptyState, ErrorState, Loading } from '@/ui/States';
-import { colors, font, MAX_CONTENT_WIDTH, radius, space } from '@/ui/theme';
+import { LinkRow } from '@/ui/LinkRow';
+import { PagedList } from '@/ui/PagedList';
+import { EmptyState } from '@/ui/States';
+import { space } from '@/ui/theme';
 import { STATUS_LABELS, useMyEvents } from './api';
 
 const TONES: Record<EventStatus, 'neutral' | 'warning' | 'danger' | 'success'> = {
@@ -20,18 +22,15 @@ const TONES: Record<EventStatus, 'neutral' | 'warning' | 'danger' | 'success'> =
 
 function EventRow({ event }: { event: OwnedEvent }) {
   return (
-    <Link href={`/organize/${event.id}`} asChild>
-      <Pressable role="link" aria-label={`${event.title}, ${STATUS_LABELS[event.status]}`} style={styles.row} testID="my-event">
-        <View style={styles.rowText}>
-          <Text style={styles.title}>{event.title}</Text>
-          <Text style={styles.muted}>
-            {formatEventDate(event.startsAt, event.timeZone)} · {event.venue.city}
-          </Text>
-          {event.status === 'rejected' && event.rejection ? <Text style={styles.reason}>{`Sent back: ${event.rejection.reason}`}</Text> : null}
-        </View>
-        <Badge label={STATUS_LABELS[event.status]} tone={TONES[event.status]} />
-      </Pressable>
-    </Link>
+    <LinkRow
+      href={`/organize/${event.id}`}
+      label={`${event.title}, ${STATUS_LABELS[event.status]}`}
+      title={event.title}
+      details={[`${formatEventDate(event.startsAt, event.timeZone)} · ${event.venue.city}`]}
+      warning={event.status === 'rejected' && event.rejection ? `Sent back: ${event.rejection.reason}` : null}
+      aside={<Badge label={STATUS_LABELS[event.status]} tone={TONES[event.status]} />}
+      testID="my-event"
+    />
   );
 }
 
@@ -40,18 +39,16 @@ export function MyEventsScreen() {
   const router = useRouter();
   const mine = useMyEvents();
   const [status, setStatus] = useState<EventStatus | null>(null);
-  const all = useMemo(() => mine.data?.pages.flatMap((page) => page.items) ?? [], [mine.data]);
-  const shown = status ? all.filter((e) => e.status === status) : all;
-  if (mine.isPending) return <Loading label="Loading your events…" />;
-  if (mine.isError) return <ErrorState error={mine.error} onRetry={() => void mine.refetch()} title="Your events did not load" />;
+  const all = mine.data?.pages.flatMap((page) => page.items) ?? [];
   return (
-    <FlatList
-      style={styles.list}
-      contentContainerStyle={styles.content}
-      data={shown}
-      keyExtractor={(e) => e.id}
-      renderItem={({ item }) => <EventRow event={item} />}
-      ListHeaderComponent={
+    <PagedList
+      query={mine}
+      keyOf={(e) => e.id}
+      renderItem={(event) => <EventRow event={event} />}
+      filter={status ? (e) => e.status === status : undefined}
+      loadingLabel="Loading your events…"
+      errorTitle="Your events did not load"
+      header={
         <View style={styles.header}>
           <Button label="Create an event" onPress={() => router.push('/organize/new')} testID="new-event" />
           <ScrollView horizontal contentContainerStyle={styles.chips} role="radiogroup" aria-label="Show events" showsHorizontalScrollIndicator={false}>
@@ -62,23 +59,12 @@ export function MyEventsScreen() {
           </ScrollView>
         </View>
       }
-      ListEmptyComponent={<EmptyState title={status ? `No events ${STATUS_LABELS[status].toLowerCase()}` : 'No events yet'} body="Create one: it starts as a draft only you can see." />}
-      onEndReached={() => {
-        if (mine.hasNextPage && !mine.isFetchingNextPage) void mine.fetchNextPage();
-      }}
-      refreshControl={<RefreshControl refreshing={mine.isRefetching} onRefresh={() => void mine.refetch()} />}
+      empty={<EmptyState title={status ? `No events ${STATUS_LABELS[status].toLowerCase()}` : 'No events yet'} body="Create one: it starts as a draft only you can see." />}
     />
   );
 }
 
 const styles = StyleSheet.create({
-  list: { flex: 1, backgroundColor: colors.background },
-  content: { padding: space.lg, gap: space.md, width: '100%', maxWidth: MAX_CONTENT_WIDTH, alignSelf: 'center' },
   header: { gap: space.md, marginBottom: space.sm },
   chips: { gap: space.sm },
-  row: { flexDirection: 'row', alignItems: 'center', gap: space.md, backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border },
-  rowText: { flex: 1, gap: 2 },
-  title: { fontSize: font.body, fontWeight: '700', color: colors.text },
-  muted: { fontSize: font.small, color: colors.muted },
-  reason: { fontSize: font.small, color: colors.danger },
 });

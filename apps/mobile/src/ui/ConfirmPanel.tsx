@@ -1,14 +1,16 @@
 import type { ReactNode } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
-import { Button } from '@/ui/Button';
-import { FormError } from '@/ui/FormError';
-import { colors, font, radius, space } from '@/ui/theme';
+import { Button } from './Button';
+import { FormError } from './FormError';
+import { colors, font, radius, space } from './theme';
 
 /** "Are you sure?" inline (no native alert, which browsers render poorly): what will happen, then confirm or keep. */
 export function ConfirmPanel(props: {
   title: string;
   body: string;
   confirmLabel: string;
+  /** What a screen reader says for the confirm button, when its label alone is ambiguous. */
+  confirmAccessibilityLabel?: string;
   keepLabel: string;
   busy: boolean;
   error: unknown;
@@ -24,7 +26,14 @@ export function ConfirmPanel(props: {
       <FormError error={props.error} />
       <View style={styles.actions}>
         <Button label={props.keepLabel} variant="secondary" onPress={props.onKeep} style={styles.action} />
-        <Button label={props.confirmLabel} variant="danger" busy={props.busy} onPress={props.onConfirm} style={styles.action} />
+        <Button
+          label={props.confirmLabel}
+          accessibilityLabel={props.confirmAccessibilityLabel}
+          variant="danger"
+          busy={props.busy}
+          onPress={props.onConfirm}
+          style={styles.action}
+        />
       </View>
     </View>
   );
