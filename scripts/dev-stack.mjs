@@ -127,16 +127,20 @@ if (services.includes('notification')) {
   // Mails and pushes land here: see them with curl http://127.0.0.1:12190/messages (and /pushes).
   run('mail', 'tools/mail-standin/dist/main.js', { MAIL_STANDIN_SMTP_PORT: String(mailStandin.smtp), MAIL_STANDIN_HTTP_PORT: String(mailStandin.http) }, 90);
 }
-const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
+// The gateway's ops listener (127.0.0.1 only) says when every service behind it is ready; its public /readyz is
+// about the gateway itself.
+const opsUrl = `http://127.0.0.1:${process.env.OPS_PORT ?? 9080}`;
+const ready = await waitReady(`${opsUrl}/readyz/services`, 120_000);
 if (stopping) process.exit(0);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (ready) {
   process.stderr.write(
     `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}] behind the gateway.\n` +
       `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n` +
+      `  Ops      ${opsUrl}/metrics, ${opsUrl}/readyz/services (this machine only)\n` +
       (children.has('web') ? `  Web app  ${webUrl}  (phones: see "The app" in README.md)\n` : '') +
       `  Ctrl-C stops everything.\n\n`,
   );
 } else {
-  process.stderr.write(`\n  Not every service became ready within 120 s; see ${gatewayUrl}/readyz and the logs above.\n\n`);
+  process.stderr.write(`\n  Not every service became ready within 120 s; see ${opsUrl}/readyz/services and the logs above.\n\n`);
 }

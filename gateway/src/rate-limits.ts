@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { tooManyRequests, type App } from '@eventify/kit';
+import { tooManyRequests, type App, type ReadinessCheck } from '@eventify/kit';
 import { clientAddress } from './client-address.js';
 import type { GatewayConfig } from './config.js';
 import { isSensitiveRoute, isServicePath, pathOf } from './public-routes.js';
@@ -20,6 +20,8 @@ export interface RateLimitHooks {
   byAddress: Hook;
   /** Per signed-in user: runs once the token is verified. */
   byUser: Hook;
+  /** The counters' Redis: the gateway's own dependency, what its /readyz checks. */
+  readiness: ReadinessCheck;
 }
 
 /**
@@ -83,12 +85,18 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
   return {
     byAddress: async (request, reply) => {
       if (!limited(request)) return;
-      const address = clientAddress(request, config.TRUSTED_PROXY_HOPS);
+      const address = clientAddress(request, config.TRUST_PROXY);
       await enforce(request, reply, `ip:${address}`);
       if (isSensitiveRoute(request.method, pathOf(request.url))) await enforce(request, reply, `sensitive:${address}`);
     },
     byUser: async (request, reply) => {
       if (limited(request) && request.verifiedUserId) await enforce(request, reply, `user:${request.verifiedUserId}`);
+    },
+    readiness: {
+      name: 'redis',
+      async check() {
+        await redis.ping();
+      },
     },
   };
 }

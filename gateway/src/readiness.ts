@@ -23,10 +23,13 @@ async function probe(url: string, timeoutMs: number, fetch: MtlsFetch): Promise<
   }
 }
 
-/** `/readyz`: the gateway is ready when every service it routes to says it is ready. */
-export function registerReadiness(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number, mtls?: Mtls): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+/**
+ * `/readyz/services` (ops listener): whether each service the gateway routes to says it is ready. For operators
+ * and dashboards, not for the gateway's own readiness: one service down must not take every gateway pod out of
+ * rotation (the gateway answers 503 for that service's routes and serves the rest).
+ */
+export function registerServiceReadiness(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number, mtls?: Mtls): void {
+  app.get('/readyz/services', { schema: { hide: true } }, async (_request, reply) => {
     const entries = await Promise.all(
       Object.entries(upstreams).map(async ([name, url]) => [name, await probe(url!, timeoutMs, upstreamFetch(mtls, name as ServiceName, url!))] as const),
     );

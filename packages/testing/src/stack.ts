@@ -66,6 +66,8 @@ export interface StackPlan {
   namespace: string;
   /** The Stripe stand-in (tools/stripe-standin) the payment service talks to, and its webhook secret. */
   stripe: { port: number; webhookSecret: string };
+  /** The gateway's ops listener (/metrics, /readyz/services); unset: its default, 9080. */
+  opsPort?: number;
 }
 
 /** The environment one service gets: its own databases, the shared Redis namespace, where the others are. */
@@ -100,6 +102,7 @@ export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): R
     MTLS_DIR: join(plan.pki, 'gateway'),
     AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
   };
+  if (plan.opsPort) env.OPS_PORT = String(plan.opsPort);
   for (const name of services) env[serviceUrlEnvVar(name)] = `https://127.0.0.1:${plan.ports[name]}`;
   return env;
 }
@@ -108,6 +111,8 @@ const RELAXED_RATE_LIMITS = { RATE_LIMIT_USER_MAX: '100000', RATE_LIMIT_IP_MAX: 
 
 export interface TestStack {
   gatewayUrl: string;
+  /** The gateway's ops listener (plain HTTP on 127.0.0.1): /metrics, /readyz/services. */
+  opsUrl: string;
   /** HTTP client pointed at the gateway. */
   api: HttpClient;
   plan: StackPlan;
@@ -131,7 +136,7 @@ export interface StartTestStackOptions {
   /** Extra environment per service (or for the gateway). */
   env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>;
   echo?: boolean;
-  /** Path polled until the gateway is ready (default /readyz: every service ready). */
+  /** Path polled until the gateway is ready (default /readyz: the gateway and its rate-limit store; every service started before it is ready). */
   gatewayReadyPath?: string;
   /** Another PKI directory than the shared development one (a test that renews certificates under a stack). */
   pkiDir?: string;
@@ -152,12 +157,15 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     pki: (await ensurePki(options.pkiDir ? { dir: options.pkiDir } : {})).dir,
     namespace: `test-${runId}`,
     stripe: { port: await freePort(), webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
+    // Test stacks run side by side: each gateway's ops listener gets a port of its own.
+    opsPort: await freePort(),
   };
   const processes: TestStack['processes'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
   const stack: TestStack = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    opsUrl: `http://127.0.0.1:${plan.opsPort}`,
     api: httpClient(`http://127.0.0.1:${ports.gateway}`),
     plan,
     processes,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, keyRingSetting, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
 
 export const notificationServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
@@ -19,6 +19,8 @@ export const notificationServiceConfigSchema = baseConfigSchema.extend({
   EXPO_BASE_URL: z.string().url().default('https://exp.host'),
   /** Expo access token, when the project has "enhanced push security" on. */
   EXPO_ACCESS_TOKEN: z.string().optional(),
+  /** Opens the reset token auth seals into PasswordResetRequested (the auth service's RESET_TOKEN_SEAL_KEY). */
+  RESET_TOKEN_SEAL_KEY: keyRingSetting(),
   /** Where the app opens a password reset link; the one-time token is appended as ?token=… */
   PASSWORD_RESET_URL: z.string().min(1).default('eventify://reset-password'),
   /** Attempts per e-mail or push before it counts as failed; waits double from DELIVERY_RETRY_BASE_MS. */
