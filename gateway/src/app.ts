@@ -1,4 +1,4 @@
-import { createApp, type App, type ReadinessCheck } from '@eventify/kit';
+import { createApp, type App } from '@eventify/kit';
 import { upstreams, type GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerProxies } from './proxy.js';
@@ -8,21 +8,21 @@ import { loadUpstreamTls } from './upstream-tls.js';
 
 /** The gateway: the single public entry point. Routes by prefix to the services behind it. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
-  const checks: ReadinessCheck[] = [];
   const app = await createApp({
     name: 'gateway',
     config,
     openapi: { title: 'Eventify gateway' },
-    // /readyz is about the gateway itself (its rate-limit store), never the services behind it: one service
-    // down must not take every gateway pod out of rotation. The per-service list is on the ops listener.
-    readiness: () => checks,
-    http2: config.HTTP2,
+    // No readiness checks: /readyz is about the gateway process alone. Not the services behind it: one service down must not take
+    // every gateway pod out of rotation (their routes answer 503, the rest serve; the per-service list is on the
+    // ops listener). Not Redis either: rate limits fail open while it is away, so a Redis outage must not turn
+    // into a whole-platform outage by failing every gateway's probe at once.
+      http2: config.HTTP2,
     metrics: 'collect',
   });
   const targets = upstreams(config);
   const mtls = loadUpstreamTls(app, config);
   await registerHttpSecurity(app, config);
-  checks.push(...(await registerAccessControl(app, config, mtls)));
+  await registerAccessControl(app, config, mtls);
   await registerOpsListener(app, config, targets, mtls);
   registerDocs(app, targets, config.READINESS_TIMEOUT_MS, mtls);
   await registerProxies(app, targets, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies: config.TRUST_PROXY, mtls });

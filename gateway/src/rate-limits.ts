@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { tooManyRequests, type App, type ReadinessCheck } from '@eventify/kit';
+import { tooManyRequests, type App } from '@eventify/kit';
 import { clientAddress } from './client-address.js';
 import type { GatewayConfig } from './config.js';
 import { isSensitiveRoute, isServicePath, pathOf } from './public-routes.js';
@@ -20,8 +20,6 @@ export interface RateLimitHooks {
   byAddress: Hook;
   /** Per signed-in user: runs once the token is verified. */
   byUser: Hook;
-  /** The counters' Redis: the gateway's own dependency, what its /readyz checks. */
-  readiness: ReadinessCheck;
 }
 
 /**
@@ -91,12 +89,6 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
     },
     byUser: async (request, reply) => {
       if (limited(request) && request.verifiedUserId) await enforce(request, reply, `user:${request.verifiedUserId}`);
-    },
-    readiness: {
-      name: 'redis',
-      async check() {
-        await redis.ping();
-      },
     },
   };
 }

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, createAccessTokenVerifier, unauthorized, type App, type Mtls, type ReadinessCheck } from '@eventify/kit';
+import { bearerToken, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
 import type { GatewayConfig } from './config.js';
 import { isPublicRoute, isServicePath, pathOf } from './public-routes.js';
 import { createRateLimits } from './rate-limits.js';
@@ -57,11 +57,10 @@ function tokenCheck(app: App, config: GatewayConfig, mtls: Mtls | undefined) {
   };
 }
 
-/** In this order: limits per address, the token check, limits per verified user. Returns what readiness checks. */
-export async function registerAccessControl(app: App, config: GatewayConfig, mtls?: Mtls): Promise<ReadinessCheck[]> {
+/** In this order: limits per address, the token check, limits per verified user. */
+export async function registerAccessControl(app: App, config: GatewayConfig, mtls?: Mtls): Promise<void> {
   const limits = await createRateLimits(app, config);
   app.addHook('onRequest', limits.byAddress);
   app.addHook('onRequest', tokenCheck(app, config, mtls));
   app.addHook('onRequest', limits.byUser);
-  return [limits.readiness];
 }
