@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, loadConfig, mongoConfig, redisConfig, secret } from '@eventify/kit';
+import { passwordWeakness } from './domain/passwords.js';
 
 const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
@@ -12,9 +13,16 @@ export const authServiceConfigSchema = baseConfigSchema.extend({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
   PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).default(1_800),
   /** Private Ed25519 JWKs (JSON array, each with kid); the first signs, all verify. Unset: keys live in MongoDB. */
-  JWT_PRIVATE_JWKS: z.string().optional(),
+  JWT_PRIVATE_JWKS: secret(z.string().optional(), { minLength: 64 }),
   EVENTIFY_ADMIN_EMAIL: z.string().email().optional(),
-  EVENTIFY_ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** The first admin's password: the same rule as anyone's at registration (and no development value in production). */
+  EVENTIFY_ADMIN_PASSWORD: secret(z.string().optional(), {
+    minLength: 10,
+    check: (password, config) => {
+      const weakness = passwordWeakness(password, { email: config.EVENTIFY_ADMIN_EMAIL as string | undefined });
+      return weakness && `the first admin's password ${weakness}`;
+    },
+  }),
   /** Trust x-forwarded-for from the gateway for the client address (login throttling). */
   TRUST_PROXY: flag,
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
