@@ -1,3 +1,4 @@
+/* global db, print -- mongosh globals: the mongo image runs this file in mongosh */
 // Run by the mongo image on the first start of an empty volume (docker-entrypoint-initdb.d), as the root user.
 // One user per service, living in and allowed on that service's database only (readWrite: documents, indexes,
 // collections), so a leaked connection string opens one service's data, not everyone's. Passwords come from
