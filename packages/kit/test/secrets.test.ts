@@ -67,7 +67,7 @@ it('every secret .env.example and the services\' dev.env files hand out is refus
   assert.ok(secrets.length >= 8, `only ${secrets.length} secrets found in .env.example`);
   const devEnv = readdirSync(join(root, 'services')).flatMap((name) => {
     try {
-      return envValues(join(root, 'services', name, 'dev.env')).filter(([key]) => /SECRET|PASSWORD|KEY|TOKEN/.test(key));
+      return envValues(join(root, 'services', name, 'dev.env')).filter(([key]) => /SECRET|PASSWORD$|_KEY$|TOKEN$/.test(key));
     } catch {
       return [];
     }
