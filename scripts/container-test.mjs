@@ -217,8 +217,14 @@ async function checkCompose(apps, YAML) {
   for (const app of apps.filter((a) => a.service)) {
     const env = services[app.compose]?.environment ?? {};
     const { name, databases } = app.service;
-    if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database`, env.MONGO_URL === `mongodb://mongo:27017/${name}_db`, env.MONGO_URL);
-    if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database`, /@postgres:5432\/[a-z]+_db$/.test(env.DATABASE_URL ?? '') && env.DATABASE_URL.endsWith(`/${name}_db`), env.DATABASE_URL?.replace(/:[^:@/]+@/, ':***@'));
+    // Its own database, as its own user (deploy/compose/mongo-init.js, postgres-init.sh): never the superuser.
+    const ownUser = (url, scheme, host) => {
+      const parsed = url ? new URL(url) : undefined;
+      return parsed?.protocol === scheme && parsed.host === host && parsed.pathname === `/${name}_db` && parsed.username === name && parsed.password !== '';
+    };
+    const masked = (url) => url?.replace(/:[^:@/]+@/, ':***@');
+    if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database and user`, ownUser(env.MONGO_URL, 'mongodb:', 'mongo:27017'), masked(env.MONGO_URL));
+    if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database and role`, ownUser(env.DATABASE_URL, 'postgres:', 'postgres:5432'), masked(env.DATABASE_URL));
     const gatewayEnv = services.gateway?.environment ?? {};
     check(`compose: gateway routes to ${app.compose} over TLS`, gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `https://${app.compose}:${app.service.port}`);
     check(`compose: ${app.compose} listens on its catalogue port`, env.PORT === String(app.service.port));

@@ -7,7 +7,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { WEB_APP_ENTRY, ensurePki, existingServices, gatewayEnv, infraFromEnv, serviceEnv, webAppEnv } from '@eventify/testing';
+import { WEB_APP_ENTRY, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
@@ -25,6 +25,8 @@ const plan = {
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
   stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
 };
+// The payment service logs in as its own role, owner of payment_db only (made here with the administrator's URL).
+await provisionServiceDatabases(plan, services);
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const children = new Map();
 let stopping = false;

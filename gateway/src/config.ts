@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
-import { baseConfigSchema, csv, loadConfig } from '@eventify/kit';
+import { baseConfigSchema, csv, loadConfig, redisConfig } from '@eventify/kit';
 import { trustProxySetting } from './client-address.js';
 
 const serviceUrls = Object.fromEntries(
@@ -24,7 +24,8 @@ export const gatewayConfigSchema = baseConfigSchema
     JWT_AUDIENCE: z.string().default('eventify'),
     /** Minimum time between JWKS refetches triggered by an unknown key id. */
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
+    // Declared secret in the kit: a development password in it stops a production start.
+    REDIS_URL: redisConfig.REDIS_URL,
     REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
     /** Requests per window for a signed-in user (counted after the token is verified). */

@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './secrets.js';
 export * from './infra-config.js';
 export * from './errors.js';
 export * from './logger.js';

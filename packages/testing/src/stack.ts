@@ -8,6 +8,7 @@ import { GATEWAY_PORT, SERVICE_NAMES, SERVICES, serviceUrlEnvVar, type Deployabl
 import { REPO_ROOT, freePort, startProcess, type RunningProcess } from './processes.js';
 import { httpClient, identityAgent, type HttpClient } from './http.js';
 import { ensurePki } from './pki.js';
+import { ensureServiceDatabase } from './postgres-role.js';
 
 /** Services that exist in this checkout (a folder with a main entry point). */
 export function existingServices(): ServiceName[] {
@@ -68,6 +69,20 @@ export interface StackPlan {
   stripe: { port: number; webhookSecret: string };
   /** The gateway's ops listener (/metrics, /readyz/services); unset: its default, 9080. */
   opsPort?: number;
+  /** DATABASE_URL per PostgreSQL service: its own role and database (`provisionServiceDatabases`). */
+  databaseUrls?: Partial<Record<ServiceName, string>>;
+}
+
+/**
+ * Give each PostgreSQL service among `services` its own role, owning its database of this run, as compose and
+ * Kubernetes do (the infrastructure URL is the administrator's and stays with the harness).
+ */
+export async function provisionServiceDatabases(plan: StackPlan, services: readonly ServiceName[]): Promise<void> {
+  const suffix = plan.runId ? `_${plan.runId}` : '';
+  plan.databaseUrls ??= {};
+  for (const name of services.filter((s) => SERVICES[s].databases.includes('postgres'))) {
+    plan.databaseUrls[name] = await ensureServiceDatabase(plan.infra.postgres, name, `${name}_db${suffix}`);
+  }
 }
 
 /** The environment one service gets: its own databases, the shared Redis namespace, where the others are. */
@@ -88,7 +103,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
   }
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
-  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
+  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = plan.databaseUrls?.[name] ?? postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
   for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = `https://127.0.0.1:${plan.ports[other]}`;
   return env;
 }
@@ -191,6 +206,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       processes[name] = p;
     });
   try {
+    await provisionServiceDatabases(plan, options.services);
     if (options.services.includes('payment')) {
       // Like Stripe, the stand-in calls the public webhook endpoint through the gateway.
       processes.stripe = await startStripeStandin(plan, `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`);
