@@ -33,7 +33,7 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
         refreshTokens,
         resetTokens: new ResetTokensRepository(db, ctx.outbox),
         keys,
-        throttle: new LoginThrottle(ctx.redis.redis, config.REDIS_NAMESPACE, {
+        throttle: new LoginThrottle(ctx.redis.redis, ctx.keyPrefix, {
           perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
           perIp: config.LOGIN_MAX_FAILURES_PER_IP,
           windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
