@@ -17,6 +17,9 @@ export async function createRedisUsers(adminUrl: string, namespace: string, who:
       await redis.call('ACL', 'SETUSER', ...redisAclSetUser(namespace, name, password));
       urls[name] = redisUrlFor(adminUrl, namespace, name, password);
     }
+    // A server with an ACL file (the fault suite's, production's) keeps the users across a restart; without
+    // one (the development server) ACL SAVE is refused and the users live as long as the server.
+    await redis.call('ACL', 'SAVE').catch(() => undefined);
     return urls;
   } finally {
     redis.disconnect();

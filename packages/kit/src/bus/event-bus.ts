@@ -109,7 +109,11 @@ export class EventBus {
       this.publishedTypes.add(entry.type);
       pipeline.xadd(this.streamKey(entry.type), '*', 'event', JSON.stringify(this.envelope(entry)));
     }
-    const results = await pipeline.exec();
+    // A command refused while queueing (NOPERM: a stream this service's Redis user may not write) aborts the
+    // transaction; report that reason rather than the bare EXECABORT.
+    const results = await pipeline.exec().catch((error: Error & { previousErrors?: Error[] }) => {
+      throw error.previousErrors?.[0] ?? error;
+    });
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('publishing to the event bus failed');
   }
