@@ -302,11 +302,13 @@ async function planStack(apps, urls) {
   const opsPort = await freePort(); // the gateway's ops listener (/metrics, /readyz/services)
   const smtpPort = await freePort();
   // The internal PKI of this run: a CA and one certificate per deployable, given to uid 1000 (the images' user).
-  const { ensurePki } = await import(join(ROOT, 'packages/testing/dist/index.js'));
+  const { ensurePki, createRedisUsers } = await import(join(ROOT, 'packages/testing/dist/index.js'));
   const pki = join(CACHE, 'podman', `pki-${RUN_ID}`);
   await ensurePki({ dir: pki, owner: 1000 });
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const namespace = `ctest-${RUN_ID}`;
+  // Each container connects to Redis as its own ACL user, as in compose and Kubernetes.
+  const redisUrls = await createRedisUsers(urls.redis, namespace);
   const local = (name) => `http://127.0.0.1:${ports[name]}`;
   const internal = (name) => `https://127.0.0.1:${ports[name]}`;
   const services = apps.filter((a) => a.service);
@@ -339,12 +341,12 @@ async function planStack(apps, urls) {
     app.readyPath = app.tool ? '/healthz' : '/readyz';
     if (!app.tool) app.mtlsDir = join(pki, app.name);
     if (app.name === 'gateway') {
-      app.env = { ...common, PORT: String(app.port), OPS_PORT: String(opsPort), ...serviceUrls };
+      app.env = { ...common, REDIS_URL: redisUrls.gateway, PORT: String(app.port), OPS_PORT: String(opsPort), ...serviceUrls };
     } else if (app.tool) {
       if (!tools[app.name]) throw new Error(`tools/${app.name}: the container test does not know how to configure it (add it to planStack)`);
       app.env = { NODE_ENV: 'production', HOST: '127.0.0.1', ...tools[app.name] };
     } else {
-      const env = { ...common, ...serviceUrls, PORT: String(app.port), ...own[app.name] };
+      const env = { ...common, REDIS_URL: redisUrls[app.name], ...serviceUrls, PORT: String(app.port), ...own[app.name] };
       if (app.service.databases.includes('mongo')) env.MONGO_URL = withDatabase(urls.mongo, `${app.name}_db_ctest_${RUN_ID}`);
       if (app.service.databases.includes('postgres')) env.DATABASE_URL = withDatabase(urls.postgres, `${app.name}_db_ctest_${RUN_ID}`);
       app.env = env;
@@ -526,6 +528,9 @@ async function dropData(urls, { MongoClient, pg, Redis }, { namespace, leftovers
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
+    // And the run's Redis users (createRedisUsers names them <namespace>-<deployable>).
+    const users = (await redis.call('ACL', 'USERS')).filter((u) => u.startsWith(leftovers ? 'ctest-' : `${namespace}-`));
+    if (users.length) await redis.call('ACL', 'DELUSER', ...users);
   } catch (error) {
     console.warn(`clean-up: Redis: ${error.message}`);
   } finally {

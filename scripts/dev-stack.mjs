@@ -7,7 +7,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { WEB_APP_ENTRY, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
+import { WEB_APP_ENTRY, createRedisUsers, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
@@ -27,6 +27,9 @@ const plan = {
 };
 // The payment service logs in as its own role, owner of payment_db only (made here with the administrator's URL).
 await provisionServiceDatabases(plan, services);
+// Each process connects to Redis as its own ACL user (new random passwords on every start), limited to its own
+// keys and streams as in production; made with the server's admin connection (REDIS_URL, the default user).
+plan.redisUrls = await createRedisUsers(plan.infra.redis, plan.namespace);
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const children = new Map();
 let stopping = false;

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 const root = new URL('../..', import.meta.url).pathname;
 const base = join(root, 'deploy/k8s/base');
 // The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
-const { SERVICES, CALLS, serviceUrlEnvVar, serviceIdentity } = await import(join(root, 'packages/contracts/dist/index.js'));
+const { SERVICES, CALLS, serviceUrlEnvVar, serviceIdentity, REDIS_CLIENTS, redisAclRules, redisUsername } = await import(join(root, 'packages/contracts/dist/index.js'));
 
 const NAMESPACE = 'eventify';
 const REGISTRY = 'ghcr.io/eventify';
@@ -141,7 +141,10 @@ const hpa = (name, min, max) => ({
   },
 });
 
-/** An environment variable from the deployable's own Secret, `<deployable>-secrets`, key named like the variable. */
+/**
+ * An environment variable from the deployable's own Secret, `<deployable>-secrets`, key named like the variable:
+ * a pod reads only its own credentials (its REDIS_URL carries its own Redis user, its MONGO_URL its own database user).
+ */
 const secretEnv = (deployable) => (name) => ({ name, valueFrom: { secretKeyRef: { name: `${deployable}-secrets`, key: name } } });
 
 const files = {};
@@ -193,6 +196,16 @@ files['gateway.yaml'] = [
       tls: [{ hosts: ['api.eventify.example'], secretName: 'eventify-tls' }],
       rules: [{ host: 'api.eventify.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }] } }],
     },
+  },
+];
+// The Redis users to create on the Redis server (a managed one usually): per user its ACL rules, without the
+// password (docs/deployment.md, "Redis users"). The same rules as compose, npm start and the tests.
+files['redis-acl.yaml'] = [
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'eventify-redis-acl', namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } },
+    data: Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(config.REDIS_NAMESPACE, who), redisAclRules(config.REDIS_NAMESPACE, who).join(' ')])),
   },
 ];
 files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);

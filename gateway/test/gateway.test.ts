@@ -117,7 +117,7 @@ describe('gateway when services fail', () => {
   it('stays ready while a service is down: /readyz is about the gateway itself', async () => {
     const response = await api.get('/readyz');
     assert.equal(response.status, 200, response.text);
-    assert.equal(response.body.checks.redis.status, 'up');
+    assert.equal(response.body.checks?.redis, undefined, 'nor on Redis: rate limits fail open while it is away');
     assert.equal(response.body.services, undefined, 'the public port does not list the services');
   });
 

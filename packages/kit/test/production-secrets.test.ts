@@ -33,6 +33,9 @@ function start(entry: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
+/** Auth's key rings, real-looking (random), so a case fails only on the setting it is about. */
+const authKeys = { AUTH_KEY_ENCRYPTION_KEY: 'Rrz8efXGb15zKC79m3urHbXpwGKzx6kb1kUoxWql2ds=', RESET_TOKEN_SEAL_KEY: 'zdunyeuoZimTQRmebVL+Xf4Kqk/2NB2X6A0I+vKmWCE=' };
+
 const cases: { entry: string; env: Record<string, string>; setting: string; value: string }[] = [
   {
     entry: 'services/payment/dist/main.js',
@@ -42,9 +45,15 @@ const cases: { entry: string; env: Record<string, string>; setting: string; valu
   },
   {
     entry: 'services/auth/dist/main.js',
-    env: { EVENTIFY_ADMIN_EMAIL: 'root@eventify.local' },
+    env: { ...authKeys, EVENTIFY_ADMIN_EMAIL: 'root@eventify.local' },
     setting: 'EVENTIFY_ADMIN_PASSWORD',
     value: 'change-me-dev-admin-password', // services/auth/dev.env's
+  },
+  {
+    entry: 'services/auth/dist/main.js',
+    env: { ...authKeys, EVENTIFY_ADMIN_EMAIL: 'root@eventify.local', EVENTIFY_ADMIN_PASSWORD: 'Vq83mZt0Lr5xWk2pNc7y-root' },
+    setting: 'AUTH_KEY_ENCRYPTION_KEY',
+    value: 'ZGV2LW9ubHktYXV0aC1rZXktZW5jcnlwdGlvbi1rZXk=', // services/auth/dev.env's: base64 of "dev-only-…"
   },
   {
     entry: 'services/qr/dist/main.js',
@@ -73,6 +82,7 @@ for (const { entry, env, setting, value } of cases) {
 
 it('the first admin\'s password follows the registration rule in every environment', async () => {
   const { code, stderr } = await start('services/auth/dist/main.js', {
+    ...authKeys,
     NODE_ENV: 'development',
     EVENTIFY_ADMIN_EMAIL: 'root@eventify.local',
     EVENTIFY_ADMIN_PASSWORD: 'password123',

@@ -5,3 +5,4 @@ export * from './journey.js';
 export * from './web-app.js';
 export * from './pki.js';
 export * from './postgres-role.js';
+export * from './redis-users.js';

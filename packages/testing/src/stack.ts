@@ -9,6 +9,7 @@ import { REPO_ROOT, freePort, startProcess, type RunningProcess } from './proces
 import { httpClient, identityAgent, type HttpClient } from './http.js';
 import { ensurePki } from './pki.js';
 import { ensureServiceDatabase } from './postgres-role.js';
+import { createRedisUsers, dropRedisUsers } from './redis-users.js';
 
 /** Services that exist in this checkout (a folder with a main entry point). */
 export function existingServices(): ServiceName[] {
@@ -71,6 +72,8 @@ export interface StackPlan {
   opsPort?: number;
   /** DATABASE_URL per PostgreSQL service: its own role and database (`provisionServiceDatabases`). */
   databaseUrls?: Partial<Record<ServiceName, string>>;
+  /** Each deployable's REDIS_URL, as its own ACL user (createRedisUsers); absent: the server's URL as given. */
+  redisUrls?: Partial<Record<Deployable, string>>;
 }
 
 /**
@@ -91,7 +94,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
   const env: Record<string, string> = {
     ...devDefaults(name),
     PORT: String(plan.ports[name]),
-    REDIS_URL: plan.infra.redis,
+    REDIS_URL: plan.redisUrls?.[name] ?? plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
     MTLS_DIR: join(plan.pki, name),
     AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
@@ -111,7 +114,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
 export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(plan.ports.gateway),
-    REDIS_URL: plan.infra.redis,
+    REDIS_URL: plan.redisUrls?.gateway ?? plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
     // The public side stays plain HTTP here; towards the services the gateway presents its own certificate.
     MTLS_DIR: join(plan.pki, 'gateway'),
@@ -175,6 +178,8 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     // Test stacks run side by side: each gateway's ops listener gets a port of its own.
     opsPort: await freePort(),
   };
+  // Every process connects to Redis as its own user, limited as in production (docs/security.md#redis-acls).
+  plan.redisUrls = await createRedisUsers(plan.infra.redis, plan.namespace);
   const processes: TestStack['processes'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
@@ -270,6 +275,7 @@ export async function dropRunData(plan: StackPlan, services: readonly ServiceNam
     }
   }
   await deleteRedisNamespace(plan.infra.redis, plan.namespace);
+  await dropRedisUsers(plan.infra.redis, plan.namespace);
 }
 
 export async function deleteRedisNamespace(redisUrl: string, namespace: string): Promise<void> {

@@ -37,7 +37,7 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
         resetTokens: new ResetTokensRepository(db, ctx.outbox),
         resetTokenSeal: config.RESET_TOKEN_SEAL_KEY,
         keys,
-        throttle: new LoginThrottle(ctx.redis.redis, config.REDIS_NAMESPACE, {
+        throttle: new LoginThrottle(ctx.redis.redis, ctx.keyPrefix, {
           freeFailures: config.LOGIN_FREE_FAILURES_PER_ACCOUNT,
           baseSeconds: config.LOGIN_BASE_DELAY_SECONDS,
           maxSeconds: config.LOGIN_MAX_DELAY_SECONDS,
