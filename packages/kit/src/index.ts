@@ -10,6 +10,7 @@ export * from './service.js';
 export { createApp, type App, type AppOptions } from './http/app.js';
 export { sendProblem, toAppError } from './http/problem-handler.js';
 export * from './http/service-client.js';
+export * from './http/replicas.js';
 export * from './auth/access-token.js';
 export * from './auth/plugin.js';
 export * from './tls/mtls.js';
