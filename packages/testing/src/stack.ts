@@ -159,6 +159,8 @@ export interface StartTestStackOptions {
   pkiDir?: string;
   /** Processes per service (default 1): each on its own port, same databases and certificate; the others get the list. */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** How long each process may take to become ready (default 90 s); a stack of many processes on two cores needs more. */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -213,6 +215,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       port: replicaPorts(plan, name)[replica]!,
       env: { ...serviceEnv(name, plan, replica), ...options.env?.[name] },
       echo: options.echo ?? false,
+      ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     }).then((p) => {
       (replicas[name] ??= [])[replica] = p;
       if (replica === 0) processes[name] = p;
@@ -225,7 +228,10 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     }
     // Auth first: the others fetch its signing keys.
     if (options.services.includes('auth')) await start('auth');
-    await Promise.all(options.services.filter((s) => s !== 'auth').map(start));
+    await Promise.all(options.services.filter((s) => s !== 'auth').map((name) => startOne(name, 0)));
+    // Further replicas after the first of each is up: a few at a time, so two cores are not asked to boot every process at once.
+    const more = options.services.flatMap((name) => replicaPorts(plan, name).slice(1).map((_, i) => [name, i + 1] as const)).filter(([name]) => name !== 'auth');
+    for (let i = 0; i < more.length; i += 4) await Promise.all(more.slice(i, i + 4).map(([name, replica]) => startOne(name, replica)));
     if (options.gateway !== false) {
       processes.gateway = await startProcess({
         name: 'gateway',
