@@ -21,8 +21,8 @@ before(async () => {
     env: {
       auth: TEST_ADMIN_ENV,
       // Short holds and a quick sweep, so an expiry happens within the test; a reservation abandoned by a killed
-      // replica is settled by the survivors after 10 s.
-      booking: { HOLD_MINUTES: '0.3', SWEEP_INTERVAL_MS: '500', RESERVATION_TIMEOUT_MS: '5000', RESERVING_STUCK_MS: '10000' },
+      // replica is settled by the survivors after 16 s.
+      booking: { HOLD_MINUTES: '0.3', SWEEP_INTERVAL_MS: '500', RESERVATION_TIMEOUT_MS: '8000', RESERVING_STUCK_MS: '16000' },
       gateway: { UPSTREAM_TIMEOUT_MS: '60000' },
     },
   });
@@ -49,12 +49,17 @@ async function busEvents(type: string): Promise<{ id: string; data: Record<strin
 
 const freeTier = (capacity: number) => eventInput({ tiers: [{ name: 'Rush', price: 0, currency: 'EUR', capacity, maxPerOrder: 1 }] });
 
-/** A buyer as the app behaves: one Idempotency-Key per purchase, the same request again after a 5xx. */
+/**
+ * A buyer as the app behaves: one Idempotency-Key per purchase, the same request again after a 5xx; a purchase
+ * that ended `failed` (no seats taken: too busy, or abandoned by a replica that died) is started afresh, new key.
+ */
 async function buy(buyer: TestUser, eventId: string, tierId: string) {
-  const key = randomUUID();
+  let key = randomUUID();
   for (let attempt = 0; ; attempt++) {
     const response = await stack.api.post('/bookings', { eventId, items: [{ tierId, quantity: 1 }] }, { token: buyer.token, headers: { 'idempotency-key': key }, timeoutMs: 60_000 });
-    if (response.status < 500 || attempt === 40) return response;
+    if (response.status < 300 && response.body.status === 'failed') key = randomUUID();
+    else if (response.status < 500 || attempt >= 60) return response;
+    if (attempt >= 60) return response;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -76,7 +81,7 @@ it('the journey: book, pay, tickets issued and notified once each, across both r
   const booking = await stack.api.post('/bookings', { eventId: journeyEvent.id, items: [{ tierId: (journeyEvent as { tiers: { id: string }[] }).tiers[0]!.id, quantity: 2 }] }, { token: attendee.token });
   assert.equal(booking.status, 201, booking.text);
   const intent = await stack.api.post('/payments/intents', { bookingId: booking.body.id }, { token: attendee.token });
-  assert.equal(intent.status, 201, intent.text);
+  assert.ok([200, 201].includes(intent.status), intent.text);
   // What the app's payment sheet does: confirm with Stripe (the stand-in), which then sends the signed webhook.
   const confirmed = await fetch(`http://127.0.0.1:${stack.plan.stripe.port}/v1/payment_intents/${intent.body.paymentIntentId}/confirm`, {
     method: 'POST',
@@ -155,7 +160,7 @@ it('one booking replica killed (kill -9) mid-sale: the sale finishes on the othe
   const settled = await poll(async () => {
     const available = (await stack.api.get(`/events/${event.id}`)).body.tiers[0].available as number;
     return available === 60 - confirmed.size ? available : undefined;
-  }, `available seats back to ${60 - confirmed.size}`, 40_000);
+  }, `available seats back to ${60 - confirmed.size}`, 60_000);
   assert.equal(settled, 60 - confirmed.size);
 
   // Back again: it takes requests, and a second sale on the same event sells exactly what is left.
