@@ -132,15 +132,16 @@ export class Mtls {
     let dispatcher = this.dispatchers.get(key);
     if (!dispatcher) {
       const connect = typeof options.connect === 'object' ? options.connect : {};
-      const pool = {
+      // Built again at every renewal: the connections must present the certificate current then.
+      const pool = () => ({
         // A bounded pool per peer (per replica): a burst of 1,000 requests queues for a kept-alive connection
         // instead of opening 1,000 (a TLS handshake each, which on a busy machine outlasts the connect timeout).
         connections: MAX_CONNECTIONS_PER_PEER,
         ...options,
         connect: { ...connect, ...this.secureContextOptions(), checkServerIdentity: expectIdentity(peer) },
-      };
+      });
       const spread = replicas.length > 1;
-      const renewing = new RenewingDispatcher(() => (spread ? new BalancedPool([...replicas], pool) : new Agent(pool)));
+      const renewing = new RenewingDispatcher(() => (spread ? new BalancedPool([...replicas], pool()) : new Agent(pool())));
       dispatcher = renewing;
       this.dispatchers.set(key, renewing);
       if (spread) this.failovers.set(key, withFailover(renewing, replicas.length));
