@@ -54,6 +54,8 @@ try {
     RATE_LIMIT_USER_MAX: '100000000',
     // Unused (the route is public), but the gateway wants to know where keys would come from.
     AUTH_JWKS_URL: 'http://127.0.0.1:9/auth/.well-known/jwks.json',
+    // Two gateways at once: each ops listener on a free port of its own.
+    OPS_PORT: '0',
   };
   const withMtls = await start('gateway-mtls', 'gateway/src/main.ts', { ...gatewayEnv, EVENT_SERVICE_URL: echoMtls.url, MTLS_DIR: pki.identityDir('gateway') });
   const plain = await start('gateway-plain', 'gateway/src/main.ts', { ...gatewayEnv, EVENT_SERVICE_URL: echoPlain.url });

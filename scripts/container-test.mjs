@@ -219,8 +219,14 @@ async function checkCompose(apps, YAML) {
   for (const app of apps.filter((a) => a.service)) {
     const env = services[app.compose]?.environment ?? {};
     const { name, databases } = app.service;
-    if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database`, env.MONGO_URL === `mongodb://mongo:27017/${name}_db`, env.MONGO_URL);
-    if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database`, /@postgres:5432\/[a-z]+_db$/.test(env.DATABASE_URL ?? '') && env.DATABASE_URL.endsWith(`/${name}_db`), env.DATABASE_URL?.replace(/:[^:@/]+@/, ':***@'));
+    // Its own database, as its own user (deploy/compose/mongo-init.js, postgres-init.sh): never the superuser.
+    const ownUser = (url, scheme, host) => {
+      const parsed = url ? new URL(url) : undefined;
+      return parsed?.protocol === scheme && parsed.host === host && parsed.pathname === `/${name}_db` && parsed.username === name && parsed.password !== '';
+    };
+    const masked = (url) => url?.replace(/:[^:@/]+@/, ':***@');
+    if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database and user`, ownUser(env.MONGO_URL, 'mongodb:', 'mongo:27017'), masked(env.MONGO_URL));
+    if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database and role`, ownUser(env.DATABASE_URL, 'postgres:', 'postgres:5432'), masked(env.DATABASE_URL));
     const gatewayEnv = services.gateway?.environment ?? {};
     check(`compose: gateway routes to ${app.compose} over TLS`, gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `https://${app.compose}:${app.service.port}`);
     check(`compose: ${app.compose} listens on its catalogue port`, env.PORT === String(app.service.port));
@@ -295,13 +301,16 @@ async function buildImages(apps) {
 async function planStack(apps, urls) {
   const ports = {};
   for (const app of apps) ports[app.name] = await freePort();
+  const opsPort = await freePort(); // the gateway's ops listener (/metrics, /readyz/services)
   const smtpPort = await freePort();
   // The internal PKI of this run: a CA and one certificate per deployable, given to uid 1000 (the images' user).
-  const { ensurePki } = await import(join(ROOT, 'packages/testing/dist/index.js'));
+  const { ensurePki, createRedisUsers } = await import(join(ROOT, 'packages/testing/dist/index.js'));
   const pki = join(CACHE, 'podman', `pki-${RUN_ID}`);
   await ensurePki({ dir: pki, owner: 1000 });
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const namespace = `ctest-${RUN_ID}`;
+  // Each container connects to Redis as its own ACL user, as in compose and Kubernetes.
+  const redisUrls = await createRedisUsers(urls.redis, namespace);
   const local = (name) => `http://127.0.0.1:${ports[name]}`;
   const internal = (name) => `https://127.0.0.1:${ports[name]}`;
   const services = apps.filter((a) => a.service);
@@ -319,12 +328,14 @@ async function planStack(apps, urls) {
     AUTH_JWKS_URL: `${internal('auth')}/auth/.well-known/jwks.json`,
     MTLS_DIR: '/etc/eventify/mtls',
   };
+  // Shared by auth (seals the password-reset token) and notification (opens it).
+  const resetTokenSealKey = randomBytes(32).toString('base64');
   // What each service needs beyond the common settings (see its src/config.ts).
   const own = {
-    auth: { TRUST_PROXY: 'true' },
+    auth: { AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), RESET_TOKEN_SEAL_KEY: resetTokenSealKey },
     payment: { STRIPE_SECRET_KEY: 'sk_test_eventify_container_test', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: local('stripe-standin') },
     qr: { QR_SIGNING_SECRET: randomBytes(32).toString('hex') },
-    notification: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, EXPO_BASE_URL: local('mail-standin') },
+    notification: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, EXPO_BASE_URL: local('mail-standin'), RESET_TOKEN_SEAL_KEY: resetTokenSealKey },
   };
   const tools = {
     'stripe-standin': { PORT: String(ports['stripe-standin']), STRIPE_WEBHOOK_URL: `${local('gateway')}/payments/webhooks/stripe`, STRIPE_WEBHOOK_SECRET: webhookSecret },
@@ -336,12 +347,12 @@ async function planStack(apps, urls) {
     app.readyPath = app.tool ? '/healthz' : '/readyz';
     if (!app.tool) app.mtlsDir = join(pki, app.name);
     if (app.name === 'gateway') {
-      app.env = { ...common, PORT: String(app.port), ...serviceUrls };
+      app.env = { ...common, REDIS_URL: redisUrls.gateway, PORT: String(app.port), OPS_PORT: String(opsPort), ...serviceUrls };
     } else if (app.tool) {
       if (!tools[app.name]) throw new Error(`tools/${app.name}: the container test does not know how to configure it (add it to planStack)`);
       app.env = { NODE_ENV: 'production', HOST: '127.0.0.1', ...tools[app.name] };
     } else {
-      const env = { ...common, ...serviceUrls, PORT: String(app.port), ...own[app.name] };
+      const env = { ...common, REDIS_URL: redisUrls[app.name], ...serviceUrls, PORT: String(app.port), ...own[app.name] };
       if (app.service.databases.includes('mongo')) env.MONGO_URL = withDatabase(urls.mongo, `${app.name}_db_ctest_${RUN_ID}`);
       if (app.service.databases.includes('postgres')) env.DATABASE_URL = withDatabase(urls.postgres, `${app.name}_db_ctest_${RUN_ID}`);
       app.env = env;
@@ -489,8 +500,9 @@ async function journey(gatewayUrl, apps) {
     down.status === 503 && down.type.startsWith('application/problem+json') && down.json?.status === 503,
     `${down.status} ${down.type} ${down.text.slice(0, 200)}`,
   );
-  const notReady = await http('GET', `${gatewayUrl}/readyz`);
-  check('gateway /readyz is 503 while the user service is stopped', notReady.status === 503, `${notReady.status}`);
+  // One service down must not take the gateway out of rotation; the per-service list (ops port) says who is down.
+  const stillReady = await http('GET', `${gatewayUrl}/readyz`);
+  check('gateway /readyz stays 200 while the user service is stopped', stillReady.status === 200, `${stillReady.status}`);
 }
 
 // ---------------------------------------------------------------------------------------------- clean-up
@@ -531,6 +543,9 @@ async function dropData(urls, { MongoClient, pg, Redis }, { namespace, leftovers
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
+    // And the run's Redis users (createRedisUsers names them <namespace>-<deployable>).
+    const users = (await redis.call('ACL', 'USERS')).filter((u) => u.startsWith(leftovers ? 'ctest-' : `${namespace}-`));
+    if (users.length) await redis.call('ACL', 'DELUSER', ...users);
   } catch (error) {
     console.warn(`clean-up: Redis: ${error.message}`);
   } finally {

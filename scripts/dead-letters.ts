@@ -1,5 +1,6 @@
 // Inspect and replay dead-lettered events: npm run dead-letters -- <list|replay> <service> [entry-id ...]
-// REDIS_URL and REDIS_NAMESPACE as the services use them (defaults: redis://127.0.0.1:6379, eventify).
+// REDIS_NAMESPACE as the services use it (default eventify); REDIS_URL of the Redis admin (default user, default
+// redis://127.0.0.1:6379): a replay adds to the event's stream, which no consumer's own Redis user may do.
 import { Redis } from 'ioredis';
 import { listDeadLetters, replayDeadLetters } from '@eventify/kit';
 

@@ -8,7 +8,7 @@ import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { WEB_APP_ENTRY, ensurePki, existingServices, gatewayEnv, infraFromEnv, serviceEnv, webAppEnv } from '@eventify/testing';
+import { WEB_APP_ENTRY, createRedisUsers, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
@@ -39,6 +39,11 @@ const plan = {
   stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
   replicaPorts,
 };
+// The payment service logs in as its own role, owner of payment_db only (made here with the administrator's URL).
+await provisionServiceDatabases(plan, services);
+// Each process connects to Redis as its own ACL user (new random passwords on every start), limited to its own
+// keys and streams as in production; made with the server's admin connection (REDIS_URL, the default user).
+plan.redisUrls = await createRedisUsers(plan.infra.redis, plan.namespace);
 const colors = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const children = new Map();
 let stopping = false;
@@ -146,16 +151,20 @@ if (services.includes('notification')) {
   // Mails and pushes land here: see them with curl http://127.0.0.1:12190/messages (and /pushes).
   run('mail', 'tools/mail-standin/dist/main.js', { MAIL_STANDIN_SMTP_PORT: String(mailStandin.smtp), MAIL_STANDIN_HTTP_PORT: String(mailStandin.http) }, 90);
 }
-const ready = await waitReady(`${gatewayUrl}/readyz`, 120_000);
+// The gateway's ops listener (127.0.0.1 only) says when every service behind it is ready; its public /readyz is
+// about the gateway itself.
+const opsUrl = `http://127.0.0.1:${process.env.OPS_PORT ?? 9080}`;
+const ready = await waitReady(`${opsUrl}/readyz/services`, 120_000);
 if (stopping) process.exit(0);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (ready) {
   process.stderr.write(
     `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}]${replicas > 1 ? `, ${replicas} replicas each,` : ''} behind the gateway.\n` +
       `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n` +
+      `  Ops      ${opsUrl}/metrics, ${opsUrl}/readyz/services (this machine only)\n` +
       (children.has('web') ? `  Web app  ${webUrl}  (phones: see "The app" in README.md)\n` : '') +
       `  Ctrl-C stops everything.\n\n`,
   );
 } else {
-  process.stderr.write(`\n  Not every service became ready within 120 s; see ${gatewayUrl}/readyz and the logs above.\n\n`);
+  process.stderr.write(`\n  Not every service became ready within 120 s; see ${opsUrl}/readyz/services and the logs above.\n\n`);
 }

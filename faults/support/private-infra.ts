@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -69,7 +69,9 @@ function managed(command: string, args: () => string[], port: number, url: strin
 export async function privateRedis(): Promise<PrivateServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'eventify-faults-redis-'));
-  const args = () => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+  // Users kept in an ACL file (the harness saves the per-service users there), so they survive the restart too.
+  writeFileSync(join(dir, 'users.acl'), '');
+  const args = () => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--aclfile', join(dir, 'users.acl')];
   const server = managed('redis-server', args, port, `redis://127.0.0.1:${port}`, async () => rmSync(dir, { recursive: true, force: true }));
   await server.start();
   return server;

@@ -2,7 +2,7 @@ import { createApp, type App } from '@eventify/kit';
 import { upstreams, type GatewayConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerProxies } from './proxy.js';
-import { registerReadiness } from './readiness.js';
+import { registerOpsListener } from './ops.js';
 import { registerAccessControl, registerHttpSecurity } from './security.js';
 import { loadUpstreamTls } from './upstream-tls.js';
 
@@ -12,15 +12,19 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     name: 'gateway',
     config,
     openapi: { title: 'Eventify gateway' },
-    healthRoutes: false,
-    http2: config.HTTP2,
+    // No readiness checks: /readyz is about the gateway process alone. Not the services behind it: one service down must not take
+    // every gateway pod out of rotation (their routes answer 503, the rest serve; the per-service list is on the
+    // ops listener). Not Redis either: rate limits fail open while it is away, so a Redis outage must not turn
+    // into a whole-platform outage by failing every gateway's probe at once.
+      http2: config.HTTP2,
+    metrics: 'collect',
   });
   const targets = upstreams(config);
   const mtls = loadUpstreamTls(app, config);
   await registerHttpSecurity(app, config);
   await registerAccessControl(app, config, mtls);
-  registerReadiness(app, targets, config.READINESS_TIMEOUT_MS, mtls);
+  await registerOpsListener(app, config, targets, mtls);
   registerDocs(app, targets, config.READINESS_TIMEOUT_MS, mtls);
-  await registerProxies(app, targets, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxyHops: config.TRUSTED_PROXY_HOPS, mtls });
+  await registerProxies(app, targets, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies: config.TRUST_PROXY, mtls });
   return app;
 }

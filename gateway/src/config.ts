@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
-import { baseConfigSchema, csv, loadConfig, serviceUrls } from '@eventify/kit';
+import { baseConfigSchema, csv, loadConfig, redisConfig, serviceUrls } from '@eventify/kit';
+import { trustProxySetting } from './client-address.js';
 
 /** `<NAME>_SERVICE_URL`: one URL (a Kubernetes Service) or the service's replicas' URLs, comma separated. */
 const upstreamUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), serviceUrls().optional()])) as Record<
@@ -14,7 +15,10 @@ export const gatewayConfigSchema = baseConfigSchema
     HOST: z.string().default('127.0.0.1'),
     /** How long a service may take to answer before the client gets 504. */
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    /** How long /readyz waits for each service. */
+    /** The ops listener (/metrics, /readyz/services): never routed by the ingress; 127.0.0.1 outside a pod. */
+    OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9080),
+    OPS_HOST: z.string().default('127.0.0.1'),
+    /** How long /readyz/services waits for each service. */
     READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
     ...upstreamUrls,
     AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/auth/.well-known/jwks.json'),
@@ -22,7 +26,8 @@ export const gatewayConfigSchema = baseConfigSchema
     JWT_AUDIENCE: z.string().default('eventify'),
     /** Minimum time between JWKS refetches triggered by an unknown key id. */
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').default('redis://127.0.0.1:6379'),
+    // Declared secret in the kit: a development password in it stops a production start.
+    REDIS_URL: redisConfig.REDIS_URL,
     REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
     /** Requests per window for a signed-in user (counted after the token is verified). */
@@ -31,8 +36,11 @@ export const gatewayConfigSchema = baseConfigSchema
     RATE_LIMIT_IP_MAX: z.coerce.number().int().positive().default(3000),
     /** Sign-in, sign-up, password recovery: requests per window from one address. */
     RATE_LIMIT_SENSITIVE_MAX: z.coerce.number().int().positive().default(20),
-    /** Load balancers in front of the gateway that append to X-Forwarded-For (0: clients connect directly). */
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    /**
+     * Who may name the client in X-Forwarded-For (see client-address.ts): unset/none (clients connect directly),
+     * a hop count (load balancers in front, e.g. 1 behind the Kubernetes ingress), or their addresses/CIDRs.
+     */
+    TRUST_PROXY: trustProxySetting(),
     /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
     CORS_ORIGINS: csv(),
     /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
-import { type AppError, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App, type Mtls } from '@eventify/kit';
-import { clientAddress } from './client-address.js';
+import { type AppError, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App, type Mtls } from '@eventify/kit';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import type { Upstreams } from './config.js';
 import { upstreamDispatcher } from './upstream-tls.js';
 
@@ -39,8 +39,8 @@ export function upstreamProblem(service: ServiceName, error: unknown): AppError 
 
 export interface ProxyOptions {
   timeoutMs: number;
-  /** Load balancers in front that append to X-Forwarded-For. */
-  trustedProxyHops: number;
+  /** Proxies in front that may name the client (TRUST_PROXY). */
+  trustedProxies: TrustedProxies;
   /** The gateway's certificate, presented to https:// upstreams (mutual TLS). */
   mtls?: Mtls | undefined;
 }
@@ -56,7 +56,7 @@ export async function registerProxies(app: App, upstreams: Upstreams, options: P
   });
 }
 
-async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, trustedProxyHops, mtls }: ProxyOptions): Promise<void> {
+async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, trustedProxies, mtls }: ProxyOptions): Promise<void> {
   for (const descriptor of Object.values(SERVICES)) {
     const upstream = upstreams[descriptor.name];
     for (const prefix of descriptor.prefixes) {
@@ -85,7 +85,8 @@ async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, 
             const next: Record<string, string | string[] | undefined> = { ...headers };
             for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];
             next[REQUEST_ID_HEADER] = request.id;
-            next['x-forwarded-for'] = clientAddress(request, trustedProxyHops);
+            // Always overwritten, never passed on: the auth service believes it (from the gateway's connection only).
+            next[CLIENT_ADDRESS_HEADER] = clientAddress(request, trustedProxies);
             next['x-forwarded-proto'] = request.protocol;
             return next;
           },

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
+import { redisKeys } from '@eventify/contracts';
 import { tooManyRequests, type App } from '@eventify/kit';
 import { clientAddress } from './client-address.js';
 import type { GatewayConfig } from './config.js';
@@ -58,7 +59,8 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
   await app.register(rateLimit, {
     global: false,
     redis,
-    nameSpace: `${config.REDIS_NAMESPACE}:ratelimit:`,
+    // Under the gateway's own prefix: its Redis user may touch nothing else (contracts' redis-acl.ts).
+    nameSpace: `${redisKeys.own(config.REDIS_NAMESPACE, 'gateway')}:ratelimit:`,
     skipOnError: true,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     keyGenerator: (request) => request.rateLimitKey ?? `ip:${request.ip}`,
@@ -83,7 +85,7 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
   return {
     byAddress: async (request, reply) => {
       if (!limited(request)) return;
-      const address = clientAddress(request, config.TRUSTED_PROXY_HOPS);
+      const address = clientAddress(request, config.TRUST_PROXY);
       await enforce(request, reply, `ip:${address}`);
       if (isSensitiveRoute(request.method, pathOf(request.url))) await enforce(request, reply, `sensitive:${address}`);
     },

@@ -37,10 +37,13 @@ async function probeService(name: ServiceName, urls: string[], timeoutMs: number
   return { ...best, replicas };
 }
 
-/** `/readyz`: the gateway is ready when every service it routes to says it is ready. */
-export function registerReadiness(app: App, upstreams: Upstreams, timeoutMs: number, mtls?: Mtls): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+/**
+ * `/readyz/services` (ops listener): whether each service the gateway routes to says it is ready. For operators
+ * and dashboards, not for the gateway's own readiness: one service down must not take every gateway pod out of
+ * rotation (the gateway answers 503 for that service's routes and serves the rest).
+ */
+export function registerServiceReadiness(app: App, upstreams: Upstreams, timeoutMs: number, mtls?: Mtls): void {
+  app.get('/readyz/services', { schema: { hide: true } }, async (_request, reply) => {
     const entries = await Promise.all(
       Object.entries(upstreams).map(async ([name, urls]) => [name, await probeService(name as ServiceName, urls!, timeoutMs, mtls)] as const),
     );

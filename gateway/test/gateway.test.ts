@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { ensurePki, freePort, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
+import { ensurePki, freePort, httpClient, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
 
 let echo: RunningProcess;
 let stack: TestStack;
@@ -57,6 +57,11 @@ describe('gateway routing', () => {
     assert.equal(response.body.headers['x-internal-token'], undefined);
   });
 
+  it('always overwrites the client address it forwards (no trusted proxy here: the connection is the client)', async () => {
+    const response = await api.get('/events/echo', { headers: { 'x-forwarded-for': '6.6.6.6' } });
+    assert.equal(response.body.headers['x-forwarded-for'], '127.0.0.1');
+  });
+
   it('forwards a JSON body byte for byte', async () => {
     const response = await api.request('POST', '/events/echo', { token, rawBody: '{"name":  "Ada"}', headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 200);
@@ -109,13 +114,36 @@ describe('gateway when services fail', () => {
     assert.match(response.body.detail, /did not answer in time/);
   });
 
-  it('reports each service in /readyz and is not ready while one is down', async () => {
+  it('stays ready while a service is down: /readyz is about the gateway itself', async () => {
     const response = await api.get('/readyz');
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.body.checks?.redis, undefined, 'nor on Redis: rate limits fail open while it is away');
+    assert.equal(response.body.services, undefined, 'the public port does not list the services');
+  });
+
+  it('lists each service\'s readiness on the ops port only', async () => {
+    const ops = httpClient(stack.opsUrl);
+    const response = await ops.get('/readyz/services');
     assert.equal(response.status, 503);
     assert.equal(response.body.services.event.status, 'ready');
     assert.equal(response.body.services.auth.status, 'ready');
     assert.equal(response.body.services.booking.status, 'unreachable');
     assert.match(response.body.detail, /booking/);
+    assert.equal((await api.get('/readyz/services')).status, 404);
+  });
+
+  it('serves /metrics on the ops port, not on the public one, and no service\'s metrics either', async () => {
+    const metrics = await httpClient(stack.opsUrl).get('/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.text, /^http_requests_total\{.*service="gateway"/m);
+    const publicMetrics = await api.get('/metrics');
+    assert.equal(publicMetrics.status, 404);
+    assert.match(publicMetrics.headers.get('content-type')!, /problem\+json/);
+    // The gateway forwards its public prefixes only, and no path under them is a service's /metrics.
+    for (const path of ['/auth/metrics', '/auth/../metrics', '/auth/%2e%2e/metrics', '/events/..%2fmetrics']) {
+      const response = await api.get(path);
+      assert.ok(!/http_requests_total/.test(response.text), `${path} answered ${response.status} with metrics`);
+    }
   });
 });
 

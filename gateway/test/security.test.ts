@@ -159,6 +159,7 @@ describe('gateway rate limits', () => {
         AUTH_SERVICE_URL: stack.processes.auth!.url,
         AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
         MTLS_DIR: join(stack.plan.pki, 'gateway'),
+        OPS_PORT: '0', // any free port: gateways run side by side here
         // With Redis up, the third request of each kind would be refused.
         RATE_LIMIT_SENSITIVE_MAX: '2',
         RATE_LIMIT_IP_MAX: '2',
@@ -191,6 +192,8 @@ describe('gateway rate limits', () => {
           AUTH_SERVICE_URL: stack.processes.auth!.url,
           AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
           MTLS_DIR: join(stack.plan.pki, 'gateway'),
+          OPS_PORT: '0', // any free port: gateways run side by side here
+        OPS_PORT: '0', // any free port: gateways run side by side here
           RATE_LIMIT_USER_MAX: '3',
           RATE_LIMIT_IP_MAX: '8',
           RATE_LIMIT_SENSITIVE_MAX: '100',
@@ -241,6 +244,7 @@ describe('gateway TLS', () => {
         AUTH_SERVICE_URL: stack.processes.auth!.url,
         AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
         MTLS_DIR: join(stack.plan.pki, 'gateway'),
+        OPS_PORT: '0', // any free port: gateways run side by side here
         REDIS_URL: stack.plan.infra.redis,
         REDIS_NAMESPACE: stack.plan.namespace,
       },

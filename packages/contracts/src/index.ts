@@ -1,5 +1,7 @@
 export * from './roles.js';
 export * from './services.js';
+export * from './event-flow.js';
+export * from './redis-acl.js';
 export * from './events.js';
 export * from './integration-events.js';
 export * from './internal-api.js';

@@ -10,8 +10,12 @@ export interface EventPayloads {
   UserRegistered: { userId: string; email: string; name: string; roles: Role[] };
   /** user (admin action) → auth already applied synchronously; for notification/audit. */
   UserRolesChanged: { userId: string; roles: Role[]; changedBy: string };
-  /** auth → notification. The token is one-time and expiring; never log it. */
-  PasswordResetRequested: { userId: string; email: string; name: string; resetToken: string; expiresAt: string };
+  /**
+   * auth → notification. The one-time token travels sealed (AES-256-GCM with RESET_TOKEN_SEAL_KEY, which only
+   * auth and notification hold, bound to `resetTokenSealContext(userId)`): neither the outbox document nor the
+   * stream holds it in clear. Notification opens it to build the e-mail's link; never log it.
+   */
+  PasswordResetRequested: { userId: string; email: string; name: string; sealedResetToken: string; expiresAt: string };
   PasswordChanged: { userId: string; email: string };
 
   /** event → approval: a submission to review, with the event's content as submitted. */
@@ -89,3 +93,6 @@ export interface EventPayloads {
 }
 
 export type EventType = keyof EventPayloads;
+
+/** What a sealed password-reset token is bound to (its AAD): an envelope copied onto another account does not open. */
+export const resetTokenSealContext = (userId: string) => `PasswordResetRequested:${userId}`;

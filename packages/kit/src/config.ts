@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactSetting, secretIssues, settingSchema } from './secrets.js';
 
 /**
  * Typed configuration, read once from the environment at start-up. A missing or malformed setting stops
@@ -39,22 +40,26 @@ export const csv = () =>
         .filter(Boolean),
     );
 
+/**
+ * Parse the environment with `schema`. Secret settings (declared with `secret()`, secrets.ts) are checked too:
+ * in production a development value or a too-short one stops the start, naming the setting, never its value.
+ */
 export function loadConfig<TSchema extends z.ZodType>(
   serviceName: string,
   schema: TSchema,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<TSchema> {
   const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const secrets = secretIssues(schema, parsed.data as Record<string, unknown>, env);
+    if (secrets.length) throw new ConfigError(serviceName, secrets);
+    return parsed.data;
+  }
   const issues = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = issue.path.length ? env[String(issue.path[0])] : undefined;
-    const shown = value === undefined ? 'not set' : `got "${redactIfSecret(name, value)}"`;
+    const shown = value === undefined ? 'not set' : `got "${redactSetting(settingSchema(schema, name), name, value)}"`;
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(serviceName, issues);
-}
-
-function redactIfSecret(name: string, value: string): string {
-  return /SECRET|PASSWORD|KEY|TOKEN/i.test(name) ? '<redacted>' : value;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { replicaUrls } from './http/replicas.js';
+import { secret } from './secrets.js';
 
 /** A service's address: one URL, or its replicas' URLs comma separated (see http/replicas.ts), as the list. */
 export const serviceUrls = () => z.string().transform(replicaUrls).pipe(z.array(z.string().url()).min(1, 'needs at least one URL'));
@@ -19,14 +20,14 @@ export const httpsUrl = (fallback: string) =>
 /** Settings for the shared infrastructure; services pick the pieces they use. */
 export const mongoConfig = {
   /** MongoDB URI including this service's own database name, e.g. mongodb://127.0.0.1:27017/event_db */
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  MONGO_URL: secret(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'), { url: true }),
 };
 export const postgresConfig = {
   /** PostgreSQL URI including this service's own database name. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URI'),
+  DATABASE_URL: secret(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URI'), { url: true }),
 };
 export const redisConfig = {
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URI').default('redis://127.0.0.1:6379'),
+  REDIS_URL: secret(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URI').default('redis://127.0.0.1:6379'), { url: true }),
   /** Prefix of every Redis key (streams, rate limits, caches): separates environments sharing one Redis. */
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
   /** Idle time after which a pending event is delivered again (retry / crashed consumer take-over). */

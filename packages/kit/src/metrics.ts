@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * holds an internal certificate, when it expires (alert well before: renewal is automatic, so an expiry close
  * at hand means renewal is failing).
  */
-export function registerMetrics(app: FastifyInstance, service: string, options: { certificateExpiry?: () => Date } = {}): Registry {
+export function registerMetrics(app: FastifyInstance, service: string, options: { certificateExpiry?: () => Date; serve?: boolean } = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -45,9 +45,14 @@ export function registerMetrics(app: FastifyInstance, service: string, options: 
     total.inc(labels);
   });
 
+  if (options.serve !== false) serveMetrics(app, registry);
+  return registry;
+}
+
+/** `GET /metrics` on `app` for `registry` (the gateway serves its registry on its ops listener, not the public port). */
+export function serveMetrics(app: FastifyInstance, registry: Registry): void {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
-  return registry;
 }

@@ -51,13 +51,14 @@ export interface MutexRunOptions {
  * the store could close it, and FerretDB has no atomic conditional write to check one with.
  */
 export class Mutex {
+  /** `prefix`: where the lock keys go, the service's own Redis prefix (`redisKeys.own`): `<prefix>:lock:<key>`. */
   constructor(
     private readonly redis: Redis,
-    private readonly namespace: string,
+    private readonly prefix: string,
   ) {}
 
   async run<T>(key: string, fn: (lease: Lease) => Promise<T>, options: MutexRunOptions = {}): Promise<T> {
-    const lockKey = `${this.namespace}:lock:${key}`;
+    const lockKey = `${this.prefix}:lock:${key}`;
     const token = randomUUID();
     const ttlMs = options.ttlMs ?? 10_000;
     const deadline = Date.now() + (options.waitMs ?? 15_000);

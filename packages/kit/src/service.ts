@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { CONSUMES, publishedBy, redisKeys, SERVICE_NAMES, type ServiceName } from '@eventify/contracts';
 import type { BaseConfig } from './config.js';
 import { createGuards, type Guards } from './auth/plugin.js';
 import { EventBus } from './bus/event-bus.js';
@@ -32,6 +33,8 @@ export interface ServiceContext<TConfig extends ServiceConfig> {
   app: App;
   log: Logger;
   redis: RedisHandle;
+  /** Prefix of this service's own Redis keys (`<namespace>:<service>`): the only keys its Redis user may touch besides its streams. */
+  keyPrefix: string;
   bus: EventBus;
   guards: Guards;
   /** This service's certificate: `createServiceClient({ mtls: ctx.mtls, ... })` presents it. */
@@ -98,7 +101,9 @@ export async function buildService<TConfig extends ServiceConfig>(
     logger: log,
     claimIdleMs: config.BUS_CLAIM_IDLE_MS,
     maxAttempts: config.BUS_MAX_ATTEMPTS,
+    allowed: eventsOf(name),
   });
+  const keyPrefix = redisKeys.own(config.REDIS_NAMESPACE, name);
   const guards = createGuards(app, {
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.JWT_ISSUER,
@@ -117,7 +122,8 @@ export async function buildService<TConfig extends ServiceConfig>(
     bus,
     guards,
     mtls,
-    mutex: new Mutex(redis.redis, config.REDIS_NAMESPACE),
+    keyPrefix,
+    mutex: new Mutex(redis.redis, keyPrefix),
     outbox: new OutboxRelay(bus, { intervalMs: config.OUTBOX_INTERVAL_MS ?? 1_000, log }),
     mongo,
     postgres,
@@ -137,4 +143,10 @@ export async function buildService<TConfig extends ServiceConfig>(
     await Promise.allSettled([redis.close(), mongo?.close(), postgres?.close()]);
   });
   return { app, context };
+}
+
+/** A catalogued service publishes and consumes what @eventify/contracts says (event-flow.ts); any other name, anything. */
+function eventsOf(name: string): { publishes: readonly string[]; consumes: readonly string[] } | undefined {
+  if (!(SERVICE_NAMES as readonly string[]).includes(name)) return undefined;
+  return { publishes: publishedBy(name as ServiceName), consumes: CONSUMES[name as ServiceName] };
 }

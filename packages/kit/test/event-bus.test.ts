@@ -171,4 +171,13 @@ describe('streams and slow consumer groups', () => {
     await eventually(() => handled.includes(published.id), 5_000, 'handled after the replay');
     assert.equal((await listDeadLetters(redis, namespace, 'svc')).length, 0);
   });
+
+  it('refuses, before Redis would, to publish or subscribe to a type outside its row of the contracts\' tables', async () => {
+    const namespace = uniqueName('bus-test');
+    const { bus, redis } = await makeBus(namespace, { source: 'notification', allowed: { publishes: [], consumes: ['BookingConfirmed'] } });
+    await assert.rejects(bus.publish('PaymentSucceeded', {}), /notification service may not publish PaymentSucceeded: add it to PUBLISHER/);
+    assert.throws(() => bus.subscribe('PaymentSucceeded', async () => undefined), /may not consume PaymentSucceeded: add it to CONSUMES/);
+    bus.subscribe('BookingConfirmed', async () => undefined);
+    assert.equal(await redis.exists(`${namespace}:stream:PaymentSucceeded`), 0, 'nothing was written');
+  });
 });

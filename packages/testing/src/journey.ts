@@ -3,7 +3,7 @@ import type { HttpClient } from './http.js';
 
 /** Steps of the product journey, through the public API, for tests that need a user or a published event. */
 export const TEST_PASSWORD = 'a sturdy test passphrase';
-export const TEST_ADMIN = { email: 'admin@eventify.test', password: 'admin-password-for-tests' };
+export const TEST_ADMIN = { email: 'chief@eventify.test', password: 'admin-password-for-tests' };
 /** Give these to the auth service so the test admin exists. */
 export const TEST_ADMIN_ENV = { EVENTIFY_ADMIN_EMAIL: TEST_ADMIN.email, EVENTIFY_ADMIN_PASSWORD: TEST_ADMIN.password };
 

@@ -8,6 +8,8 @@ import { GATEWAY_PORT, SERVICE_NAMES, SERVICES, serviceUrlEnvVar, type Deployabl
 import { REPO_ROOT, freePort, startProcess, type RunningProcess } from './processes.js';
 import { httpClient, identityAgent, type HttpClient } from './http.js';
 import { ensurePki } from './pki.js';
+import { ensureServiceDatabase } from './postgres-role.js';
+import { createRedisUsers, dropRedisUsers } from './redis-users.js';
 
 /** Services that exist in this checkout (a folder with a main entry point). */
 export function existingServices(): ServiceName[] {
@@ -68,6 +70,24 @@ export interface StackPlan {
   stripe: { port: number; webhookSecret: string };
   /** Services that run as several processes: every replica's port, the first being `ports[name]`. */
   replicaPorts?: Partial<Record<ServiceName, number[]>>;
+  /** The gateway's ops listener (/metrics, /readyz/services); unset: its default, 9080. */
+  opsPort?: number;
+  /** DATABASE_URL per PostgreSQL service: its own role and database (`provisionServiceDatabases`). */
+  databaseUrls?: Partial<Record<ServiceName, string>>;
+  /** Each deployable's REDIS_URL, as its own ACL user (createRedisUsers); absent: the server's URL as given. */
+  redisUrls?: Partial<Record<Deployable, string>>;
+}
+
+/**
+ * Give each PostgreSQL service among `services` its own role, owning its database of this run, as compose and
+ * Kubernetes do (the infrastructure URL is the administrator's and stays with the harness).
+ */
+export async function provisionServiceDatabases(plan: StackPlan, services: readonly ServiceName[]): Promise<void> {
+  const suffix = plan.runId ? `_${plan.runId}` : '';
+  plan.databaseUrls ??= {};
+  for (const name of services.filter((s) => SERVICES[s].databases.includes('postgres'))) {
+    plan.databaseUrls[name] = await ensureServiceDatabase(plan.infra.postgres, name, `${name}_db${suffix}`);
+  }
 }
 
 /** The ports of a service's replicas (one unless the plan says more). */
@@ -91,7 +111,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan, replica = 0): Rec
   const env: Record<string, string> = {
     ...devDefaults(name),
     PORT: String(replicaPorts(plan, name)[replica]),
-    REDIS_URL: plan.infra.redis,
+    REDIS_URL: plan.redisUrls?.[name] ?? plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
     MTLS_DIR: join(plan.pki, name),
     AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
@@ -103,7 +123,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan, replica = 0): Rec
   }
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
-  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
+  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = plan.databaseUrls?.[name] ?? postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
   for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = serviceUrlsOf(plan, other);
   return env;
 }
@@ -111,12 +131,13 @@ export function serviceEnv(name: ServiceName, plan: StackPlan, replica = 0): Rec
 export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(plan.ports.gateway),
-    REDIS_URL: plan.infra.redis,
+    REDIS_URL: plan.redisUrls?.gateway ?? plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
     // The public side stays plain HTTP here; towards the services the gateway presents its own certificate.
     MTLS_DIR: join(plan.pki, 'gateway'),
     AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
   };
+  if (plan.opsPort) env.OPS_PORT = String(plan.opsPort);
   for (const name of services) env[serviceUrlEnvVar(name)] = serviceUrlsOf(plan, name);
   return env;
 }
@@ -125,6 +146,8 @@ const RELAXED_RATE_LIMITS = { RATE_LIMIT_USER_MAX: '100000', RATE_LIMIT_IP_MAX: 
 
 export interface TestStack {
   gatewayUrl: string;
+  /** The gateway's ops listener (plain HTTP on 127.0.0.1): /metrics, /readyz/services. */
+  opsUrl: string;
   /** HTTP client pointed at the gateway. */
   api: HttpClient;
   plan: StackPlan;
@@ -153,7 +176,7 @@ export interface StartTestStackOptions {
   /** Extra environment per service (or for the gateway). */
   env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>;
   echo?: boolean;
-  /** Path polled until the gateway is ready (default /readyz: every service ready). */
+  /** Path polled until the gateway is ready (default /readyz: the gateway and its rate-limit store; every service started before it is ready). */
   gatewayReadyPath?: string;
   /** Another PKI directory than the shared development one (a test that renews certificates under a stack). */
   pkiDir?: string;
@@ -185,13 +208,18 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     namespace: `test-${runId}`,
     stripe: { port: await freePort(), webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
     replicaPorts: replicaPortsOf,
+    // Test stacks run side by side: each gateway's ops listener gets a port of its own.
+    opsPort: await freePort(),
   };
+  // Every process connects to Redis as its own user, limited as in production (docs/security.md#redis-acls).
+  plan.redisUrls = await createRedisUsers(plan.infra.redis, plan.namespace);
   const processes: TestStack['processes'] = {};
   const replicas: TestStack['replicas'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
   const stack: TestStack = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    opsUrl: `http://127.0.0.1:${plan.opsPort}`,
     api: httpClient(`http://127.0.0.1:${ports.gateway}`),
     plan,
     processes,
@@ -222,6 +250,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     });
   const start = (name: ServiceName) => Promise.all(replicaPorts(plan, name).map((_, replica) => startOne(name, replica))).then(() => undefined);
   try {
+    await provisionServiceDatabases(plan, options.services);
     if (options.services.includes('payment')) {
       // Like Stripe, the stand-in calls the public webhook endpoint through the gateway.
       processes.stripe = await startStripeStandin(plan, `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`);
@@ -288,6 +317,7 @@ export async function dropRunData(plan: StackPlan, services: readonly ServiceNam
     }
   }
   await deleteRedisNamespace(plan.infra.redis, plan.namespace);
+  await dropRedisUsers(plan.infra.redis, plan.namespace);
 }
 
 export async function deleteRedisNamespace(redisUrl: string, namespace: string): Promise<void> {

@@ -21,7 +21,10 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
       const users = new UsersRepository(db, ctx.outbox, ctx.mutex);
       const refreshTokens = new RefreshTokensRepository(db);
       await Promise.all([users.ensureIndexes(), refreshTokens.ensureIndexes()]);
-      const keys = new SigningKeys(new KeysRepository(db), {
+      const keysRepository = new KeysRepository(db, config.AUTH_KEY_ENCRYPTION_KEY);
+      const migrated = await keysRepository.sealAll();
+      if (migrated.sealed || migrated.resealed) ctx.log.info(migrated, 'signing keys encrypted at rest with the current AUTH_KEY_ENCRYPTION_KEY');
+      const keys = new SigningKeys(keysRepository, {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -32,9 +35,12 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
         users,
         refreshTokens,
         resetTokens: new ResetTokensRepository(db, ctx.outbox),
+        resetTokenSeal: config.RESET_TOKEN_SEAL_KEY,
         keys,
-        throttle: new LoginThrottle(ctx.redis.redis, config.REDIS_NAMESPACE, {
-          perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        throttle: new LoginThrottle(ctx.redis.redis, ctx.keyPrefix, {
+          freeFailures: config.LOGIN_FREE_FAILURES_PER_ACCOUNT,
+          baseSeconds: config.LOGIN_BASE_DELAY_SECONDS,
+          maxSeconds: config.LOGIN_MAX_DELAY_SECONDS,
           perIp: config.LOGIN_MAX_FAILURES_PER_IP,
           windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
         }),
@@ -50,7 +56,7 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
       }
       await ctx.app.register(cookie);
       const refreshCookie = { secure: config.REFRESH_COOKIE_SECURE, maxAgeSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
-      const deps = { accounts, keys, guards: ctx.guards, trustProxy: config.TRUST_PROXY, refreshCookie };
+      const deps = { accounts, keys, guards: ctx.guards, refreshCookie };
       registerAuthRoutes(ctx.app, deps);
       registerInternalRoutes(ctx.app, deps);
     },

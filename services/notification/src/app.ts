@@ -43,6 +43,7 @@ export async function buildNotificationService(config: NotificationServiceConfig
         notifications,
         createEventTitles(client('event', config.EVENT_SERVICE_URL), ctx.log),
         createTicketHolders(client('booking', config.BOOKING_SERVICE_URL)),
+        config.RESET_TOKEN_SEAL_KEY,
       );
 
       // The delivery worker: new sends, retries, and work a stopped replica left. One round at a time.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, keyRingSetting, loadConfig, mongoConfig, redisConfig, secret } from '@eventify/kit';
 
 export const notificationServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
@@ -13,12 +13,14 @@ export const notificationServiceConfigSchema = baseConfigSchema.extend({
   /** Who holds tickets for an event (to tell them when its date or place changes). */
   BOOKING_SERVICE_URL: httpsUrl('https://127.0.0.1:3004'),
   /** The mail server, e.g. smtp://user:password@mail.example.com:587 or smtps://… (465). */
-  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
+  SMTP_URL: secret(z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'), { url: true }),
   MAIL_FROM: z.string().min(3).default('Eventify <no-reply@eventify.local>'),
   /** Expo's push service; the expo-server-sdk reads this variable (development: the local stand-in). */
   EXPO_BASE_URL: z.string().url().default('https://exp.host'),
   /** Expo access token, when the project has "enhanced push security" on. */
-  EXPO_ACCESS_TOKEN: z.string().optional(),
+  EXPO_ACCESS_TOKEN: secret(z.string().optional()),
+  /** Opens the reset token auth seals into PasswordResetRequested (the auth service's RESET_TOKEN_SEAL_KEY). */
+  RESET_TOKEN_SEAL_KEY: secret(keyRingSetting()),
   /** Where the app opens a password reset link; the one-time token is appended as ?token=… */
   PASSWORD_RESET_URL: z.string().min(1).default('eventify://reset-password'),
   /** Attempts per e-mail or push before it counts as failed; waits double from DELIVERY_RETRY_BASE_MS. */

@@ -32,7 +32,7 @@ it('says whether a cancellation is refunded, and how many tickets are ready', ()
 });
 
 it('puts the reset token in the e-mail only, as a link and as a code', () => {
-  const intent = MESSAGES.PasswordResetRequested({ userId: 'u1', email: 'a@example.com', name: 'Ada', resetToken: 'tok-123', expiresAt: '2030-01-01T10:00:00.000Z' }, 'evt-1');
+  const intent = MESSAGES.PasswordResetRequested({ userId: 'u1', email: 'a@example.com', name: 'Ada', sealedResetToken: 'v1.sealed', expiresAt: '2030-01-01T10:00:00.000Z' }, 'evt-1', 'tok-123');
   assert.ok(!JSON.stringify({ ...intent, resetToken: undefined }).includes('tok-123'), 'only the resetToken field holds it');
   const record = { ...intent, _id: 'n1', kind: intent.kind } as unknown as NotificationRecord;
   const email = composeEmail(record, 'Ada', intent.resetToken, 'https://eventify.app/reset?from=mail');

@@ -122,6 +122,13 @@ describe('notifications reach people', () => {
       await client.close();
     }
     assert.ok(!stack.processes.notification!.output().includes(token), 'the logs never show the token');
+    const redis = new Redis(stack.plan.infra.redis);
+    try {
+      const stream = await redis.xrange(`${stack.plan.namespace}:stream:PasswordResetRequested`, '-', '+');
+      assert.ok(stream.length >= 1 && !JSON.stringify(stream).includes(token), 'the event stream carries it sealed only');
+    } finally {
+      redis.disconnect();
+    }
 
     const newPassword = 'a fresh and sturdy passphrase';
     assert.equal((await stack.api.post('/auth/password/reset', { token, password: newPassword })).status, 204);

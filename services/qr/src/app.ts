@@ -29,7 +29,7 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
       await keys.ensureSigningKey();
       const codes = new TicketCodes(keys, config.QR_SIGNING_SECRET);
       const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls });
-      const access = new EventAccessCache(ctx.redis.redis, config.REDIS_NAMESPACE, events, config.EVENT_ACCESS_CACHE_SECONDS);
+      const access = new EventAccessCache(ctx.redis.redis, ctx.keyPrefix, events, config.EVENT_ACCESS_CACHE_SECONDS);
       const door = new DoorAccess(access);
       const tickets = new Tickets(repository, checkIns, codes, ctx.mutex);
       registerQrRoutes(ctx.app, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig } from '@eventify/kit';
+import { authConfig, baseConfigSchema, httpsUrl, loadConfig, mongoConfig, redisConfig, secret } from '@eventify/kit';
 
 export const qrServiceConfigSchema = baseConfigSchema.extend({
   ...mongoConfig,
@@ -12,13 +12,13 @@ export const qrServiceConfigSchema = baseConfigSchema.extend({
    * with it. Anyone holding it can mint ET1 tickets: keep it in a secret store, and never change it while such
    * tickets are in use. Also seals the ET2 signing keys when QR_KEY_ENCRYPTION_KEY is not set.
    */
-  QR_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  QR_SIGNING_SECRET: secret(z.string().min(32, 'must be at least 32 characters'), { minLength: 32 }),
   /**
    * Seals the Ed25519 private keys that sign ticket codes (ET2) in the database (AES-256-GCM under a key
    * derived from this). Optional: QR_SIGNING_SECRET serves when unset. Set it before the first start; keys
    * sealed under another one cannot be used, and the service refuses to start.
    */
-  QR_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  QR_KEY_ENCRYPTION_KEY: secret(z.string().min(32, 'must be at least 32 characters').optional(), { minLength: 32 }),
   /** How long an event's organizer and door staff are cached for scans (changes are also pushed by EventStaffChanged). */
   EVENT_ACCESS_CACHE_SECONDS: z.coerce.number().int().min(1).default(30),
 });

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
-import { deleteRedisNamespace, freePort, httpClient, identityAgent, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
+import { createRedisUsers, deleteRedisNamespace, dropRedisUsers, freePort, httpClient, identityAgent, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
 
 const ADMIN = { email: 'boss@eventify.test', password: 'admin-password-for-tests' };
 const password = 'a sturdy passphrase';
@@ -68,7 +68,12 @@ describe('your profile', () => {
       name: 'user-deaf',
       entry: 'services/user/src/main.ts',
       port: await freePort(),
-      env: { ...serviceEnv('user', stack.plan), REDIS_NAMESPACE: namespace, MONGO_URL: mongoUrlFor(stack.plan.infra.mongo, database) },
+      env: {
+        ...serviceEnv('user', stack.plan),
+        REDIS_URL: (await createRedisUsers(stack.plan.infra.redis, namespace, ['user'])).user,
+        REDIS_NAMESPACE: namespace,
+        MONGO_URL: mongoUrlFor(stack.plan.infra.mongo, database),
+      },
     });
     try {
       const person = await register('Early');
@@ -81,6 +86,7 @@ describe('your profile', () => {
     } finally {
       await deaf.stop();
       await deleteRedisNamespace(stack.plan.infra.redis, namespace);
+      await dropRedisUsers(stack.plan.infra.redis, namespace);
       const client = new MongoClient(stack.plan.infra.mongo);
       await client.db(database).dropDatabase().finally(() => client.close());
     }

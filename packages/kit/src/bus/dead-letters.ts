@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { deadLetterKey } from './event-bus.js';
 
 export interface DeadLetter {
   /** Entry id in the dead-letter stream. */
@@ -11,8 +12,6 @@ export interface DeadLetter {
   /** The event envelope as it was published (JSON). */
   event: string;
 }
-
-const deadLetterKey = (namespace: string, service: string) => `${namespace}:dead-letter:${service}`;
 
 /** Dead-lettered events of one service's consumer group, oldest first. */
 export async function listDeadLetters(redis: Redis, namespace: string, service: string, count = 100): Promise<DeadLetter[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { IntegrationEvent } from '@eventify/contracts';
+import { redisKeys, type IntegrationEvent } from '@eventify/contracts';
 import type { ReadinessCheck } from '../health.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import { requestContext } from '../request-context.js';
@@ -37,6 +37,12 @@ export interface EventBusOptions {
   maxStreamLength?: number;
   /** How often a publisher trims the streams it publishes to. */
   trimIntervalMs?: number;
+  /**
+   * The event types this bus may publish and subscribe to (the service's row in PUBLISHER and CONSUMES of
+   * @eventify/contracts). Anything else is refused with an error naming the table, before Redis would refuse it
+   * (the service's Redis user may write only its own streams); absent: anything (tests, tools).
+   */
+  allowed?: { publishes: readonly string[]; consumes: readonly string[] };
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -49,8 +55,8 @@ type StreamEntry = [id: string, fields: string[]];
  */
 export class EventBus {
   private readonly handlers = new Map<string, EventHandler>();
-  private readonly options: Required<Omit<EventBusOptions, 'blockingRedis' | 'logger' | 'group'>> &
-    Pick<EventBusOptions, 'blockingRedis' | 'logger' | 'group'>;
+  private readonly options: Required<Omit<EventBusOptions, 'blockingRedis' | 'logger' | 'group' | 'allowed'>> &
+    Pick<EventBusOptions, 'blockingRedis' | 'logger' | 'group' | 'allowed'>;
   private running = false;
   private loops: Promise<void>[] = [];
   private claimTimer: NodeJS.Timeout | undefined;
@@ -74,15 +80,16 @@ export class EventBus {
   }
 
   streamKey(type: string): string {
-    return `${this.options.namespace}:stream:${type}`;
+    return redisKeys.stream(this.options.namespace, type);
   }
 
+  /** The group's dead letters, under its service's own prefix (the group is named after its service). */
   deadLetterKey(group = this.options.group ?? this.options.source): string {
-    return `${this.options.namespace}:dead-letter:${group}`;
+    return deadLetterKey(this.options.namespace, group);
   }
 
   private processedKey(eventId: string): string {
-    return `${this.options.namespace}:processed:${this.options.group}:${eventId}`;
+    return `${redisKeys.own(this.options.namespace, this.options.group!)}:processed:${eventId}`;
   }
 
   /** Publish a fact. Services publish through their outbox (see OutboxRelay); this is its last step. */
@@ -96,12 +103,17 @@ export class EventBus {
   /** Publish stored events in the given order (one round trip); their ids and times are kept. */
   async publishEntries(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    for (const entry of entries) this.assertAllowed('publishes', entry.type);
     const pipeline = this.options.redis.multi();
     for (const entry of entries) {
       this.publishedTypes.add(entry.type);
       pipeline.xadd(this.streamKey(entry.type), '*', 'event', JSON.stringify(this.envelope(entry)));
     }
-    const results = await pipeline.exec();
+    // A command refused while queueing (NOPERM: a stream this service's Redis user may not write) aborts the
+    // transaction; report that reason rather than the bare EXECABORT.
+    const results = await pipeline.exec().catch((error: Error & { previousErrors?: Error[] }) => {
+      throw error.previousErrors?.[0] ?? error;
+    });
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('publishing to the event bus failed');
   }
@@ -151,8 +163,17 @@ export class EventBus {
   /** Register the handler for one event type. Call before start(). */
   subscribe<TData>(type: string, handler: EventHandler<TData>): this {
     if (this.running) throw new Error('subscribe before start()');
+    this.assertAllowed('consumes', type);
     this.handlers.set(type, handler as EventHandler);
     return this;
+  }
+
+  private assertAllowed(what: 'publishes' | 'consumes', type: string): void {
+    const allowed = this.options.allowed;
+    if (allowed && !allowed[what].includes(type)) {
+      const table = what === 'publishes' ? 'PUBLISHER' : 'CONSUMES';
+      throw new Error(`the ${this.options.source} service ${what === 'publishes' ? 'may not publish' : 'may not consume'} ${type}: add it to ${table} in packages/contracts/src/event-flow.ts (its Redis user follows that table)`);
+    }
   }
 
   get readiness(): ReadinessCheck {
@@ -298,6 +319,11 @@ export class EventBus {
     );
     await this.options.redis.xack(stream, this.options.group!, entryId);
   }
+}
+
+/** A consumer group's dead-letter stream (the tool in scripts/dead-letters.ts reads it too). */
+export function deadLetterKey(namespace: string, group: string): string {
+  return `${redisKeys.own(namespace, group)}:dead-letter`;
 }
 
 function fieldsOf(flat: unknown[]): Record<string, unknown> {

@@ -14,6 +14,7 @@ import type { BaseConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { registerHealth, type ReadinessCheck } from '../health.js';
 import { loggerOptions } from '../logger.js';
+import type { Registry } from 'prom-client';
 import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import { registerProblemHandlers, sendProblem, toAppError } from './problem-handler.js';
@@ -26,6 +27,13 @@ class AppErrorFallback extends AppError {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus registry (unless created with `metrics: 'none'`). */
+    metrics?: Registry;
+  }
+}
+
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface AppOptions {
@@ -35,8 +43,13 @@ export interface AppOptions {
   /** Dependencies `/readyz` checks. A function so checks added after creation are seen. */
   readiness?: () => readonly ReadinessCheck[];
   openapi?: { title?: string; description?: string; version?: string };
-  /** The gateway answers /healthz and /readyz itself (its readiness is that of the services). */
+  /** The gateway answers /healthz and /readyz itself. */
   healthRoutes?: boolean;
+  /**
+   * 'serve' (default): `GET /metrics` on this app. 'collect': count, but serve nothing here (the gateway serves
+   * `app.metrics` on its ops listener, away from the public port). 'none': no metrics (the ops listener itself).
+   */
+  metrics?: 'serve' | 'collect' | 'none';
   /** With TLS: serve HTTP/2, falling back to HTTP/1.1 for clients that do not speak it. */
   http2?: boolean;
   /**
@@ -112,7 +125,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.healthRoutes !== false) registerHealth(app, options.readiness ?? (() => []), name);
-  registerMetrics(app, name, options.mtls ? { certificateExpiry: () => options.mtls!.notAfter } : {});
+  const metrics = options.metrics ?? 'serve';
+  if (metrics !== 'none') {
+    const expiry = options.mtls ? { certificateExpiry: () => options.mtls!.notAfter } : {};
+    app.decorate('metrics', registerMetrics(app, name, { ...expiry, serve: metrics === 'serve' }));
+  }
   return app;
 }
 

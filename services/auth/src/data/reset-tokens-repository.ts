@@ -26,8 +26,8 @@ export class ResetTokensRepository {
   }
 
   /**
-   * The token and the event that mails it (PasswordResetRequested) in one insert. The event carries the
-   * token itself, so it is in the database, besides its hash, only until the relay has published it.
+   * The token's hash and the event that mails it (PasswordResetRequested) in one insert. The event carries the
+   * token sealed for the notification service only, so the database never holds it in clear.
    */
   async insert(record: ResetTokenRecord, events: OutboxEntry[]): Promise<void> {
     await this.tokens.insertOne(withOutbox(record, events));

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Role } from '@eventify/contracts';
-import { badRequest, conflict, notFound, outboxEvent, unauthorized, type Mutex } from '@eventify/kit';
+import { resetTokenSealContext, type Role } from '@eventify/contracts';
+import { badRequest, conflict, notFound, outboxEvent, unauthorized, type KeyRing, type Mutex } from '@eventify/kit';
 import type { RefreshTokensRepository } from '../data/refresh-tokens-repository.js';
 import type { ResetTokensRepository } from '../data/reset-tokens-repository.js';
 import type { UserRecord, UsersRepository } from '../data/users-repository.js';
@@ -28,6 +28,8 @@ export interface AccountsDeps {
   users: UsersRepository;
   refreshTokens: RefreshTokensRepository;
   resetTokens: ResetTokensRepository;
+  /** Seals the reset token for the notification service (RESET_TOKEN_SEAL_KEY). */
+  resetTokenSeal: KeyRing;
   keys: SigningKeys;
   throttle: LoginThrottle;
   mutex: Mutex;
@@ -127,7 +129,10 @@ export class Accounts {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.deps.resetTokenTtlSeconds * 1000);
-    const requested = outboxEvent('PasswordResetRequested', { userId: user._id, email: user.email, name: user.name, resetToken: token, expiresAt: expiresAt.toISOString() });
+    // The database keeps the token's hash only; the event (stored in the outbox, then in the stream) carries it
+    // sealed for the notification service, which builds the e-mail's link.
+    const sealedResetToken = this.deps.resetTokenSeal.seal(token, resetTokenSealContext(user._id));
+    const requested = outboxEvent('PasswordResetRequested', { userId: user._id, email: user.email, name: user.name, sealedResetToken, expiresAt: expiresAt.toISOString() });
     await this.deps.resetTokens.insert({ _id: sha256(token), userId: user._id, createdAt: now, expiresAt, usedAt: null }, [requested]);
     this.deps.log.info({ userId: user._id }, 'password reset e-mail would be sent (handed to the notification service)');
   }

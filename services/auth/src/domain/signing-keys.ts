@@ -24,7 +24,7 @@ export interface SigningKeyOptions {
 /**
  * Access-token signing keys. One active key signs; retired keys stay published until every token they
  * signed has expired, so rotation never logs anybody out. Keys live in MongoDB so every replica and every
- * restart signs with the same key, or come from configuration (JWT_PRIVATE_JWKS).
+ * restart signs with the same key (stored encrypted: see KeysRepository), or come from configuration (JWT_PRIVATE_JWKS).
  */
 export class SigningKeys {
   private cache: { loadedAt: number; keys: LoadedKey[] } | undefined;

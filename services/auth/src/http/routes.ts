@@ -1,7 +1,6 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RoleSchema, SessionSchema as session } from '@eventify/contracts';
-import { principalOf, type App, type Guards } from '@eventify/kit';
+import { clientAddressOf, principalOf, type App, type Guards } from '@eventify/kit';
 import type { Accounts } from '../domain/accounts.js';
 import type { SigningKeys } from '../domain/signing-keys.js';
 import { clearRefreshCookie, refreshTokenOf, sessionReply, type RefreshCookieOptions } from './refresh-cookie.js';
@@ -12,18 +11,10 @@ export interface AuthRouteDeps {
   accounts: Accounts;
   keys: SigningKeys;
   guards: Guards;
-  trustProxy: boolean;
   refreshCookie: RefreshCookieOptions;
 }
 
-/** The client's address: from the gateway's x-forwarded-for only when configured to trust it. */
-function clientIp(request: FastifyRequest, trustProxy: boolean): string {
-  const forwarded = request.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded) return forwarded.split(',')[0]!.trim();
-  return request.socket.remoteAddress ?? 'unknown';
-}
-
-export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProxy, refreshCookie }: AuthRouteDeps): void {
+export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCookie }: AuthRouteDeps): void {
   app.post(
     '/auth/register',
     {
@@ -44,7 +35,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, trustProx
   app.post(
     '/auth/login',
     { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session } } },
-    async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientIp(request, trustProxy) }), refreshCookie),
+    async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientAddressOf(request) }), refreshCookie),
   );
 
   app.post(

@@ -80,7 +80,8 @@ export const MESSAGES = {
     recipient: { email: d.email, name: d.name },
   }),
 
-  PasswordResetRequested: (d: EventPayloads['PasswordResetRequested'], eventId: string): NotificationIntent => ({
+  /** `token`: the one-time token, opened from the event's sealed copy. */
+  PasswordResetRequested: (d: EventPayloads['PasswordResetRequested'], eventId: string, token: string): NotificationIntent => ({
     userId: d.userId,
     kind: 'password_reset',
     // Every request is its own: the bus event id tells them apart.
@@ -89,7 +90,7 @@ export const MESSAGES = {
     body: `We sent a link to reset your password to ${d.email}. If you did not ask for it, ignore it: your password stays as it is.`,
     data: { expiresAt: d.expiresAt },
     recipient: { email: d.email, name: d.name },
-    resetToken: { token: d.resetToken, expiresAt: new Date(d.expiresAt) },
+    resetToken: { token, expiresAt: new Date(d.expiresAt) },
   }),
 
   EventApproved: (d: EventPayloads['EventApproved'], title: string | null): NotificationIntent => ({

@@ -1,5 +1,5 @@
-import type { EventPayloads, IntegrationEvent } from '@eventify/contracts';
-import type { EventBus } from '@eventify/kit';
+import { resetTokenSealContext, type EventPayloads, type IntegrationEvent } from '@eventify/contracts';
+import type { EventBus, KeyRing } from '@eventify/kit';
 import { HOLDER_NEWS, MESSAGES, type NotificationIntent } from '../domain/messages.js';
 import type { Notifications } from '../domain/notifications.js';
 import type { HoldersOf } from '../domain/ticket-holders.js';
@@ -10,12 +10,15 @@ type TitleOf = (eventId: string) => Promise<string | null>;
  * Every step of the journey that concerns a person becomes a notification. Idempotent twice over: the bus
  * skips an event id this service handled, and the store keeps one notification per person, kind and subject.
  */
-export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf, holdersOf: HoldersOf): void {
+export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf, holdersOf: HoldersOf, resetTokenSeal: KeyRing): void {
   const on = <T extends keyof EventPayloads>(type: T, build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>) =>
     bus.subscribe<EventPayloads[T]>(type, async (event) => notifications.notify(await build(event), event));
 
   on('UserRegistered', async ({ data }) => MESSAGES.UserRegistered(data));
-  on('PasswordResetRequested', async ({ data, id }) => MESSAGES.PasswordResetRequested(data, id));
+  // The token comes sealed by auth (RESET_TOKEN_SEAL_KEY); one that does not open is retried, then dead-lettered.
+  on('PasswordResetRequested', async ({ data, id }) =>
+    MESSAGES.PasswordResetRequested(data, id, resetTokenSeal.open(data.sealedResetToken, resetTokenSealContext(data.userId))),
+  );
   on('EventApproved', async ({ data }) => MESSAGES.EventApproved(data, await titleOf(data.eventId)));
   on('EventRejected', async ({ data }) => MESSAGES.EventRejected(data, await titleOf(data.eventId)));
   on('EventCancelled', async ({ data }) => MESSAGES.EventCancelled(data));

@@ -16,13 +16,14 @@ export interface EventAccess {
 export class EventAccessCache {
   constructor(
     private readonly redis: Redis,
-    private readonly namespace: string,
+    /** The qr service's own Redis prefix (its Redis user may touch nothing else). */
+    private readonly prefix: string,
     private readonly events: ServiceClient,
     private readonly ttlSeconds: number,
   ) {}
 
   private key(eventId: string) {
-    return `${this.namespace}:qr:event-access:${eventId}`;
+    return `${this.prefix}:event-access:${eventId}`;
   }
 
   async get(eventId: string): Promise<EventAccess | undefined> {

@@ -1,0 +1,21 @@
+import { createApp, serveMetrics, type App, type Mtls } from '@eventify/kit';
+import type { GatewayConfig, Upstreams } from './config.js';
+import { registerServiceReadiness } from './readiness.js';
+
+/**
+ * The ops listener (OPS_PORT, plain HTTP): `GET /metrics` for Prometheus and `GET /readyz/services` for
+ * operators. Kept off the public port so neither the metrics nor the map of services is anyone's to read: the
+ * ingress routes only the public port, and in development the listener is bound to 127.0.0.1.
+ */
+export async function registerOpsListener(app: App, config: GatewayConfig, upstreams: Upstreams, mtls: Mtls | undefined): Promise<void> {
+  // Plain HTTP whatever the public side uses: the kubelet and Prometheus reach it inside the pod network.
+  const ops = await createApp({ name: 'gateway-ops', config: { ...config, TLS_CERT_FILE: undefined, TLS_KEY_FILE: undefined }, healthRoutes: false, metrics: 'none' });
+  serveMetrics(ops, app.metrics!);
+  registerServiceReadiness(ops, upstreams, config.READINESS_TIMEOUT_MS, mtls);
+  app.addHook('onReady', async () => {
+    await ops.listen({ port: config.OPS_PORT, host: config.OPS_HOST });
+  });
+  app.addHook('onClose', async () => {
+    await ops.close();
+  });
+}
