@@ -169,10 +169,6 @@ it('one booking replica killed (kill -9) mid-sale: the sale finishes on the othe
   }, `available seats back to ${60 - confirmed.size} (confirmed ${confirmed.size})`, 60_000).catch((error: Error) => {
     throw new Error(`${error.message}; available stayed ${last}`);
   });
-  console.log('DIAG settled after', Math.round(performance.now() - killedAt.ms), 'ms; confirmed', confirmed.size,
-    'statuses', JSON.stringify(final.reduce((m: Record<string, number>, r) => { const k = `${r.status}:${r.body?.status}`; m[k] = (m[k] ?? 0) + 1; return m; }, {})),
-    'reconciled', (stack.replicas.event ?? []).map((p) => p.output().split('released seats no booking holds').length - 1),
-    'notReleased', (stack.replicas.booking ?? []).map((p) => p.output().split('seats not released now').length - 1));
 
   // Back again: it takes requests, and a second sale on the same event sells exactly what is left.
   await stack.startReplica('booking', 1);
