@@ -5,6 +5,7 @@
  * MongoDB-protocol database, with the ratio between the two.
  *
  *   npm run bench:flash-sale -- --buyers 1000 --seats 100
+ *   npm run bench:flash-sale -- --buyers 2000 --seats 1000 --replicas 1,2   # one stack per count, every service that many times
  */
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
@@ -15,11 +16,15 @@ const { values } = parseArgs({
     buyers: { type: 'string', default: '1000' },
     seats: { type: 'string', default: '100' },
     accounts: { type: 'string', default: '50' },
+    /** Replicas of every service, one run per value: "1,2" compares one process each with two. */
+    replicas: { type: 'string', default: '1' },
   },
 });
 const N = Number(values.buyers);
 const M = Number(values.seats);
 const ACCOUNTS = Math.min(Number(values.accounts), N);
+const REPLICA_COUNTS = values.replicas.split(',').map(Number);
+if (REPLICA_COUNTS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--replicas: whole numbers from 1, comma separated, not "${values.replicas}"`);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -82,11 +87,22 @@ async function bareConditionalUpdate(mongoUrl: string) {
   }
 }
 
-const stack = await startTestStack({ services: ['auth', 'event', 'approval', 'booking'], env: { auth: TEST_ADMIN_ENV, gateway: { UPSTREAM_TIMEOUT_MS: '300000' } } });
-try {
-  console.log(`flash sale: ${N} buyers (${ACCOUNTS} accounts), ${M} seats, all at once, through the gateway`);
-  const sale = await flashSale(stack);
-  const bare = await bareConditionalUpdate(stack.plan.infra.mongo);
+const SERVICES = ['auth', 'event', 'approval', 'booking'] as const;
+for (const replicas of REPLICA_COUNTS) {
+  const stack = await startTestStack({
+    services: [...SERVICES],
+    replicas: Object.fromEntries(SERVICES.map((name) => [name, replicas])),
+    env: { auth: TEST_ADMIN_ENV, gateway: { UPSTREAM_TIMEOUT_MS: '300000' } },
+  });
+  try {
+    console.log(`\nflash sale: ${N} buyers (${ACCOUNTS} accounts), ${M} seats, all at once, through the gateway; ${replicas} replica(s) of each service`);
+    report(await flashSale(stack), await bareConditionalUpdate(stack.plan.infra.mongo));
+  } finally {
+    await stack.stop();
+  }
+}
+
+function report(sale: Awaited<ReturnType<typeof flashSale>>, bare: Awaited<ReturnType<typeof bareConditionalUpdate>>) {
   const rows = [
     ['', 'Eventify (gateway → booking → event)', 'bare conditional update'],
     ['requests/s', sale.requestsPerSecond.toFixed(1), bare.updatesPerSecond.toFixed(1)],
@@ -103,6 +119,4 @@ try {
   console.log(`answers: ${JSON.stringify(sale.statuses)}`);
   if (bare.oversold > 0) console.log('note: the bare update oversold — this MongoDB-protocol server does not make guarded updates atomic (see packages/kit/src/mutex.ts).');
   if (sale.oversold > 0) process.exitCode = 1;
-} finally {
-  await stack.stop();
 }

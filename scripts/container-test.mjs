@@ -36,6 +36,8 @@ const IMAGE_PREFIX = 'localhost/eventify-ctest';
 const SIZE_BUDGET_MB = Number(process.env.IMAGE_SIZE_BUDGET_MB ?? 150);
 const STOP_BUDGET_MS = Number(process.env.STOP_BUDGET_MS ?? 2000);
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 90_000);
+// Services run as two containers each in the stack (and in docker-compose.yml): the balancing and failover are exercised.
+const REPLICATED = ['booking', 'event', 'qr'];
 const RUN_ID = randomBytes(4).toString('hex');
 const LABEL = 'eventify.ctest';
 
@@ -312,7 +314,11 @@ async function planStack(apps, urls) {
   const local = (name) => `http://127.0.0.1:${ports[name]}`;
   const internal = (name) => `https://127.0.0.1:${ports[name]}`;
   const services = apps.filter((a) => a.service);
-  const serviceUrls = Object.fromEntries(services.map((a) => [`${a.name.toUpperCase()}_SERVICE_URL`, internal(a.name)]));
+  // Two containers each of booking, event and qr (as compose runs them): the gateway and the services get both addresses.
+  const replicated = services.filter((a) => REPLICATED.includes(a.name));
+  for (const app of replicated) ports[`${app.name}-2`] = await freePort();
+  const urlsOf = (name) => [internal(name), ...(ports[`${name}-2`] ? [`https://127.0.0.1:${ports[`${name}-2`]}`] : [])].join(',');
+  const serviceUrls = Object.fromEntries(services.map((a) => [`${a.name.toUpperCase()}_SERVICE_URL`, urlsOf(a.name)]));
   const common = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -352,7 +358,16 @@ async function planStack(apps, urls) {
       app.env = env;
     }
   }
-  return { namespace, pki };
+  // The second containers: the same image, certificate and databases, their own port.
+  const replicas = replicated.map((app) => ({
+    ...app,
+    port: ports[`${app.name}-2`],
+    container: `${app.container}-2`,
+    env: { ...app.env, PORT: String(ports[`${app.name}-2`]) },
+    readyMs: undefined,
+    stopMs: undefined,
+  }));
+  return { namespace, pki, replicas };
 }
 
 async function startContainer(app) {
@@ -651,6 +666,9 @@ async function main() {
     // One after the other: on two cores, starting them together only makes each slower to be ready.
     log(`starting ${rest.map((a) => a.name).join(', ')}`);
     for (const app of rest) await startContainer(app);
+    log(`starting second containers of ${plan.replicas.map((a) => a.name).join(', ')}`);
+    for (const app of plan.replicas) await startContainer(app);
+    for (const app of plan.replicas) check(`${app.name} (second container): ready after podman run`, app.readyMs !== undefined, `${Math.round(app.readyMs)} ms`);
     log('starting the gateway');
     await startContainer(byName('gateway'));
     phases['run → all ready'] = elapsed(started);
@@ -661,7 +679,7 @@ async function main() {
     await refusesPlainHttp(byName('user') ?? rest[0]);
     await journey(`http://127.0.0.1:${byName('gateway').port}`, apps);
     log('stopping every container with SIGTERM');
-    for (const app of [byName('gateway'), ...rest, ...first.slice().reverse()]) {
+    for (const app of [byName('gateway'), ...plan.replicas, ...rest, ...first.slice().reverse()]) {
       if (app.stopMs === undefined) await stopContainer(app);
     }
     phases['checks and stops'] = elapsed(started);

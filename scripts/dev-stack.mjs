@@ -6,13 +6,26 @@ import { existsSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
 import { WEB_APP_ENTRY, createRedisUsers, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
+// `REPLICAS=2 npm start` or `npm start -- --replicas 2`: every service as that many processes, replica i on its
+// port + 100·i (booking: 3004, 3104, …); the gateway and the services spread their calls over the list.
+const { values: args } = parseArgs({ options: { replicas: { type: 'string' } } });
+const replicas = Number(args.replicas ?? process.env.REPLICAS ?? 1);
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+  process.stderr.write(`--replicas / REPLICAS must be a whole number from 1 to 9, not "${args.replicas ?? process.env.REPLICAS}"\n`);
+  process.exit(2);
+}
 const ports = { gateway: Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT) };
-for (const descriptor of Object.values(SERVICES)) ports[descriptor.name] = descriptor.port;
+const replicaPorts = {};
+for (const descriptor of Object.values(SERVICES)) {
+  ports[descriptor.name] = descriptor.port;
+  replicaPorts[descriptor.name] = Array.from({ length: replicas }, (_, i) => descriptor.port + 100 * i);
+}
 // The development CA and one certificate per process, in ~/.cache/eventify/pki: made on the first start, reused,
 // renewed when close to expiry (checked again every hour; the processes pick renewals up without a restart).
 const pki = await ensurePki();
@@ -24,6 +37,7 @@ const plan = {
   pki: pki.dir,
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
   stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
+  replicaPorts,
 };
 // The payment service logs in as its own role, owner of payment_db only (made here with the administrator's URL).
 await provisionServiceDatabases(plan, services);
@@ -109,7 +123,12 @@ const extraEnv = {
 };
 
 const started = Date.now();
-services.forEach((name, i) => run(name, `services/${name}/dist/main.js`, { ...serviceEnv(name, plan), ...extraEnv[name] }, colors[i % colors.length]));
+services.forEach((name, i) => {
+  for (let replica = 0; replica < replicas; replica++) {
+    const label = replicas === 1 ? name : `${name}#${replica + 1}`;
+    run(label, `services/${name}/dist/main.js`, { ...serviceEnv(name, plan, replica), ...extraEnv[name] }, colors[i % colors.length]);
+  }
+});
 const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
   ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
   : {};
@@ -140,7 +159,7 @@ if (stopping) process.exit(0);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (ready) {
   process.stderr.write(
-    `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}] behind the gateway.\n` +
+    `\n  Eventify is up in ${seconds}s: ${services.length} service(s) [${services.join(', ')}]${replicas > 1 ? `, ${replicas} replicas each,` : ''} behind the gateway.\n` +
       `  Gateway  ${gatewayUrl}\n  Ready    ${gatewayUrl}/readyz\n  API docs ${gatewayUrl}/docs\n` +
       `  Ops      ${opsUrl}/metrics, ${opsUrl}/readyz/services (this machine only)\n` +
       (children.has('web') ? `  Web app  ${webUrl}  (phones: see "The app" in README.md)\n` : '') +

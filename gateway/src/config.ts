@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
-import { baseConfigSchema, csv, loadConfig, redisConfig } from '@eventify/kit';
+import { baseConfigSchema, csv, loadConfig, redisConfig, serviceUrls } from '@eventify/kit';
 import { trustProxySetting } from './client-address.js';
 
-const serviceUrls = Object.fromEntries(
-  SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), z.string().url().optional()]),
-) as Record<string, z.ZodOptional<z.ZodString>>;
+/** `<NAME>_SERVICE_URL`: one URL (a Kubernetes Service) or the service's replicas' URLs, comma separated. */
+const upstreamUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), serviceUrls().optional()])) as Record<
+  string,
+  z.ZodOptional<ReturnType<typeof serviceUrls>>
+>;
 
 export const gatewayConfigSchema = baseConfigSchema
   .extend({
@@ -18,7 +20,7 @@ export const gatewayConfigSchema = baseConfigSchema
     OPS_HOST: z.string().default('127.0.0.1'),
     /** How long /readyz/services waits for each service. */
     READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
-    ...serviceUrls,
+    ...upstreamUrls,
     AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/auth/.well-known/jwks.json'),
     JWT_ISSUER: z.string().default('eventify-auth'),
     JWT_AUDIENCE: z.string().default('eventify'),
@@ -50,9 +52,11 @@ export const gatewayConfigSchema = baseConfigSchema
     MTLS_DIR: z.string().min(1).optional(),
   })
   .superRefine((config, context) => {
-    const internal = [['AUTH_JWKS_URL', config.AUTH_JWKS_URL], ...SERVICE_NAMES.map((name) => [serviceUrlEnvVar(name), (config as Record<string, unknown>)[serviceUrlEnvVar(name)]])];
-    for (const [name, url] of internal as [string, string | undefined][]) {
-      if (!url) continue;
+    const internal = [
+      ['AUTH_JWKS_URL', config.AUTH_JWKS_URL],
+      ...SERVICE_NAMES.flatMap((name) => (((config as Record<string, unknown>)[serviceUrlEnvVar(name)] as string[] | undefined) ?? []).map((url) => [serviceUrlEnvVar(name), url])),
+    ];
+    for (const [name, url] of internal as [string, string][]) {
       if (url.startsWith('https://') && !config.MTLS_DIR) context.addIssue({ code: 'custom', path: ['MTLS_DIR'], message: `is needed to reach ${name} over mutual TLS` });
       // Outside production a plain-HTTP upstream is allowed for fixtures and the TLS benchmark's baseline.
       if (!url.startsWith('https://') && config.NODE_ENV === 'production') context.addIssue({ code: 'custom', path: [name], message: 'must be an https:// URL in production (services speak mutual TLS only)' });
@@ -64,12 +68,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   return loadConfig('gateway', gatewayConfigSchema, env);
 }
 
-/** Base URL of each service the gateway was told about. */
-export function upstreams(config: GatewayConfig): Partial<Record<ServiceName, string>> {
-  const result: Partial<Record<ServiceName, string>> = {};
+/** Each service the gateway was told about: its replicas' base URLs (one for a Kubernetes Service). */
+export type Upstreams = Partial<Record<ServiceName, string[]>>;
+
+export function upstreams(config: GatewayConfig): Upstreams {
+  const result: Upstreams = {};
   for (const name of SERVICE_NAMES) {
-    const url = (config as Record<string, unknown>)[serviceUrlEnvVar(name)];
-    if (typeof url === 'string') result[name] = url.replace(/\/$/, '');
+    const urls = (config as Record<string, unknown>)[serviceUrlEnvVar(name)];
+    if (Array.isArray(urls)) result[name] = urls as string[];
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import type { ServiceName } from '@eventify/contracts';
 import type { App, Mtls } from '@eventify/kit';
+import type { Upstreams } from './config.js';
 import { upstreamFetch } from './upstream-tls.js';
 
 interface OpenApiDocument {
@@ -14,7 +15,7 @@ interface OpenApiDocument {
  * `/docs`: one OpenAPI document for the whole public API, merged from each service's /openapi.json.
  * A service that cannot be reached is listed under `x-unavailable` instead of failing the page.
  */
-export function registerDocs(app: App, upstreams: Partial<Record<ServiceName, string>>, timeoutMs: number, mtls?: Mtls): void {
+export function registerDocs(app: App, upstreams: Upstreams, timeoutMs: number, mtls?: Mtls): void {
   const merged = async () => {
     const document: OpenApiDocument & Record<string, unknown> = {
       openapi: '3.1.0',
@@ -30,10 +31,11 @@ export function registerDocs(app: App, upstreams: Partial<Record<ServiceName, st
     };
     const unavailable: string[] = [];
     await Promise.all(
-      Object.entries(upstreams).map(async ([name, url]) => {
+      Object.entries(upstreams).map(async ([name, urls]) => {
         try {
-          const fetch = upstreamFetch(mtls, name as ServiceName, url);
-          const response = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
+          // Any replica will do: the balanced fetch picks one that is up.
+          const fetch = upstreamFetch(mtls, name as ServiceName, urls!);
+          const response = await fetch(`${urls![0]}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
           if (!response.ok) throw new Error(String(response.status));
           const spec = (await response.json()) as OpenApiDocument;
           for (const [path, item] of Object.entries(spec.paths ?? {})) {

@@ -1,6 +1,5 @@
-import type { ServiceName } from '@eventify/contracts';
 import { createApp, serveMetrics, type App, type Mtls } from '@eventify/kit';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, Upstreams } from './config.js';
 import { registerServiceReadiness } from './readiness.js';
 
 /**
@@ -8,7 +7,7 @@ import { registerServiceReadiness } from './readiness.js';
  * operators. Kept off the public port so neither the metrics nor the map of services is anyone's to read: the
  * ingress routes only the public port, and in development the listener is bound to 127.0.0.1.
  */
-export async function registerOpsListener(app: App, config: GatewayConfig, upstreams: Partial<Record<ServiceName, string>>, mtls: Mtls | undefined): Promise<void> {
+export async function registerOpsListener(app: App, config: GatewayConfig, upstreams: Upstreams, mtls: Mtls | undefined): Promise<void> {
   // Plain HTTP whatever the public side uses: the kubelet and Prometheus reach it inside the pod network.
   const ops = await createApp({ name: 'gateway-ops', config: { ...config, TLS_CERT_FILE: undefined, TLS_KEY_FILE: undefined }, healthRoutes: false, metrics: 'none' });
   serveMetrics(ops, app.metrics!);

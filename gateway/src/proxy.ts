@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
 import { type AppError, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App, type Mtls } from '@eventify/kit';
 import { clientAddress, type TrustedProxies } from './client-address.js';
+import type { Upstreams } from './config.js';
+import { upstreamDispatcher } from './upstream-tls.js';
 
 /**
  * Headers a client must never be able to set on a request that reaches a service: a user is proven by the
@@ -43,7 +45,7 @@ export interface ProxyOptions {
   mtls?: Mtls | undefined;
 }
 
-export async function registerProxies(app: App, upstreams: Partial<Record<ServiceName, string>>, options: ProxyOptions): Promise<void> {
+export async function registerProxies(app: App, upstreams: Upstreams, options: ProxyOptions): Promise<void> {
   await app.register(async (scope) => {
     // Bodies are forwarded as the exact bytes received (the Stripe webhook signature covers them), but
     // buffered so the body limit holds for chunked uploads too.
@@ -54,7 +56,7 @@ export async function registerProxies(app: App, upstreams: Partial<Record<Servic
   });
 }
 
-async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceName, string>>, { timeoutMs, trustedProxies, mtls }: ProxyOptions): Promise<void> {
+async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, trustedProxies, mtls }: ProxyOptions): Promise<void> {
   for (const descriptor of Object.values(SERVICES)) {
     const upstream = upstreams[descriptor.name];
     for (const prefix of descriptor.prefixes) {
@@ -66,12 +68,14 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
         app.all(`${prefix}/*`, { schema: { hide: true } }, notDeployed);
         continue;
       }
+      const dispatcher = upstreamDispatcher(mtls, descriptor.name, upstream, timeoutMs);
       await app.register(httpProxy, {
-        upstream,
+        // With several replicas the dispatcher picks one per request; the first names the origin reply-from builds URLs on.
+        upstream: upstream[0]!,
         prefix,
         rewritePrefix: prefix,
         proxyPayloads: false,
-        undici: upstreamDispatcher(mtls, descriptor.name, upstream, timeoutMs),
+        undici: dispatcher ?? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
         replyOptions: {
           // reply-from retries a GET answered 503 up to ten times (Retry-After or ~42 ms × attempt each), so a
           // service whose database is down held the client far past UPSTREAM_TIMEOUT_MS. The 503 goes straight
@@ -97,14 +101,3 @@ async function registerProxyRoutes(app: App, upstreams: Partial<Record<ServiceNa
   }
 }
 
-/**
- * Towards an https:// upstream: an undici Agent presenting the gateway's certificate and accepting only that
- * service's (renewed without a restart); kept-alive connections and resumed TLS sessions keep the cost low.
- */
-function upstreamDispatcher(mtls: Mtls | undefined, service: ServiceName, upstream: string, timeoutMs: number) {
-  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-  // The connect timeout covers the TLS handshake too, which a busy service can take seconds to finish during a burst:
-  // it is part of the service's answer time (a service that is down still refuses the connection at once).
-  if (mtls && upstream.startsWith('https:')) return mtls.dispatcher(service, { ...timeouts, connect: { timeout: timeoutMs } });
-  return { ...timeouts, connectTimeout: Math.min(timeoutMs, 3_000) };
-}

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
-import type { GatewayConfig } from './config.js';
+import { upstreams, type GatewayConfig } from './config.js';
 import { isPublicRoute, isServicePath, pathOf } from './public-routes.js';
 import { createRateLimits } from './rate-limits.js';
 import { upstreamFetch } from './upstream-tls.js';
@@ -33,6 +33,12 @@ export async function registerHttpSecurity(app: App, config: GatewayConfig): Pro
   });
 }
 
+/** The JWKS is served by every auth replica: when it is one of them, any of them will do (a dead one is skipped). */
+function jwksReplicas(config: GatewayConfig): string[] {
+  const auth = upstreams(config).auth ?? [];
+  return auth.includes(new URL(config.AUTH_JWKS_URL).origin) ? auth : [config.AUTH_JWKS_URL];
+}
+
 /**
  * Every request for a service needs a valid access token unless the route is public. The token is
  * verified against the auth service's JWKS (cached; refetched on an unknown kid, with a cool-down);
@@ -41,7 +47,7 @@ export async function registerHttpSecurity(app: App, config: GatewayConfig): Pro
 function tokenCheck(app: App, config: GatewayConfig, mtls: Mtls | undefined) {
   const verify = createAccessTokenVerifier({
     jwksUrl: config.AUTH_JWKS_URL,
-    fetch: upstreamFetch(mtls, 'auth', config.AUTH_JWKS_URL),
+    fetch: upstreamFetch(mtls, 'auth', jwksReplicas(config)),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     cooldownMs: config.JWKS_COOLDOWN_MS,

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@eventify/contracts';
-import { Mtls, type App, type MtlsFetch } from '@eventify/kit';
+import { Mtls, replicaDispatcher, replicaFetch, type App, type MtlsFetch } from '@eventify/kit';
 import type { GatewayConfig } from './config.js';
 
 /**
@@ -18,7 +18,23 @@ export function loadUpstreamTls(app: App, config: GatewayConfig): Mtls | undefin
   return mtls;
 }
 
-/** `fetch` for one service: over mutual TLS (expecting that service's certificate) for an https:// URL. */
-export function upstreamFetch(mtls: Mtls | undefined, service: ServiceName, url: string): MtlsFetch {
-  return mtls && url.startsWith('https:') ? mtls.fetcher(service) : fetch;
+/**
+ * Towards a service: over https://, undici dispatchers presenting the gateway's certificate and accepting only that
+ * service's (renewed without a restart); kept-alive connections and resumed TLS sessions keep the cost low. With
+ * several replicas, requests are spread over them and one that is down is skipped (kit `replicaDispatcher`); the
+ * mutual TLS applies to each. Plain http:// (fixtures, the TLS benchmark's baseline) gets the same spreading.
+ */
+export function upstreamDispatcher(mtls: Mtls | undefined, service: ServiceName, urls: readonly string[], timeoutMs: number): ReturnType<typeof replicaDispatcher> | undefined {
+  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  // The connect timeout covers the TLS handshake too, which a busy service can take seconds to finish during a burst:
+  // it is part of the service's answer time (a service that is down still refuses the connection at once).
+  if (mtls && urls[0]!.startsWith('https:')) return mtls.dispatcher(service, { ...timeouts, connect: { timeout: timeoutMs } }, urls);
+  if (urls.length > 1) return replicaDispatcher(urls, { ...timeouts, connectTimeout: Math.min(timeoutMs, 3_000) });
+  return undefined;
+}
+
+/** `fetch` for one service (its replicas): over mutual TLS (expecting that service's certificate) for https:// URLs. */
+export function upstreamFetch(mtls: Mtls | undefined, service: ServiceName, urls: readonly string[]): MtlsFetch {
+  if (mtls && urls[0]!.startsWith('https:')) return mtls.fetcher(service, {}, urls);
+  return urls.length === 1 ? fetch : replicaFetch(urls);
 }

@@ -13,6 +13,7 @@ export { createApp, type App, type AppOptions } from './http/app.js';
 export { sendProblem, toAppError } from './http/problem-handler.js';
 export * from './http/client-address.js';
 export * from './http/service-client.js';
+export * from './http/replicas.js';
 export * from './auth/access-token.js';
 export * from './auth/plugin.js';
 export * from './tls/mtls.js';

@@ -1,9 +1,21 @@
 import { z } from 'zod';
+import { replicaUrls } from './http/replicas.js';
 import { secret } from './secrets.js';
 
-/** Where another service is: HTTPS only, inside the platform every hop is mutual TLS. */
+/** A service's address: one URL, or its replicas' URLs comma separated (see http/replicas.ts), as the list. */
+export const serviceUrls = () => z.string().transform(replicaUrls).pipe(z.array(z.string().url()).min(1, 'needs at least one URL'));
+
+/**
+ * Where another service is: HTTPS only, inside the platform every hop is mutual TLS. One URL or several (its
+ * replicas) comma separated, kept as written: `createServiceClient` takes it as it is.
+ */
 export const httpsUrl = (fallback: string) =>
-  z.string().url().regex(/^https:\/\//, 'must be an https:// URL (services speak mutual TLS only)').default(fallback);
+  z
+    .string()
+    .refine((value) => serviceUrls().safeParse(value).data?.every((url) => url.startsWith('https://')) ?? false, {
+      message: 'must be an https:// URL, or several (one per replica) comma separated (services speak mutual TLS only)',
+    })
+    .default(fallback);
 
 /** Settings for the shared infrastructure; services pick the pieces they use. */
 export const mongoConfig = {

@@ -68,6 +68,8 @@ export interface StackPlan {
   namespace: string;
   /** The Stripe stand-in (tools/stripe-standin) the payment service talks to, and its webhook secret. */
   stripe: { port: number; webhookSecret: string };
+  /** Services that run as several processes: every replica's port, the first being `ports[name]`. */
+  replicaPorts?: Partial<Record<ServiceName, number[]>>;
   /** The gateway's ops listener (/metrics, /readyz/services); unset: its default, 9080. */
   opsPort?: number;
   /** DATABASE_URL per PostgreSQL service: its own role and database (`provisionServiceDatabases`). */
@@ -88,12 +90,27 @@ export async function provisionServiceDatabases(plan: StackPlan, services: reado
   }
 }
 
-/** The environment one service gets: its own databases, the shared Redis namespace, where the others are. */
-export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, string> {
+/** The ports of a service's replicas (one unless the plan says more). */
+export function replicaPorts(plan: StackPlan, name: ServiceName): number[] {
+  return plan.replicaPorts?.[name] ?? [plan.ports[name]];
+}
+
+/** `<NAME>_SERVICE_URL` for a service: its replicas' URLs, comma separated (one URL for a single process). */
+export function serviceUrlsOf(plan: StackPlan, name: ServiceName): string {
+  return replicaPorts(plan, name)
+    .map((port) => `https://127.0.0.1:${port}`)
+    .join(',');
+}
+
+/**
+ * The environment one service (replica `replica` of it) gets: its own databases, the shared Redis namespace,
+ * where the others are (every replica of each). Replicas differ only in their port: same databases, same certificate.
+ */
+export function serviceEnv(name: ServiceName, plan: StackPlan, replica = 0): Record<string, string> {
   const suffix = plan.runId ? `_${plan.runId}` : '';
   const env: Record<string, string> = {
     ...devDefaults(name),
-    PORT: String(plan.ports[name]),
+    PORT: String(replicaPorts(plan, name)[replica]),
     REDIS_URL: plan.redisUrls?.[name] ?? plan.infra.redis,
     REDIS_NAMESPACE: plan.namespace,
     MTLS_DIR: join(plan.pki, name),
@@ -107,7 +124,7 @@ export function serviceEnv(name: ServiceName, plan: StackPlan): Record<string, s
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
   if (descriptor.databases.includes('postgres')) env.DATABASE_URL = plan.databaseUrls?.[name] ?? postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
-  for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = `https://127.0.0.1:${plan.ports[other]}`;
+  for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = serviceUrlsOf(plan, other);
   return env;
 }
 
@@ -121,7 +138,7 @@ export function gatewayEnv(plan: StackPlan, services: readonly ServiceName[]): R
     AUTH_JWKS_URL: `https://127.0.0.1:${plan.ports.auth}/auth/.well-known/jwks.json`,
   };
   if (plan.opsPort) env.OPS_PORT = String(plan.opsPort);
-  for (const name of services) env[serviceUrlEnvVar(name)] = `https://127.0.0.1:${plan.ports[name]}`;
+  for (const name of services) env[serviceUrlEnvVar(name)] = serviceUrlsOf(plan, name);
   return env;
 }
 
@@ -134,16 +151,21 @@ export interface TestStack {
   /** HTTP client pointed at the gateway. */
   api: HttpClient;
   plan: StackPlan;
+  /** One process per deployable; for a service with replicas, its first. */
   processes: Partial<Record<ServiceName | 'gateway' | 'stripe', RunningProcess>>;
+  /** Every replica of each service, in port order (`replicas.booking[1]` is the second booking process). */
+  replicas: Partial<Record<ServiceName, RunningProcess[]>>;
   /**
    * A client straight to one service (its own port, no gateway), presenting the certificate of `as` (default:
    * the gateway's, as for public routes): what that deployable's calls look like to the service.
    */
   direct(service: ServiceName, options?: { as?: Deployable }): HttpClient;
-  /** Stop one service (to test what the gateway does when it is down). */
+  /** Stop one service, every replica of it (to test what the gateway does when it is down). */
   stopService(name: ServiceName): Promise<void>;
-  /** Start a stopped (or killed) service again, on its port, with its environment; resolves when it is ready. */
+  /** Start a stopped (or killed) service again, every replica on its port, with its environment; resolves when ready. */
   startService(name: ServiceName): Promise<void>;
+  /** Start replica `replica` of a service again (after a stop or a kill); resolves when it is ready. */
+  startReplica(name: ServiceName, replica: number): Promise<void>;
   /** Stop everything and drop every database and Redis key this stack created. */
   stop(): Promise<void>;
 }
@@ -158,6 +180,10 @@ export interface StartTestStackOptions {
   gatewayReadyPath?: string;
   /** Another PKI directory than the shared development one (a test that renews certificates under a stack). */
   pkiDir?: string;
+  /** Processes per service (default 1): each on its own port, same databases and certificate; the others get the list. */
+  replicas?: Partial<Record<ServiceName, number>>;
+  /** How long each process may take to become ready (default 90 s); a stack of many processes on two cores needs more. */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -168,6 +194,12 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
   const runId = randomBytes(4).toString('hex');
   const ports = {} as Record<ServiceName | 'gateway', number>;
   for (const name of [...SERVICE_NAMES, 'gateway'] as const) ports[name] = await freePort();
+  const replicaPortsOf: Partial<Record<ServiceName, number[]>> = {};
+  for (const [name, count] of Object.entries(options.replicas ?? {}) as [ServiceName, number][]) {
+    const more = [];
+    for (let i = 1; i < count; i++) more.push(await freePort());
+    replicaPortsOf[name] = [ports[name], ...more];
+  }
   const plan: StackPlan = {
     runId,
     infra: infraFromEnv(),
@@ -175,12 +207,14 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     pki: (await ensurePki(options.pkiDir ? { dir: options.pkiDir } : {})).dir,
     namespace: `test-${runId}`,
     stripe: { port: await freePort(), webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
+    replicaPorts: replicaPortsOf,
     // Test stacks run side by side: each gateway's ops listener gets a port of its own.
     opsPort: await freePort(),
   };
   // Every process connects to Redis as its own user, limited as in production (docs/security.md#redis-acls).
   plan.redisUrls = await createRedisUsers(plan.infra.redis, plan.namespace);
   const processes: TestStack['processes'] = {};
+  const replicas: TestStack['replicas'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
   const stack: TestStack = {
@@ -189,27 +223,32 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     api: httpClient(`http://127.0.0.1:${ports.gateway}`),
     plan,
     processes,
+    replicas,
     async stopService(name) {
-      await processes[name]?.stop();
+      await Promise.all((replicas[name] ?? []).map((p) => p.stop()));
     },
     startService: (name) => start(name),
+    startReplica: (name, replica) => startOne(name, replica),
     direct: (service, { as = 'gateway' } = {}) => httpClient(`https://127.0.0.1:${ports[service]}`, { dispatcher: agentOf(as) }),
     async stop() {
-      await Promise.all(Object.values(processes).map((p) => p.stop()));
+      await Promise.all([...new Set([...Object.values(processes), ...Object.values(replicas).flat()])].map((p) => p.stop()));
       await Promise.all([...agents.values()].map((agent) => agent.close()));
       await dropRunData(plan, options.services);
     },
   };
-  const start = (name: ServiceName) =>
+  const startOne = (name: ServiceName, replica: number) =>
     startProcess({
-      name,
+      name: replica === 0 ? name : `${name}#${replica + 1}`,
       entry: `services/${name}/src/main.ts`,
-      port: ports[name],
-      env: { ...serviceEnv(name, plan), ...options.env?.[name] },
+      port: replicaPorts(plan, name)[replica]!,
+      env: { ...serviceEnv(name, plan, replica), ...options.env?.[name] },
       echo: options.echo ?? false,
+      ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     }).then((p) => {
-      processes[name] = p;
+      (replicas[name] ??= [])[replica] = p;
+      if (replica === 0) processes[name] = p;
     });
+  const start = (name: ServiceName) => Promise.all(replicaPorts(plan, name).map((_, replica) => startOne(name, replica))).then(() => undefined);
   try {
     await provisionServiceDatabases(plan, options.services);
     if (options.services.includes('payment')) {
@@ -218,7 +257,10 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     }
     // Auth first: the others fetch its signing keys.
     if (options.services.includes('auth')) await start('auth');
-    await Promise.all(options.services.filter((s) => s !== 'auth').map(start));
+    await Promise.all(options.services.filter((s) => s !== 'auth').map((name) => startOne(name, 0)));
+    // Further replicas after the first of each is up: a few at a time, so two cores are not asked to boot every process at once.
+    const more = options.services.flatMap((name) => replicaPorts(plan, name).slice(1).map((_, i) => [name, i + 1] as const)).filter(([name]) => name !== 'auth');
+    for (let i = 0; i < more.length; i += 4) await Promise.all(more.slice(i, i + 4).map(([name, replica]) => startOne(name, replica)));
     if (options.gateway !== false) {
       processes.gateway = await startProcess({
         name: 'gateway',

@@ -2,10 +2,12 @@ import type { ServiceName } from '@eventify/contracts';
 import { AppError, badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import type { Mtls } from '../tls/mtls.js';
+import { replicaUrls } from './replicas.js';
 
 export interface ServiceClientOptions {
   /** The service called: named in error messages, and the identity its certificate must carry. */
   service: ServiceName;
+  /** Its URL, or its replicas' URLs comma separated (spread over, skipping one that is down). */
   baseUrl: string;
   /** The caller's own certificate (ctx.mtls): presented to the callee, which knows the caller by it. */
   mtls: Mtls;
@@ -25,7 +27,9 @@ export interface ServiceResponse<T> {
  */
 export function createServiceClient(options: ServiceClientOptions) {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const fetch = options.mtls.fetcher(options.service);
+  const replicas = replicaUrls(options.baseUrl);
+  const baseUrl = replicas[0]!;
+  const fetch = options.mtls.fetcher(options.service, {}, replicas);
   return async function call<T>(
     method: string,
     path: string,
@@ -38,7 +42,7 @@ export function createServiceClient(options: ServiceClientOptions) {
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(new URL(path, options.baseUrl), {
+      response = await fetch(new URL(path, baseUrl), {
         method,
         headers,
         body: init.body === undefined ? null : JSON.stringify(init.body),

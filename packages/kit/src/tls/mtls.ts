@@ -3,7 +3,8 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type PeerCertificate, type SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
-import { Agent, Dispatcher, fetch as undiciFetch } from 'undici';
+import { Agent, BalancedPool, Dispatcher, fetch as undiciFetch } from 'undici';
+import { withFailover } from '../http/replicas.js';
 import { MTLS_FILES, identityOfCertificate } from './identity.js';
 
 interface Material {
@@ -37,8 +38,8 @@ function readMaterial(dir: string): Material {
  * Keep-alive pooling and TLS session resumption are undici's (each Agent caches sessions per origin).
  */
 class RenewingDispatcher extends Dispatcher {
-  private agent: Agent;
-  constructor(private readonly make: () => Agent) {
+  private agent: Dispatcher;
+  constructor(private readonly make: () => Dispatcher) {
     super();
     this.agent = make();
   }
@@ -83,6 +84,8 @@ export type MtlsFetch = (url: string | URL, init?: RequestInit) => Promise<Respo
 export class Mtls {
   private material: Material;
   private readonly dispatchers = new Map<string, RenewingDispatcher>();
+  /** The failover layer over a dispatcher spread across replicas, by the same key. */
+  private readonly failovers = new Map<string, Dispatcher>();
   private readonly listeners: ((mtls: Mtls) => void)[] = [];
 
   private constructor(readonly dir: string) {
@@ -120,31 +123,35 @@ export class Mtls {
   /**
    * An undici dispatcher for calls to the deployable `peer`: presents this certificate, trusts only the
    * internal CA, and accepts only a server whose certificate names `peer` (its address does not matter:
-   * 127.0.0.1, a compose name or a Kubernetes Service all work). One per peer and options, shared.
+   * 127.0.0.1, a compose name or a Kubernetes Service all work). One per peer, options and replicas, shared.
+   * With several `replicas` (origins of the peer's processes), requests are spread over them and a replica that
+   * is down is skipped (`replicaDispatcher` in http/replicas.ts); the request's own origin is then ignored.
    */
-  dispatcher(peer: string, options: Agent.Options = {}): Dispatcher {
-    const key = `${peer} ${JSON.stringify(options)}`;
+  dispatcher(peer: string, options: Agent.Options = {}, replicas: readonly string[] = []): Dispatcher {
+    const key = `${peer} ${JSON.stringify(options)} ${replicas.join(',')}`;
     let dispatcher = this.dispatchers.get(key);
     if (!dispatcher) {
       const connect = typeof options.connect === 'object' ? options.connect : {};
-      dispatcher = new RenewingDispatcher(
-        () =>
-          new Agent({
-            // A bounded pool per peer: a burst of 1,000 requests queues for a kept-alive connection instead of
-            // opening 1,000 (a TLS handshake each, which on a busy machine outlasts the connect timeout).
-            connections: MAX_CONNECTIONS_PER_PEER,
-            ...options,
-            connect: { ...connect, ...this.secureContextOptions(), checkServerIdentity: expectIdentity(peer) },
-          }),
-      );
-      this.dispatchers.set(key, dispatcher);
+      // Built again at every renewal: the connections must present the certificate current then.
+      const pool = () => ({
+        // A bounded pool per peer (per replica): a burst of 1,000 requests queues for a kept-alive connection
+        // instead of opening 1,000 (a TLS handshake each, which on a busy machine outlasts the connect timeout).
+        connections: MAX_CONNECTIONS_PER_PEER,
+        ...options,
+        connect: { ...connect, ...this.secureContextOptions(), checkServerIdentity: expectIdentity(peer) },
+      });
+      const spread = replicas.length > 1;
+      const renewing = new RenewingDispatcher(() => (spread ? new BalancedPool([...replicas], pool()) : new Agent(pool())));
+      dispatcher = renewing;
+      this.dispatchers.set(key, renewing);
+      if (spread) this.failovers.set(key, withFailover(renewing, replicas.length));
     }
-    return dispatcher;
+    return this.failovers.get(key) ?? dispatcher;
   }
 
-  /** `fetch` for calls to `peer` over mutual TLS (undici's fetch with `dispatcher(peer)`). */
-  fetcher(peer: string, options: Agent.Options = {}): MtlsFetch {
-    const dispatcher = this.dispatcher(peer, options);
+  /** `fetch` for calls to `peer` over mutual TLS (undici's fetch with `dispatcher(peer)`), over its replicas if several. */
+  fetcher(peer: string, options: Agent.Options = {}, replicas: readonly string[] = []): MtlsFetch {
+    const dispatcher = this.dispatcher(peer, options, replicas);
     return (url, init = {}) =>
       undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
   }

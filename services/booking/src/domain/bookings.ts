@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Booking as BookingView, EventPayloads, HeldSeatsResponse, ReleaseSeatsResponse, ReserveSeatsRequest, ReserveSeatsResponse } from '@eventify/contracts';
-import { conflict, isAppError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
+import { conflict, isAppError, isDuplicateKeyError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
 import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
 import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
 
@@ -71,7 +71,7 @@ export class Bookings {
   }
 
   async create(userId: string, request: BookingRequest, idempotencyKey: string | undefined) {
-    const id = randomUUID();
+    let id: string = randomUUID();
     if (idempotencyKey) {
       const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
       const earlier = await this.repository.claimKey(userId, idempotencyKey, id, requestHash);
@@ -79,7 +79,11 @@ export class Bookings {
         if (earlier.requestHash !== requestHash) {
           throw conflict('This Idempotency-Key was already used for a different booking request.', 'idempotency-key-reused');
         }
-        return { created: false, booking: this.view(await this.settled(earlier.bookingId)) };
+        const made = await this.settled(earlier.bookingId);
+        if (made) return { created: false, booking: this.view(made) };
+        // Claimed but never stored: the request that claimed the key died in between (a replica killed). It took no
+        // seats (seats are taken only for a stored booking), so this retry makes the booking, under the claimed id.
+        id = earlier.bookingId;
       }
     }
     const now = new Date();
@@ -103,11 +107,17 @@ export class Bookings {
       refund: null,
     };
     // Stored before any seat is taken: whatever crashes later, the sweep and the reconciler can find it.
-    await this.repository.insert(booking);
+    try {
+      await this.repository.insert(booking);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // The claimer was only slow, and stored it after all: its outcome is this request's.
+      return { created: false, booking: this.view((await this.settled(id))!) };
+    }
 
     let seats: ReserveSeatsResponse;
     try {
-      seats = await this.reserve(this.reservations, request.eventId, id, request.items, this.policy.reservationTimeoutMs);
+      seats = await this.reserve(this.reservations, request.eventId, id, request.items, this.policy.reservationTimeoutMs, this.stuckAt(booking));
     } catch (error) {
       // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
       if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
@@ -155,18 +165,30 @@ export class Bookings {
    * has passed, so a reservation can never complete after we gave up on it (the reconciler is the net
    * for what happens anyway, e.g. a crash of this process).
    */
-  private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number) {
-    const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(Date.now() + timeoutMs - 1_500).toISOString() };
+  private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number, notAfter = Infinity) {
+    const deadline = Math.min(Date.now() + timeoutMs - 1_500, notAfter);
+    const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(deadline).toISOString() };
     return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { body })).body;
   }
 
-  /** A retried request may arrive while the first is still reserving: wait briefly for its outcome. */
-  private async settled(id: string): Promise<Booking> {
+  /**
+   * The latest a reserving booking's seats may be taken. Invariant: every take for a booking lands before the sweep
+   * may settle it (RESERVING_STUCK_MS after it was stored, minus the event service's write margin), so the sweep's
+   * release always comes after the take and finds it. Without this bound a request slowed down before it reserved
+   * (a rush, a slow database) could have its seats taken just after the sweep had failed the booking and released
+   * nothing: seats held by a failed booking, gone from sale until the reconciler's next pass.
+   */
+  private stuckAt(booking: Booking): number {
+    return booking.createdAt.getTime() + this.policy.reservingStuckMs - 2_000;
+  }
+
+  /** A retried request may arrive while the first is still reserving: wait briefly for its outcome (null: never stored). */
+  private async settled(id: string): Promise<Booking | null> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const booking = await this.repository.find(id);
       if (booking && booking.status !== 'reserving') return booking;
-      if (!booking && Date.now() > deadline) throw notFound('booking');
+      if (!booking && Date.now() > deadline) return null;
       if (booking && Date.now() > deadline) return booking;
       await new Promise((r) => setTimeout(r, 50));
     }
