@@ -33,6 +33,11 @@ export const redisConfig = {
   /** Idle time after which a pending event is delivered again (retry / crashed consumer take-over). */
   BUS_CLAIM_IDLE_MS: z.coerce.number().int().positive().default(15_000),
   BUS_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  /**
+   * How often a publisher trims its streams (below what every consumer group has acknowledged). The test harness
+   * makes it rare: its tests read the streams as the record of what was published.
+   */
+  BUS_TRIM_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How often the outbox relay looks for events a crash or an outage left unpublished. */
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
 };

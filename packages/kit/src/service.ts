@@ -18,6 +18,7 @@ export interface ServiceConfig extends BaseConfig {
   REDIS_NAMESPACE: string;
   BUS_CLAIM_IDLE_MS: number;
   BUS_MAX_ATTEMPTS: number;
+  BUS_TRIM_INTERVAL_MS: number;
   OUTBOX_INTERVAL_MS?: number;
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
@@ -101,6 +102,7 @@ export async function buildService<TConfig extends ServiceConfig>(
     logger: log,
     claimIdleMs: config.BUS_CLAIM_IDLE_MS,
     maxAttempts: config.BUS_MAX_ATTEMPTS,
+    trimIntervalMs: config.BUS_TRIM_INTERVAL_MS,
     allowed: eventsOf(name),
   });
   const keyPrefix = redisKeys.own(config.REDIS_NAMESPACE, name);

@@ -241,7 +241,9 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       name: replica === 0 ? name : `${name}#${replica + 1}`,
       entry: `services/${name}/src/main.ts`,
       port: replicaPorts(plan, name)[replica]!,
-      env: { ...serviceEnv(name, plan, replica), ...options.env?.[name] },
+      // Streams stay whole for the test's length: tests count what was published by reading them (trimming has
+      // its own test, packages/kit/test/event-bus.test.ts).
+      env: { ...serviceEnv(name, plan, replica), BUS_TRIM_INTERVAL_MS: '3600000', ...options.env?.[name] },
       echo: options.echo ?? false,
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     }).then((p) => {

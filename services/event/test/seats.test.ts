@@ -8,7 +8,8 @@ let event: { id: string; tiers: { id: string; name: string; available: number }[
 let organizerToken: string;
 
 /** The event service's internal seat API, as the booking service calls it. */
-const internal = (method: string, path: string, body?: unknown) => stack.direct('event', { as: 'booking' }).request(method, path, { body });
+// A minute per call: the rush below queues 120 takes on one tier, slow on a busy two-core machine.
+const internal = (method: string, path: string, body?: unknown) => stack.direct('event', { as: 'booking' }).request(method, path, { body, timeoutMs: 60_000 });
 
 const reserve = (bookingId: string, items: { tierId: string; quantity: number }[]) =>
   internal('POST', `/internal/events/${event.id}/reservations`, { bookingId, items });
