@@ -15,6 +15,7 @@ export interface IntegrationEvent<TType extends string = string, TData = unknown
   readonly data: TData;
 }
 
+/** The envelope as a consumer checks it before looking at the payload (the payload's own schema: EVENT_SCHEMAS). */
 export const IntegrationEventSchema = z.object({
   id: z.string().min(1),
   type: z.string().min(1),

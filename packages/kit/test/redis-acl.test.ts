@@ -39,10 +39,11 @@ describe('per-service Redis users', () => {
     await refused(notification.redis.xadd(stream('PaymentSucceeded'), '*', 'event', forged));
     // The bus without the contracts' check (as a compromised service would run it): Redis itself says no.
     const rogue = new EventBus({ redis: notification.redis, namespace, source: 'notification' });
-    await refused(rogue.publish('PaymentSucceeded', { bookingId: 'b1' }));
+    const paid = { paymentId: 'p1', bookingId: 'b1', userId: 'u1', paymentIntentId: 'pi_1', amount: 1000, currency: 'EUR' };
+    await refused(rogue.publish('PaymentSucceeded', paid));
     await rogue.stop();
     const genuine = new EventBus({ redis: payment.redis, namespace, source: 'payment' });
-    await genuine.publish('PaymentSucceeded', { bookingId: 'b1' });
+    await genuine.publish('PaymentSucceeded', paid);
     await genuine.stop();
     assert.equal(await admin.xlen(stream('PaymentSucceeded')), 1, 'only the genuine event is on the stream');
   });
@@ -52,14 +53,15 @@ describe('per-service Redis users', () => {
     const payment = await connectAs('payment');
     const seen: string[] = [];
     const consumer = new EventBus({ redis: booking.redis, blockingRedis: booking.duplicate(), namespace, source: 'booking', group: 'booking', claimIdleMs: 200, maxAttempts: 1 });
-    consumer.subscribe<{ bookingId: string }>('PaymentFailed', async ({ data }) => {
+    consumer.subscribe('PaymentFailed', async ({ data }) => {
       seen.push(data.bookingId);
       if (data.bookingId === 'poison') throw new Error('cannot handle this one');
     });
     await consumer.start(); // XGROUP CREATE … MKSTREAM on a stream booking does not own
     const publisher = new EventBus({ redis: payment.redis, namespace, source: 'payment' });
-    await publisher.publish('PaymentFailed', { bookingId: 'b2' });
-    await publisher.publish('PaymentFailed', { bookingId: 'poison' });
+    const failed = (bookingId: string) => ({ paymentId: `p-${bookingId}`, bookingId, userId: 'u1', paymentIntentId: 'pi_2', reason: 'card_declined' });
+    await publisher.publish('PaymentFailed', failed('b2'));
+    await publisher.publish('PaymentFailed', failed('poison'));
     await eventually(() => seen.length === 2, 10_000, 'both events delivered');
     // Acknowledged, marked processed and dead-lettered under booking's own prefix.
     await eventually(async () => (await admin.xlen(consumer.deadLetterKey())) === 1 || undefined, 10_000, 'the failing event dead-lettered');

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redisKeys, type IntegrationEvent } from '@eventify/contracts';
+import { EVENT_SCHEMAS, IntegrationEventSchema, isEventType, redisKeys, type EventPayloads, type EventType, type IntegrationEvent } from '@eventify/contracts';
 import type { ReadinessCheck } from '../health.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import { requestContext } from '../request-context.js';
+import { assertValidPayload, describeIssues } from './payloads.js';
 
 export type EventHandler<TData = unknown> = (event: IntegrationEvent<string, TData>) => Promise<void>;
+/** The handler of one known event type: its payload is the type's schema's, checked before the call. */
+export type TypedEventHandler<T extends EventType> = (event: IntegrationEvent<T, EventPayloads[T]>) => Promise<void>;
 
 export interface EventBusOptions {
   /** Connection for ordinary commands. */
@@ -93,11 +96,12 @@ export class EventBus {
   }
 
   /** Publish a fact. Services publish through their outbox (see OutboxRelay); this is its last step. */
-  async publish<TData>(type: string, data: TData, overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<string, TData>> {
+  async publish<T extends EventType>(type: T, data: EventPayloads[T], overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<T, EventPayloads[T]>> {
+    assertValidPayload(type, data);
     const requestId = requestContext.current()?.requestId;
     const entry: OutboxEntry = { id: overrides.id ?? randomUUID(), type, data, occurredAt: overrides.occurredAt ?? new Date(), requestId };
     await this.publishEntries([entry]);
-    return this.envelope(entry) as IntegrationEvent<string, TData>;
+    return this.envelope(entry) as IntegrationEvent<T, EventPayloads[T]>;
   }
 
   /** Publish stored events in the given order (one round trip); their ids and times are kept. */
@@ -161,8 +165,9 @@ export class EventBus {
   }
 
   /** Register the handler for one event type. Call before start(). */
-  subscribe<TData>(type: string, handler: EventHandler<TData>): this {
+  subscribe<T extends EventType>(type: T, handler: TypedEventHandler<T>): this {
     if (this.running) throw new Error('subscribe before start()');
+    if (!isEventType(type)) throw new Error(`${String(type)} is not an integration event: add its schema to EVENT_SCHEMAS in @eventify/contracts`);
     this.assertAllowed('consumes', type);
     this.handlers.set(type, handler as EventHandler);
     return this;
@@ -267,21 +272,32 @@ export class EventBus {
     const redis = this.options.redis;
     const group = this.options.group!;
     const raw = fieldValue(fields, 'event');
-    let event: IntegrationEvent | undefined;
+    let parsed: unknown;
     try {
-      event = raw ? (JSON.parse(raw) as IntegrationEvent) : undefined;
+      parsed = raw ? JSON.parse(raw) : undefined;
     } catch {
-      event = undefined;
+      parsed = undefined;
     }
-    if (!event?.id || !event.type) {
-      await this.deadLetter(stream, entryId, raw ?? '', 'unreadable event', deliveries);
+    const envelope = IntegrationEventSchema.safeParse(parsed);
+    if (!envelope.success) {
+      await this.deadLetter(stream, entryId, raw ?? '', `unreadable event: ${describeIssues(envelope.error.issues)}`, deliveries);
       return;
     }
-    const handler = this.handlers.get(event.type);
+    const handler = this.handlers.get(envelope.data.type);
     if (!handler) {
       await redis.xack(stream, group, entryId);
       return;
     }
+    // A payload that does not match its type's schema never reaches the handler: retrying cannot fix it, so it is
+    // dead-lettered at once with the reason (and can be replayed once the publisher or the schema is fixed).
+    const payload = EVENT_SCHEMAS[envelope.data.type as EventType].safeParse(envelope.data.data);
+    if (!payload.success) {
+      const reason = `invalid ${envelope.data.type} payload: ${describeIssues(payload.error.issues)}`;
+      this.options.logger?.error({ eventId: envelope.data.id, type: envelope.data.type, reason }, 'event dead-lettered');
+      await this.deadLetter(stream, entryId, raw!, reason, deliveries);
+      return;
+    }
+    const event: IntegrationEvent = { ...envelope.data, data: payload.data };
     if (await redis.exists(this.processedKey(event.id))) {
       await redis.xack(stream, group, entryId);
       return;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayloads, EventType } from '@eventify/contracts';
+import { assertValidPayload } from '../bus/payloads.js';
 import { requestContext } from '../request-context.js';
 
 /**
@@ -15,8 +16,9 @@ export interface OutboxEntry<T extends string = string, D = unknown> {
   requestId?: string | undefined;
 }
 
-/** A typed event to store in an outbox. */
+/** A typed event to store in an outbox; its payload is checked against the type's schema first. */
 export function outboxEvent<T extends EventType>(type: T, data: EventPayloads[T], at = new Date()): OutboxEntry<T, EventPayloads[T]> {
+  assertValidPayload(type, data);
   const requestId = requestContext.current()?.requestId;
   return { id: randomUUID(), type, data, occurredAt: at, ...(requestId ? { requestId } : {}) };
 }

@@ -12,7 +12,7 @@ type TitleOf = (eventId: string) => Promise<string | null>;
  */
 export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf, holdersOf: HoldersOf, resetTokenSeal: KeyRing): void {
   const on = <T extends keyof EventPayloads>(type: T, build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>) =>
-    bus.subscribe<EventPayloads[T]>(type, async (event) => notifications.notify(await build(event), event));
+    bus.subscribe(type, async (event) => notifications.notify(await build(event), event));
 
   on('UserRegistered', async ({ data }) => MESSAGES.UserRegistered(data));
   // The token comes sealed by auth (RESET_TOKEN_SEAL_KEY); one that does not open is retried, then dead-lettered.
@@ -32,7 +32,7 @@ export function subscribeNotificationEvents(bus: EventBus, notifications: Notifi
 
   // A published event's date, time or place changed: every ticket holder is told. If this stops half-way, the
   // redelivery goes through the holders again and the store skips those already told.
-  bus.subscribe<EventPayloads['EventUpdated']>('EventUpdated', async (event) => {
+  bus.subscribe('EventUpdated', async (event) => {
     if (!event.data.changedFields.some((field) => HOLDER_NEWS.includes(field))) return;
     for await (const userId of holdersOf(event.data.eventId)) await notifications.notify(MESSAGES.EventUpdated(event.data, userId, event.id), event);
   });
