@@ -18,5 +18,5 @@ export async function productionDeployables() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const list = JSON.stringify(await productionDeployables());
-  console.log(process.argv.includes('--github-output') ? `images=${list}` : list);
+  process.stdout.write(`${process.argv.includes('--github-output') ? `images=${list}` : list}\n`);
 }

@@ -17,4 +17,4 @@ const folders = workspaces.flatMap((pattern) =>
 );
 const files = ['package.json', 'package-lock.json', '.npmrc', ...folders.map((f) => `${f}/package.json`)].filter((f) => existsSync(f));
 for (const file of files) cpSync(file, join(target, file));
-console.log(`image/manifests.mjs: ${files.length} files`);
+process.stdout.write(`image/manifests.mjs: ${files.length} files\n`);

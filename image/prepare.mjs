@@ -66,4 +66,4 @@ if (service) {
 }
 writeFileSync(join(out, 'image.json'), `${JSON.stringify({ app, main: `${app}/dist/main.js`, ...image }, null, 2)}\n`);
 for (const file of ['main.mjs', 'healthcheck.mjs']) cpSync(join('image', file), join(out, file));
-console.log(`image/prepare.mjs: ${app} with ${[...packages].join(', ')}; port ${image.port.env}=${image.port.default}${image.mtls ? ', mutual TLS' : ''}`);
+process.stdout.write(`image/prepare.mjs: ${app} with ${[...packages].join(', ')}; port ${image.port.env}=${image.port.default}${image.mtls ? ', mutual TLS' : ''}\n`);

@@ -41,4 +41,4 @@ if (problems.length) {
   process.exit(1);
 }
 writeFileSync(file, lines.join('\n'));
-console.log(`pin-images: ${images.length} images pinned in ${file}`);
+process.stdout.write(`pin-images: ${images.length} images pinned in ${file}\n`);
