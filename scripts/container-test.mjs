@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run test:containers`: one container per deployable, built and run with podman on this machine.
 //
-//  1. Static checks: every deployable has a Dockerfile that follows the pattern (overridable BASE, multi-stage,
-//     non-root user, HEALTHCHECK, `node` as the command) and lints clean (dockerfile-utils); docker-compose.yml
-//     is valid (docker-compose v1 `config`, offline) and has what the stack needs; .env.example documents
-//     every setting compose reads.
+//  1. Static checks: the one Dockerfile follows the pattern (overridable BASE, shared dependency and compile
+//     stages, APP after them, non-root user, HEALTHCHECK, `node` as the command; deploy/dockerfile-checks.mjs)
+//     and lints clean (dockerfile-utils), and no deployable has a Dockerfile of its own; docker-compose.yml is
+//     valid (docker-compose v1 `config`, offline) and has what the stack needs; .env.example documents every
+//     setting compose reads.
 //  2. Builds every image from (a snapshot of) the repository root with podman on a base made from this
-//     machine's node (scripts/podman.sh) and checks its size, user, health check and command.
+//     machine's node (scripts/podman.sh), --build-arg APP=<its folder>, and checks its size, user, health check
+//     and command.
 //  3. Runs the gateway, the services and the stand-ins in tools/ as containers (host network, free ports, only
 //     127.0.0.1) against this machine's PostgreSQL, Redis and FerretDB, with databases of their own for this
 //     run, and each service and the gateway with its own certificate of an internal CA mounted read-only (every
@@ -167,23 +169,13 @@ function deployables(SERVICE_NAMES, SERVICES) {
 
 // ---------------------------------------------------------------------------------------------- static checks
 async function checkDockerfiles(apps, lintDockerfile) {
-  log('Dockerfiles: pattern and dockerfile-utils lint');
+  log('Dockerfile: pattern and dockerfile-utils lint');
   check('.dockerignore keeps node_modules and dist out of the context', /node_modules/.test(read('.dockerignore')) && /dist/.test(read('.dockerignore')));
-  for (const app of apps) {
-    const file = `${app.dir}/Dockerfile`;
-    if (!check(`${file} exists`, existsSync(join(ROOT, file)))) continue;
-    const text = read(file);
-    const froms = text.match(/^FROM .*/gm) ?? [];
-    check(`${file}: base from a build argument (ARG BASE=…, FROM \${BASE})`, /^ARG BASE=\S+/m.test(text) && froms.length > 0 && froms.every((f) => f.startsWith('FROM ${BASE}')));
-    check(`${file}: multi-stage (build, then runtime)`, froms.length >= 2 && / AS build$/.test(froms[0] ?? '') && !/ AS /.test(froms.at(-1) ?? ''));
-    check(`${file}: runtime installs production dependencies only`, /npm ci --omit=dev/.test(text));
-    check(`${file}: non-root user`, /^USER (?!root\b|0\b)\S+/m.test(text.slice(text.lastIndexOf('\nFROM '))));
-    check(`${file}: HEALTHCHECK`, /^HEALTHCHECK /m.test(text));
-    check(`${file}: node is the command`, new RegExp(`^CMD \\["node", "${app.dir}/dist/main\\.js"\\]$`, 'm').test(text));
-    // What `npx dockerfile-utils lint <file>` runs; any diagnostic, warning or error, fails.
-    const problems = lintDockerfile(text);
-    check(`${file}: dockerfile-utils lint clean`, problems.length === 0, problems.map((p) => `line ${(p.range?.start?.line ?? -1) + 1}: ${p.message}`).join('; '));
-  }
+  // One Dockerfile for every deployable (APP names it): no deployable keeps one of its own.
+  require_('Dockerfile exists at the repository root', existsSync(join(ROOT, 'Dockerfile')));
+  for (const app of apps) check(`${app.dir} has no Dockerfile of its own`, !existsSync(join(ROOT, app.dir, 'Dockerfile')));
+  const { dockerfileChecks } = await import(join(ROOT, 'deploy/dockerfile-checks.mjs'));
+  for (const { name, ok, detail } of dockerfileChecks(read('Dockerfile'), lintDockerfile)) check(`Dockerfile: ${name}`, ok, detail);
 }
 
 async function checkCompose(apps, YAML) {
@@ -197,6 +189,10 @@ async function checkCompose(apps, YAML) {
   const expected = [...apps.map((a) => a.compose), 'mongo', 'postgres', 'redis'];
   check('compose has exactly the deployables of this checkout and the databases', sameSet(Object.keys(services), expected), `has ${Object.keys(services).sort().join(', ')}; expected ${expected.sort().join(', ')}`);
   check('compose: backend network is internal', compose.networks?.backend?.internal === true);
+  for (const app of apps) {
+    const build = services[app.compose]?.build ?? {};
+    check(`compose: ${app.compose} is built from the Dockerfile with APP=${app.dir}`, /(^|\/)Dockerfile$/.test(build.dockerfile ?? '') && build.args?.APP === app.dir, JSON.stringify(build));
+  }
   for (const [name, service] of Object.entries(services)) {
     const ports = service.ports ?? [];
     if (name === 'gateway') {
@@ -253,7 +249,7 @@ async function checkCompose(apps, YAML) {
 /**
  * A copy of the working tree (tracked and untracked files git does not ignore, uncommitted changes included) to
  * build every image from: all images then come from the same sources even while files are being edited, and
- * the layers the Dockerfiles share are built once.
+ * the layers every image shares (dependencies, compiled projects) are built once.
  */
 async function snapshotContext() {
   const dir = join(CACHE, 'podman', 'context');
@@ -280,7 +276,7 @@ async function buildImages(apps) {
     const logFile = join(LOGS, `build-${app.name}.log`);
     const build = await run(
       'podman',
-      ['build', '--pull=never', '--format', 'docker', '--build-arg', `BASE=${BASE_IMAGE}`, '-f', join(context, app.dir, 'Dockerfile'), '-t', app.tag, context],
+      ['build', '--pull=never', '--format', 'docker', '--build-arg', `BASE=${BASE_IMAGE}`, '--build-arg', `APP=${app.dir}`, '-f', join(context, 'Dockerfile'), '-t', app.tag, context],
       { logFile },
     );
     app.buildMs = elapsed(started);

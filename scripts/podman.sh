@@ -4,7 +4,7 @@
 #   - podman, runc and docker-compose (v1, only to validate docker-compose.yml offline) come from Debian;
 #   - podman gets a private configuration (runc, cgroupfs, file events, ulimits that work here) and its own
 #     storage under the cache, outside the clone: $EVENTIFY_CACHE/podman;
-#   - the base image the Dockerfiles build FROM is made from this machine's own node binary
+#   - the base image the Dockerfile builds FROM is made from this machine's own node binary
 #     (localhost/node-base:20: node, its libraries, /bin/sh, /usr/bin/env, npm, the CA bundle).
 #
 # Source it (`. scripts/podman.sh && ensure_podman`) or run it (`bash scripts/podman.sh`); either way it prints
