@@ -75,14 +75,17 @@ async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, 
         prefix,
         rewritePrefix: prefix,
         proxyPayloads: false,
+        // The kit's access line says what happened; reply-from's own two lines per request only cost.
+        disableRequestLogging: true,
         undici: dispatcher ?? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
         replyOptions: {
           // reply-from retries a GET answered 503 up to ten times (Retry-After or ~42 ms × attempt each), so a
           // service whose database is down held the client far past UPSTREAM_TIMEOUT_MS. The 503 goes straight
           // to the client, who knows best whether to try again.
           retryDelay: () => null,
+          // `headers` is reply-from's own copy of the request's: changed in place.
           rewriteRequestHeaders: (request, headers) => {
-            const next: Record<string, string | string[] | undefined> = { ...headers };
+            const next = headers as Record<string, string | string[] | undefined>;
             for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];
             next[REQUEST_ID_HEADER] = request.id;
             // Always overwritten, never passed on: the auth service believes it (from the gateway's connection only).
