@@ -19,6 +19,7 @@ import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import { registerProblemHandlers, sendProblem, toAppError } from './problem-handler.js';
 import { drainRefusedBody, problemForClientError, rejectMalformedText } from './hostile-input.js';
+import { AccessLog } from './access-log.js';
 import type { Mtls } from '../tls/mtls.js';
 
 class AppErrorFallback extends AppError {
@@ -91,8 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const incoming = req.headers[REQUEST_ID_HEADER];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // One access line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     // Closing idle keep-alive sockets lets shutdown finish promptly once in-flight requests are done.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -116,11 +116,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!withContext) return done();
     const authorization = request.headers.authorization;
     requestContext.run({ requestId: request.id, authorization }, done);
-  });
-  // The access log: one line per request, with its request id (reqId, from the request's logger).
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
-    done();
   });
 
   await app.register(fastifySwagger, {
