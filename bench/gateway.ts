@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { ensurePki, freePort, identityAgent, startTestStack } from '@eventify/testing';
-import { stackMemoryRows, treeRssMiB } from './support/memory.js';
+import { cpuMs, stackMemoryRows, treeCpuMs, treeRssMiB } from './support/memory.js';
 import { findNginx, startNginxProxy, type RunningNginx } from './support/nginx.js';
 import { isMain, type BenchRow } from './support/rows.js';
 
@@ -45,6 +45,8 @@ interface Target {
   url: string;
   tlsOptions?: Record<string, unknown>;
   dispatcher: Agent;
+  /** CPU time used so far by the proxy in between (none for direct), ms. */
+  proxyCpu: () => number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -89,14 +91,15 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const agent = (made: Agent) => (agents.push(made), made);
     const targets: Target[] = [
       // The service itself, presenting the gateway's certificate as the gateway and nginx do.
-      { name: 'direct', url: stack.processes.auth!.url, tlsOptions: { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') }, dispatcher: agent(identityAgent(gatewayIdentity)) },
-      ...(nginx ? [{ name: 'nginx' as const, url: nginx.url, dispatcher: agent(new Agent()) }] : []),
-      { name: 'gateway', url: stack.gatewayUrl, dispatcher: agent(new Agent()) },
+      { name: 'direct', url: stack.processes.auth!.url, tlsOptions: { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') }, dispatcher: agent(identityAgent(gatewayIdentity)), proxyCpu: () => 0 },
+      ...(nginx ? [{ name: 'nginx' as const, url: nginx.url, dispatcher: agent(new Agent()), proxyCpu: () => treeCpuMs(nginx!.pid) }] : []),
+      { name: 'gateway', url: stack.gatewayUrl, dispatcher: agent(new Agent()), proxyCpu: () => cpuMs(stack.processes.gateway!.child.pid) },
     ];
+    const serviceCpu = () => cpuMs(stack.processes.auth!.child.pid);
 
     const load = (target: Target, duration: number) =>
       autocannon({ url: `${target.url}${ROUTE}`, connections, duration, ...(target.tlsOptions ? { tlsOptions: target.tlsOptions } : {}) });
-    const totals = new Map(targets.map((t) => [t.name, { requests: 0, p99: [] as number[], failed: 0, light: [] as number[] }]));
+    const totals = new Map(targets.map((t) => [t.name, { requests: 0, p99: [] as number[], failed: 0, light: [] as number[], proxyCpuMs: 0, serviceCpuMs: 0 }]));
     console.error(`[bench gateway] warm-up, then ${rounds} rounds of ${seconds} s × ${targets.length} targets, ${connections} connections; ${lightRequests} sequential requests each per round`);
     for (const target of targets) {
       await load(target, 2);
@@ -105,8 +108,11 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
+        const [proxyBefore, serviceBefore] = [target.proxyCpu(), serviceCpu()];
         const result = await load(target, seconds);
         const total = totals.get(target.name)!;
+        total.proxyCpuMs += target.proxyCpu() - proxyBefore;
+        total.serviceCpuMs += serviceCpu() - serviceBefore;
         total.requests += result.requests.total;
         total.p99.push(result.latency.p99);
         total.failed += result.errors + result.timeouts + result.non2xx;
@@ -120,11 +126,15 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const failed = [...totals].filter(([, t]) => t.failed > 0).map(([name, t]) => `${name}: ${t.failed}`);
     if (failed.length) throw new Error(`failed requests under load (${failed.join(', ')}): the figures would flatter`);
     const withNginx = (value: number | undefined, label = 'nginx') => (nginx && value !== undefined ? { baseline: { label, value } } : {});
+    // CPU time per request under load: what each hop costs the machine, less swayed by what else runs on it than req/s.
+    const cpuPerRequest = (name: Target['name'], of: 'proxyCpuMs' | 'serviceCpuMs') => (totals.get(name)![of] * 1000) / totals.get(name)!.requests;
 
     const rows: BenchRow[] = [
       { path: PATH, figure: `throughput, ${connections} connections`, value: rate('gateway'), unit: 'req/s', ...withNginx(nginx && rate('nginx')), aim: '≥ 0.6 × nginx' },
       { path: PATH, figure: `throughput, ${connections} connections`, value: rate('gateway'), unit: 'req/s', baseline: { label: 'service direct', value: rate('direct') } },
       ...(nginx ? [{ path: `nginx: GET ${ROUTE}`, figure: `throughput, ${connections} connections`, value: rate('nginx'), unit: 'req/s', baseline: { label: 'service direct', value: rate('direct') } }] : []),
+      { path: PATH, figure: 'proxy CPU time per request, under load', value: cpuPerRequest('gateway', 'proxyCpuMs'), unit: 'µs', ...withNginx(nginx && cpuPerRequest('nginx', 'proxyCpuMs'), 'nginx (all workers)') },
+      { path: `auth: GET ${ROUTE}`, figure: 'service CPU time per request, under load', value: cpuPerRequest('direct', 'serviceCpuMs'), unit: 'µs' },
       { path: PATH, figure: `p99 latency, ${connections} connections`, value: worstP99('gateway'), unit: 'ms', ...withNginx(nginx && worstP99('nginx')) },
       { path: PATH, figure: 'median latency, 1 connection', value: p50('gateway'), unit: 'ms', baseline: { label: 'service direct', value: p50('direct') } },
       { path: PATH, figure: 'added median latency over direct, 1 connection', value: p50('gateway') - p50('direct'), unit: 'ms', ...withNginx(nginx && p50('nginx') - p50('direct'), 'nginx, added'), aim: '≤ 1 ms' },
