@@ -26,7 +26,7 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; tlsOptions?: Record<string, unknown> }) => Promise<AutocannonResult>;
+type Autocannon = (options: { url: string; connections: number; duration: number; workers?: number; tlsOptions?: Record<string, unknown> }) => Promise<AutocannonResult>;
 const { default: autocannon } = (await import('autocannon')) as unknown as { default: Autocannon };
 
 export interface GatewayBenchOptions {
@@ -98,7 +98,9 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const serviceCpu = () => cpuMs(stack.processes.auth!.child.pid);
 
     const load = (target: Target, duration: number) =>
-      autocannon({ url: `${target.url}${ROUTE}`, connections, duration, ...(target.tlsOptions ? { tlsOptions: target.tlsOptions } : {}) });
+      // In a worker thread: this thread reads the processes' logs, which must not wait behind the load generator
+      // (a process writing its log into a full pipe stops until it is read).
+      autocannon({ url: `${target.url}${ROUTE}`, connections, duration, workers: 1, ...(target.tlsOptions ? { tlsOptions: target.tlsOptions } : {}) });
     const totals = new Map(targets.map((t) => [t.name, { requests: 0, p99: [] as number[], failed: 0, light: [] as number[], proxyCpuMs: 0, serviceCpuMs: 0 }]));
     console.error(`[bench gateway] warm-up, then ${rounds} rounds of ${seconds} s × ${targets.length} targets, ${connections} connections; ${lightRequests} sequential requests each per round`);
     for (const target of targets) {
