@@ -128,7 +128,7 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const failed = [...totals].filter(([, t]) => t.failed > 0).map(([name, t]) => `${name}: ${t.failed}`);
     if (failed.length) throw new Error(`failed requests under load (${failed.join(', ')}): the figures would flatter`);
     const withNginx = (value: number | undefined, label = 'nginx') => (nginx && value !== undefined ? { baseline: { label, value } } : {});
-    // CPU time per request under load: what each hop costs the machine, less swayed by what else runs on it than req/s.
+    // CPU time per request under load: what each hop costs the machine (it grows too when the machine is busy: compare within a run).
     const cpuPerRequest = (name: Target['name'], of: 'proxyCpuMs' | 'serviceCpuMs') => (totals.get(name)![of] * 1000) / totals.get(name)!.requests;
 
     const rows: BenchRow[] = [
