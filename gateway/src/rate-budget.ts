@@ -19,6 +19,13 @@ import type { Redis } from 'ioredis';
 const MAX_LEASE = 64;
 const LEASE_SHARE = 16;
 
+/**
+ * Keys remembered at most: a flood from many addresses must not grow the map without bound. Forgetting a key is
+ * safe both ways: its unused lease is lost (fewer admitted, never more), and a key known to be used up is asked
+ * about once more (Redis still says it is).
+ */
+const MAX_KEYS = 100_000;
+
 export const leaseSize = (remaining: number) => Math.max(1, Math.min(MAX_LEASE, Math.floor(remaining / LEASE_SHARE)));
 
 /** INCRBY the counter; start its window on first use. Returns the new count and the window's time left (ms). */
@@ -101,6 +108,7 @@ export class RateBudget {
   private async lease(key: string, max: number, previous: Lease | undefined): Promise<Decision | undefined> {
     const by = leaseSize(max - (previous?.count ?? 0));
     const lease: Lease = previous ?? { left: 0, count: 0, endsAt: Date.now() + this.windowMs };
+    if (!previous && this.leases.size >= MAX_KEYS) this.leases.delete(this.leases.keys().next().value!);
     this.leases.set(key, lease);
     let failed: unknown;
     lease.pending = this.redis.rateLease(this.prefix + key, by, this.windowMs).then(
