@@ -16,8 +16,10 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     // every gateway pod out of rotation (their routes answer 503, the rest serve; the per-service list is on the
     // ops listener). Not Redis either: rate limits fail open while it is away, so a Redis outage must not turn
     // into a whole-platform outage by failing every gateway's probe at once.
-      http2: config.HTTP2,
+    http2: config.HTTP2,
     metrics: 'collect',
+    // The request id is passed on explicitly (proxy.ts); no per-request async context needed.
+    requestContext: false,
   });
   const targets = upstreams(config);
   const mtls = loadUpstreamTls(app, config);

@@ -37,6 +37,9 @@ export function upstreamProblem(service: ServiceName, error: unknown): AppError 
   return badGateway(`The ${service} service could not be reached properly.`);
 }
 
+/** Answers up to this size are buffered and sent in one write (see onResponse below). */
+const SMALL_ANSWER_BYTES = 64 * 1024;
+
 export interface ProxyOptions {
   timeoutMs: number;
   /** Proxies in front that may name the client (TRUST_PROXY). */
@@ -75,20 +78,42 @@ async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, 
         prefix,
         rewritePrefix: prefix,
         proxyPayloads: false,
+        // The kit's access line says what happened; reply-from's own two lines per request only cost.
+        disableRequestLogging: true,
         undici: dispatcher ?? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 3_000) },
         replyOptions: {
           // reply-from retries a GET answered 503 up to ten times (Retry-After or ~42 ms × attempt each), so a
           // service whose database is down held the client far past UPSTREAM_TIMEOUT_MS. The 503 goes straight
           // to the client, who knows best whether to try again.
           retryDelay: () => null,
+          // `headers` is reply-from's own copy of the request's: changed in place.
           rewriteRequestHeaders: (request, headers) => {
-            const next: Record<string, string | string[] | undefined> = { ...headers };
+            const next = headers as Record<string, string | string[] | undefined>;
             for (const name of STRIPPED_REQUEST_HEADERS) delete next[name];
             next[REQUEST_ID_HEADER] = request.id;
             // Always overwritten, never passed on: the auth service believes it (from the gateway's connection only).
             next[CLIENT_ADDRESS_HEADER] = clientAddress(request, trustedProxies);
             next['x-forwarded-proto'] = request.protocol;
             return next;
+          },
+          // A small answer is read whole and sent in one write, headers and body together: cheaper than piping a
+          // stream for the JSON most routes answer. Large, unsized and HEAD answers stream as they come.
+          onResponse: (request, reply, res) => {
+            // reply-from's types call this a ServerResponse; it is { statusCode, headers, stream: undici's body }.
+            const { headers, stream } = res as unknown as { headers: Record<string, unknown>; stream: Readable & { arrayBuffer?: () => Promise<ArrayBuffer> } };
+            const length = Number(headers['content-length']);
+            const body = stream;
+            if (request.method === 'HEAD' || !(length <= SMALL_ANSWER_BYTES) || typeof body.arrayBuffer !== 'function') return void reply.send(stream);
+            body.arrayBuffer().then(
+              (bytes) => reply.send(Buffer.from(bytes)),
+              (error: unknown) => {
+                if (reply.sent) return;
+                const problem = upstreamProblem(descriptor.name, error);
+                reply.request.log.warn({ err: error, service: descriptor.name }, problem.message);
+                reply.removeHeader('content-length');
+                void sendProblem(reply, problem, reply.request);
+              },
+            );
           },
           onError: (reply, { error }) => {
             const problem = upstreamProblem(descriptor.name, error);

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@eventify/contracts';
@@ -6,13 +5,7 @@ import { tooManyRequests, type App } from '@eventify/kit';
 import { clientAddress } from './client-address.js';
 import type { GatewayConfig } from './config.js';
 import { isSensitiveRoute, isServicePath, pathOf } from './public-routes.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The bucket being counted right now (read by the limiter's key generator). */
-    rateLimitKey?: string;
-  }
-}
+import { RateBudget } from './rate-budget.js';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -24,9 +17,11 @@ export interface RateLimitHooks {
 }
 
 /**
- * Counters live in Redis (@fastify/rate-limit's store), so every gateway replica shares them. Counting by
- * address comes first, so a flood of forged tokens is throttled like any other traffic. When Redis is
- * unreachable the gateway keeps serving without limits (fail open) and says so in the log.
+ * Counters live in Redis, so every gateway replica shares them; each replica leases a few requests of a budget
+ * at a time instead of asking Redis about every request (rate-budget.ts: never more than the limit across
+ * replicas, one round trip per lease). Counting by address comes first, so a flood of forged tokens is
+ * throttled like any other traffic. When Redis is unreachable the gateway keeps serving without limits (fail
+ * open) and says so in the log.
  */
 export async function createRateLimits(app: App, config: GatewayConfig): Promise<RateLimitHooks> {
   const redis = new Redis(config.REDIS_URL, {
@@ -42,43 +37,29 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
     app.log.warn({ err: error }, 'rate limiting is off: Redis is unreachable (failing open)');
   };
   redis.on('error', warn);
+  // Under the gateway's own prefix: its Redis user may touch nothing else (contracts' redis-acl.ts).
+  const budget = new RateBudget(redis, `${redisKeys.own(config.REDIS_NAMESPACE, 'gateway')}:ratelimit:`, config.RATE_LIMIT_WINDOW_MS, warn);
   app.addHook('onClose', async () => {
+    budget.close();
     redis.disconnect();
   });
-  // The store swallows its own errors (skipOnError); notice them here.
-  setInterval(() => {
-    if (redis.status !== 'ready') warn(new Error(`redis status ${redis.status}`));
-  }, 10_000).unref();
 
   const maxFor = (key: string) => {
     if (key.startsWith('sensitive:')) return config.RATE_LIMIT_SENSITIVE_MAX;
     if (key.startsWith('user:')) return config.RATE_LIMIT_USER_MAX;
     return config.RATE_LIMIT_IP_MAX;
   };
-  app.decorateRequest('rateLimitKey', undefined);
-  await app.register(rateLimit, {
-    global: false,
-    redis,
-    // Under the gateway's own prefix: its Redis user may touch nothing else (contracts' redis-acl.ts).
-    nameSpace: `${redisKeys.own(config.REDIS_NAMESPACE, 'gateway')}:ratelimit:`,
-    skipOnError: true,
-    timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    keyGenerator: (request) => request.rateLimitKey ?? `ip:${request.ip}`,
-    max: (_request, key) => maxFor(key),
-  });
-  const count = app.createRateLimit();
-
   const enforce = async (request: FastifyRequest, reply: FastifyReply, key: string) => {
-    request.rateLimitKey = key;
-    const result = await count(request);
-    if (result.isAllowed || result.ttl === 0) return; // ttl 0: the store failed and the request was let through
-    if (result.isExceeded) {
+    const decision = await budget.take(key, maxFor(key));
+    if (decision.uncounted) return;
+    const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+    if (!decision.allowed) {
       request.log.info({ bucket: key.split(':')[0] }, 'rate limit exceeded');
-      throw tooManyRequests(result.ttlInSeconds, `Too many requests. Try again in ${result.ttlInSeconds} s.`);
+      throw tooManyRequests(resetSeconds, `Too many requests. Try again in ${resetSeconds} s.`);
     }
-    reply.header('x-ratelimit-limit', result.max);
-    reply.header('x-ratelimit-remaining', result.remaining);
-    reply.header('x-ratelimit-reset', result.ttlInSeconds);
+    reply.header('x-ratelimit-limit', decision.max);
+    reply.header('x-ratelimit-remaining', decision.remaining);
+    reply.header('x-ratelimit-reset', resetSeconds);
   };
   const limited = (request: FastifyRequest) => request.method !== 'OPTIONS' && isServicePath(pathOf(request.url));
 

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
+import { bearerToken, cacheVerifications, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
 import { upstreams, type GatewayConfig } from './config.js';
 import { isPublicRoute, isServicePath, pathOf } from './public-routes.js';
 import { createRateLimits } from './rate-limits.js';
@@ -42,16 +42,20 @@ function jwksReplicas(config: GatewayConfig): string[] {
 /**
  * Every request for a service needs a valid access token unless the route is public. The token is
  * verified against the auth service's JWKS (cached; refetched on an unknown kid, with a cool-down);
- * `alg: none`, HMAC, wrong issuer or audience, expired and tampered tokens all get 401.
+ * `alg: none`, HMAC, wrong issuer or audience, expired and tampered tokens all get 401. A token that
+ * passed is not checked again until it expires (at most 5 minutes: kit `cacheVerifications`), since
+ * an app sends the same one with every request.
  */
 function tokenCheck(app: App, config: GatewayConfig, mtls: Mtls | undefined) {
-  const verify = createAccessTokenVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    fetch: upstreamFetch(mtls, 'auth', jwksReplicas(config)),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    cooldownMs: config.JWKS_COOLDOWN_MS,
-  });
+  const verify = cacheVerifications(
+    createAccessTokenVerifier({
+      jwksUrl: config.AUTH_JWKS_URL,
+      fetch: upstreamFetch(mtls, 'auth', jwksReplicas(config)),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      cooldownMs: config.JWKS_COOLDOWN_MS,
+    }),
+  );
   app.decorateRequest('verifiedUserId', undefined);
   return async (request: FastifyRequest) => {
     if (request.method === 'OPTIONS') return;

@@ -24,6 +24,8 @@ before(async () => {
         BODY_LIMIT_BYTES: '2048',
         // Short, so the key-rotation test need not wait out the default 30 s between JWKS refetches.
         JWKS_COOLDOWN_MS: '500',
+        // As in production: the access log is read below.
+        LOG_LEVEL: 'info',
       },
     },
     gatewayReadyPath: '/healthz',
@@ -46,6 +48,19 @@ describe('gateway routing', () => {
     assert.equal(response.body.url, '/events/echo?x=1');
     assert.equal(response.body.headers['x-request-id'], 'trace-42');
     assert.equal(response.headers.get('x-request-id'), 'trace-42');
+  });
+
+  it('logs one access line per request, with its request id and without the token', async () => {
+    assert.equal((await api.get('/events/echo', { token, headers: { 'x-request-id': 'access-log-1' } })).status, 200);
+    const lines = async () => {
+      await new Promise((r) => setTimeout(r, 300)); // the output reaches us a moment after the answer
+      return stack.processes.gateway!.output().split('\n').filter((line) => line.includes('"access-log-1"'));
+    };
+    const logged = await lines();
+    assert.equal(logged.length, 1, logged.join('\n'));
+    assert.match(logged[0]!, /"msg":"request completed"/);
+    assert.match(logged[0]!, /"statusCode":200/);
+    assert.ok(!logged[0]!.includes(token.split('.')[2]!));
   });
 
   it('removes identity headers a client tries to set', async () => {

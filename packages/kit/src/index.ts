@@ -15,6 +15,7 @@ export * from './http/client-address.js';
 export * from './http/service-client.js';
 export * from './http/replicas.js';
 export * from './auth/access-token.js';
+export * from './auth/verification-cache.js';
 export * from './auth/plugin.js';
 export * from './tls/mtls.js';
 export * from './tls/identity.js';

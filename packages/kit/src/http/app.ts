@@ -19,6 +19,7 @@ import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import { registerProblemHandlers, sendProblem, toAppError } from './problem-handler.js';
 import { drainRefusedBody, problemForClientError, rejectMalformedText } from './hostile-input.js';
+import { AccessLog } from './access-log.js';
 import type { Mtls } from '../tls/mtls.js';
 
 class AppErrorFallback extends AppError {
@@ -50,6 +51,12 @@ export interface AppOptions {
    * `app.metrics` on its ops listener, away from the public port). 'none': no metrics (the ops listener itself).
    */
   metrics?: 'serve' | 'collect' | 'none';
+  /**
+   * Run each request inside `requestContext` (default), so calls and events it causes carry its request id. The
+   * gateway, which passes the id on itself, turns it off: on Node 20 an AsyncLocalStorage in use puts a hook
+   * on every promise of the process.
+   */
+  requestContext?: boolean;
   /** With TLS: serve HTTP/2, falling back to HTTP/1.1 for clients that do not speak it. */
   http2?: boolean;
   /**
@@ -85,6 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const incoming = req.headers[REQUEST_ID_HEADER];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+    logController: new AccessLog(),
     // Closing idle keep-alive sockets lets shutdown finish promptly once in-flight requests are done.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -102,8 +110,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.addHook('preValidation', rejectMalformedText);
   app.addHook('onSend', drainRefusedBody);
 
+  const withContext = options.requestContext !== false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    if (!withContext) return done();
     const authorization = request.headers.authorization;
     requestContext.run({ requestId: request.id, authorization }, done);
   });
