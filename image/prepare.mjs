@@ -49,14 +49,16 @@ for (const folder of packages) {
 
 // What the image runs and how its health is checked.
 const service = /^services\/([^/]+)$/.exec(app)?.[1];
-const contracts = await import(pathToFileURL(resolve('packages/contracts/dist/index.js')).href);
+// The catalogue is read only for the gateway and the services: they depend on @eventify/contracts, so its own
+// dependencies (zod) are installed; a stand-in's production install has none of them.
+const contracts = () => import(pathToFileURL(resolve('packages/contracts/dist/index.js')).href);
 let image;
 if (service) {
-  const entry = contracts.SERVICES[service];
+  const entry = (await contracts()).SERVICES[service];
   if (!entry) throw new Error(`${app}: "${service}" is not in the service catalogue (packages/contracts/src/services.ts)`);
   image = { port: { env: 'PORT', default: entry.port }, mtls: true };
 } else if (app === 'gateway') {
-  image = { port: { env: 'PORT', default: contracts.GATEWAY_PORT }, mtls: false };
+  image = { port: { env: 'PORT', default: (await contracts()).GATEWAY_PORT }, mtls: false };
 } else {
   const httpPort = readJson(join(app, 'package.json')).eventify?.httpPort;
   if (!httpPort?.env || !Number.isInteger(httpPort.default)) {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { validate } from 'dockerfile-utils';
 import { SERVICE_NAMES } from '@eventify/contracts';
+import { ensurePki } from '@eventify/testing';
 import { dockerfileChecks } from '../dockerfile-checks.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -72,5 +74,35 @@ it('the image entry point gives the deployable its default port, runs it as the 
     assert.equal(await exited, 0);
   } finally {
     child.kill('SIGKILL');
+  }
+});
+
+it('a service image\'s health check asks it over mutual TLS with its own certificate, and fails on a non-2xx answer', async () => {
+  // A service's /app: image.json with mtls, the kit's self-request (linked), its certificate at MTLS_DIR.
+  const app = join(work, 'service');
+  const pki = await ensurePki({ dir: join(work, 'pki') });
+  const identity = pki.identityDir('auth');
+  const file = (name: string) => readFileSync(join(identity, name));
+  let status = 200;
+  const server = createHttpsServer({ cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt'), requestCert: true, rejectUnauthorized: true }, (request, response) => {
+    response.statusCode = request.url === '/healthz' ? status : 404;
+    response.end();
+  });
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  try {
+    mkdirSync(app);
+    cpSync(join(root, 'image/healthcheck.mjs'), join(app, 'healthcheck.mjs'));
+    writeFileSync(join(app, 'image.json'), JSON.stringify({ app: 'services/auth', main: 'services/auth/dist/main.js', port: { env: 'PORT', default: port }, mtls: true }));
+    symlinkSync(join(root, 'packages'), join(app, 'packages'));
+    const env = { ...process.env, PORT: undefined, MTLS_DIR: identity };
+    // Asynchronously: the server answers from this process.
+    const run = (extra: Record<string, string | undefined> = {}) =>
+      new Promise<number | null>((resolve) => spawn(process.execPath, ['healthcheck.mjs'], { cwd: app, env: { ...env, ...extra }, stdio: 'ignore' }).once('exit', resolve));
+    assert.equal(await run(), 0, 'healthy over mutual TLS on its default port');
+    status = 503;
+    assert.equal(await run(), 1, '503 is unhealthy');
+    assert.equal(await run({ MTLS_DIR: undefined }), 1, 'no certificate, no check');
+  } finally {
+    server.close();
   }
 });
