@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { MongoBulkWriteError } from 'mongodb';
 import { isDuplicateKeyError, withOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 /**
@@ -20,6 +21,11 @@ export interface CheckIn extends WithOutbox {
   offline?: boolean;
   /** When the server learnt of it. */
   recordedAt?: Date;
+  /**
+   * Which admission this is (online scans): a batch written again after a crash finds its own record by it and
+   * knows the admission was its own, not someone else's that came first.
+   */
+  admissionId?: string;
 }
 
 /**
@@ -71,6 +77,30 @@ export class CheckInsRepository {
     }
   }
 
+  /**
+   * Write a batch of admissions, each with its events, in one round trip (group commit). Idempotent: a ticket
+   * whose record exists already is not written again, and the record that came first is returned for it.
+   * Returns the first admission of every ticket in the batch; `inserted` are the records this call wrote.
+   */
+  async admitMany(batch: { record: CheckIn; events: OutboxEntry[] }[]): Promise<{ firsts: Map<string, CheckIn>; inserted: CheckIn[] }> {
+    const documents = batch.map(({ record, events }) => withOutbox(record, events));
+    let failed = new Set<number>();
+    try {
+      if (documents.length) await this.checkIns.insertMany(documents, { ordered: false });
+    } catch (error) {
+      // Keyed by ticket id: a duplicate is a ticket admitted already (by this batch before a crash, or by another).
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+      failed = new Set(writeErrors.map((e) => e.index));
+    }
+    const inserted = documents.filter((_, index) => !failed.has(index));
+    const firsts = new Map(inserted.map((d) => [d._id, d]));
+    const existing = await this.ofTickets(documents.filter((_, index) => failed.has(index)).map((d) => d._id));
+    for (const [id, first] of existing) firsts.set(id, first);
+    if (inserted.length) this.outbox.insertedMany(inserted);
+    return { firsts, inserted };
+  }
+
   /** Record a conflict once; false when this scanner's upload of it was recorded before. */
   async recordConflict(conflict: CheckInConflict): Promise<boolean> {
     try {
@@ -94,6 +124,11 @@ export class CheckInsRepository {
 
   ofEvent(eventId: string) {
     return this.checkIns.find({ eventId }, { projection: { outbox: 0 } }).toArray();
+  }
+
+  /** When, where and by which admission each ticket of an event was first let in: what the door state is rebuilt from. */
+  firstsOfEvent(eventId: string) {
+    return this.checkIns.find({ eventId }, { projection: { _id: 1, at: 1, gate: 1, admissionId: 1 } }).toArray();
   }
 
   conflictsOfEvent(eventId: string) {
