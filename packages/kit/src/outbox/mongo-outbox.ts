@@ -91,8 +91,9 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
         .toArray();
       ids.push(...due.map((d) => d._id as string));
     }
-    // Runs of one relay never overlap, so no document is flushed twice at once in this process.
-    const unique = [...new Set(ids)];
+    // Runs of one relay never overlap, so no document is flushed twice at once in this process. Documents
+    // inserted while this run was under way are left to the next run's relayInserted (no double publish).
+    const unique = [...new Set(ids)].filter((id) => !this.inserted.has(id));
     const failures: unknown[] = [];
     for (let i = 0; i < unique.length; i += 8) {
       const results = await Promise.allSettled(unique.slice(i, i + 8).map((id) => this.flush(id, publish)));
@@ -117,6 +118,7 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
 
   private async flush(id: string, publish: PublishEntries): Promise<void> {
     const work = async () => {
+      if (this.inserted.has(id)) return;
       const document = await this.collection.findOne({ _id: id } as Filter<T>, { projection: { outbox: 1, outboxPending: 1 } });
       if (!document?.outboxPending) return;
       await publish((document.outbox as OutboxEntry[] | undefined) ?? []);

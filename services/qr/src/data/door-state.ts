@@ -51,8 +51,13 @@ export class DoorState {
     private readonly prefix: string,
   ) {}
 
-  private key = (...parts: string[]) => [this.prefix, 'door', ...parts].join(':');
-  private readonly pendingKey = this.key('pending');
+  private key(...parts: string[]) {
+    return [this.prefix, 'door', ...parts].join(':');
+  }
+
+  private get pendingKey() {
+    return this.key('pending');
+  }
 
   async admit(eventId: string, ticketId: string, first: FirstAdmission, pendingEntry: string): Promise<AdmitOutcome> {
     const keys = [this.key('ready', eventId), this.key('voided', eventId), this.key('checkin', ticketId), this.pendingKey];
