@@ -36,7 +36,7 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
       const access = new EventAccessCache(ctx.redis.redis, ctx.keyPrefix, events, config.EVENT_ACCESS_CACHE_SECONDS);
       const door = new DoorAccess(access);
       const doorState = new DoorState(ctx.redis.redis, ctx.keyPrefix);
-      const writer = new CheckInWriter(checkIns, doorState, ctx.log, {
+      const writer = new CheckInWriter(checkIns, doorState, (entries) => ctx.bus.publishEntries(entries), ctx.log, {
         maxBatch: config.CHECKIN_BATCH_MAX,
         orphanAfterMs: config.CHECKIN_ORPHAN_AFTER_MS,
         answerWithinMs: config.CHECKIN_ANSWER_WITHIN_MS,

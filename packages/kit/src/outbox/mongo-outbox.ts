@@ -45,8 +45,6 @@ export interface MongoOutboxOptions {
 export class MongoOutbox<T extends Document & { _id: string }> implements OutboxSource {
   readonly name: string;
   private readonly written = new Set<string>();
-  /** Documents this process just inserted, with their entries: published without reading them back. */
-  private readonly inserted = new Map<string, OutboxEntry[]>();
 
   constructor(
     private readonly collection: Collection<T>,
@@ -67,21 +65,7 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
     this.kick();
   }
 
-  /**
-   * Documents just inserted with their entries (a group commit of many): the next run publishes all their
-   * entries in one bus round trip and clears them with one update, instead of a read and a write per
-   * document. Only for collections whose documents never change after their insert (no lockKey): no writer
-   * can have added entries since. A crash before that run leaves `outboxPending` set: the timer's scan finds them.
-   */
-  insertedMany(documents: readonly (T & WithOutbox)[]): void {
-    if (this.options.lockKey) throw new Error(`${this.name}: insertedMany is for documents never changed after their insert`);
-    for (const document of documents) if (document.outbox?.length) this.inserted.set(document._id as string, document.outbox);
-    if (this.inserted.size) this.kick();
-  }
-
   async relay(publish: PublishEntries, scan: boolean): Promise<void> {
-    // First, so that the scan below no longer finds them pending.
-    await this.relayInserted(publish);
     const ids = [...this.written];
     this.written.clear();
     if (scan) {
@@ -91,9 +75,8 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
         .toArray();
       ids.push(...due.map((d) => d._id as string));
     }
-    // Runs of one relay never overlap, so no document is flushed twice at once in this process. Documents
-    // inserted while this run was under way are left to the next run's relayInserted (no double publish).
-    const unique = [...new Set(ids)].filter((id) => !this.inserted.has(id));
+    // Runs of one relay never overlap, so no document is flushed twice at once in this process.
+    const unique = [...new Set(ids)];
     const failures: unknown[] = [];
     for (let i = 0; i < unique.length; i += 8) {
       const results = await Promise.allSettled(unique.slice(i, i + 8).map((id) => this.flush(id, publish)));
@@ -102,23 +85,8 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
     if (failures.length) throw new AggregateError(failures, `${failures.length} of ${unique.length} documents not relayed`);
   }
 
-  private async relayInserted(publish: PublishEntries): Promise<void> {
-    if (this.inserted.size === 0) return;
-    const batch = [...this.inserted];
-    this.inserted.clear();
-    try {
-      await publish(batch.flatMap(([, entries]) => entries));
-    } catch (error) {
-      for (const [id, entries] of batch) this.inserted.set(id, entries); // the next run tries again
-      throw error;
-    }
-    // Published: only now cleared. A crash in between publishes them again from the scan (same ids).
-    await this.collection.updateMany({ _id: { $in: batch.map(([id]) => id) } } as unknown as Filter<T>, { $unset: { outbox: '', outboxPending: '' } } as unknown as UpdateFilter<T>);
-  }
-
   private async flush(id: string, publish: PublishEntries): Promise<void> {
     const work = async () => {
-      if (this.inserted.has(id)) return;
       const document = await this.collection.findOne({ _id: id } as Filter<T>, { projection: { outbox: 1, outboxPending: 1 } });
       if (!document?.outboxPending) return;
       await publish((document.outbox as OutboxEntry[] | undefined) ?? []);

@@ -78,27 +78,25 @@ export class CheckInsRepository {
   }
 
   /**
-   * Write a batch of admissions, each with its events, in one round trip (group commit). Idempotent: a ticket
-   * whose record exists already is not written again, and the record that came first is returned for it.
-   * Returns the first admission of every ticket in the batch; `inserted` are the records this call wrote.
+   * Write a batch of admissions in one round trip (group commit). Idempotent: a ticket whose record exists
+   * already is not written again, and the record that came first is returned for it. Their TicketCheckedIn
+   * events are not stored here: the door's pending stream in Redis carries them (CheckInWriter), because a
+   * relay's read-back and clearing of each record would cost the database more than the insert itself.
+   * Returns the first admission of every ticket in the batch.
    */
-  async admitMany(batch: { record: CheckIn; events: OutboxEntry[] }[]): Promise<{ firsts: Map<string, CheckIn>; inserted: CheckIn[] }> {
-    const documents = batch.map(({ record, events }) => withOutbox(record, events));
+  async admitMany(records: CheckIn[]): Promise<Map<string, CheckIn>> {
     let failed = new Set<number>();
     try {
-      if (documents.length) await this.checkIns.insertMany(documents, { ordered: false });
+      if (records.length) await this.checkIns.insertMany(records, { ordered: false });
     } catch (error) {
       // Keyed by ticket id: a duplicate is a ticket admitted already (by this batch before a crash, or by another).
       const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
       if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
       failed = new Set(writeErrors.map((e) => e.index));
     }
-    const inserted = documents.filter((_, index) => !failed.has(index));
-    const firsts = new Map(inserted.map((d) => [d._id, d]));
-    const existing = await this.ofTickets(documents.filter((_, index) => failed.has(index)).map((d) => d._id));
-    for (const [id, first] of existing) firsts.set(id, first);
-    if (inserted.length) this.outbox.insertedMany(inserted);
-    return { firsts, inserted };
+    const firsts = new Map(records.filter((_, index) => !failed.has(index)).map((r) => [r._id, r]));
+    if (failed.size) for (const [id, first] of await this.ofTickets(records.filter((_, index) => failed.has(index)).map((r) => r._id))) firsts.set(id, first);
+    return firsts;
   }
 
   /** Record a conflict once; false when this scanner's upload of it was recorded before. */

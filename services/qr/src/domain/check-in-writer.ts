@@ -1,4 +1,4 @@
-import { serviceUnavailable, type Logger, type OutboxEntry } from '@eventify/kit';
+import { serviceUnavailable, type Logger, type OutboxEntry, type PublishEntries } from '@eventify/kit';
 import type { CheckIn, CheckInsRepository } from '../data/check-ins-repository.js';
 import type { DoorState, FirstAdmission } from '../data/door-state.js';
 
@@ -50,7 +50,8 @@ function parsePending(pendingId: string, text: string): PendingAdmission {
  *   its own (`admissionId`): the unique insert keyed by ticket id stays the final judge, so even a Redis that
  *   lost its keys cannot make a second admission of a ticket; a later one learns the first and says so.
  * - An admission Redis decided is in the pending stream from the same script that decided it, and leaves it only
- *   after its record is in MongoDB. A qr process killed in between leaves it there; the sweep of any replica (or
+ *   after its record is in MongoDB and its TicketCheckedIn on the bus (the stream is its outbox: as durable as
+ *   the bus, which lives in the same Redis). A qr process killed in between leaves it there; the sweep of any replica (or
  *   of the restarted process) writes it after `orphanAfterMs`, idempotently: at least once, recorded once.
  */
 export class CheckInWriter {
@@ -65,6 +66,8 @@ export class CheckInWriter {
   constructor(
     private readonly checkIns: CheckInsRepository,
     private readonly state: DoorState,
+    /** The event bus: TicketCheckedIn of each admission written, from its pending entry (the outbox). */
+    private readonly publish: PublishEntries,
     private readonly log: Logger,
     private readonly options: CheckInWriterOptions,
   ) {}
@@ -128,9 +131,15 @@ export class CheckInWriter {
     for (const admission of batch) this.mine.delete(admission.pendingId);
   }
 
-  /** Write admissions (idempotent), correct Redis where an earlier admission won, and clear them from the pending stream. */
+  /**
+   * Write admissions (idempotent), announce those that are their ticket's first, correct Redis where an
+   * earlier admission won, and only then clear them from the pending stream: a crash anywhere before does it all
+   * again, and TicketCheckedIn goes out at least once, always with the same event id (consumers skip repeats).
+   */
   private async record(batch: PendingAdmission[]): Promise<Map<string, CheckIn>> {
-    const { firsts } = await this.checkIns.admitMany(batch.map(({ record, event }) => ({ record, events: [event] })));
+    const firsts = await this.checkIns.admitMany(batch.map((a) => a.record));
+    const own = batch.filter(({ record }) => firsts.get(record._id)!.admissionId === record.admissionId);
+    await this.publish(own.map((a) => a.event));
     for (const { record } of batch) {
       const first = firsts.get(record._id)!;
       if (first.admissionId !== record.admissionId) await this.state.remember(record._id, firstAdmissionOf(first));
