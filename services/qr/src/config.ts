@@ -21,6 +21,12 @@ export const qrServiceConfigSchema = baseConfigSchema.extend({
   QR_KEY_ENCRYPTION_KEY: secret(z.string().min(32, 'must be at least 32 characters').optional(), { minLength: 32 }),
   /** How long an event's organizer and door staff are cached for scans (changes are also pushed by EventStaffChanged). */
   EVENT_ACCESS_CACHE_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Most door admissions written to the database in one insert (group commit; see docs/performance.md#door). */
+  CHECKIN_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(200),
+  /** An admission decided in Redis but not written this long after is written by any replica (its writer died). */
+  CHECKIN_ORPHAN_AFTER_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How long a scan waits for its admission to be written before it answers 503 (the admission stays pending and is written later). */
+  CHECKIN_ANSWER_WITHIN_MS: z.coerce.number().int().min(100).default(10_000),
 });
 export type QrServiceConfig = z.infer<typeof qrServiceConfigSchema>;
 

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { MongoBulkWriteError } from 'mongodb';
 import { isDuplicateKeyError, withOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
 
 /**
@@ -20,6 +21,11 @@ export interface CheckIn extends WithOutbox {
   offline?: boolean;
   /** When the server learnt of it. */
   recordedAt?: Date;
+  /**
+   * Which admission this is (online scans): a batch written again after a crash finds its own record by it and
+   * knows the admission was its own, not someone else's that came first.
+   */
+  admissionId?: string;
 }
 
 /**
@@ -71,6 +77,28 @@ export class CheckInsRepository {
     }
   }
 
+  /**
+   * Write a batch of admissions in one round trip (group commit). Idempotent: a ticket whose record exists
+   * already is not written again, and the record that came first is returned for it. Their TicketCheckedIn
+   * events are not stored here: the door's pending stream in Redis carries them (CheckInWriter), because a
+   * relay's read-back and clearing of each record would cost the database more than the insert itself.
+   * Returns the first admission of every ticket in the batch.
+   */
+  async admitMany(records: CheckIn[]): Promise<Map<string, CheckIn>> {
+    let failed = new Set<number>();
+    try {
+      if (records.length) await this.checkIns.insertMany(records, { ordered: false });
+    } catch (error) {
+      // Keyed by ticket id: a duplicate is a ticket admitted already (by this batch before a crash, or by another).
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+      failed = new Set(writeErrors.map((e) => e.index));
+    }
+    const firsts = new Map(records.filter((_, index) => !failed.has(index)).map((r) => [r._id, r]));
+    if (failed.size) for (const [id, first] of await this.ofTickets(records.filter((_, index) => failed.has(index)).map((r) => r._id))) firsts.set(id, first);
+    return firsts;
+  }
+
   /** Record a conflict once; false when this scanner's upload of it was recorded before. */
   async recordConflict(conflict: CheckInConflict): Promise<boolean> {
     try {
@@ -94,6 +122,11 @@ export class CheckInsRepository {
 
   ofEvent(eventId: string) {
     return this.checkIns.find({ eventId }, { projection: { outbox: 0 } }).toArray();
+  }
+
+  /** When, where and by which admission each ticket of an event was first let in: what the door state is rebuilt from. */
+  firstsOfEvent(eventId: string) {
+    return this.checkIns.find({ eventId }, { projection: { _id: 1, at: 1, gate: 1, admissionId: 1 } }).toArray();
   }
 
   conflictsOfEvent(eventId: string) {

@@ -98,6 +98,11 @@ export class TicketsRepository {
     return valid.map((t) => t._id);
   }
 
+  /** Every ticket of an event, whole: what the door keeps in memory (TicketDirectory). */
+  allOfEvent(eventId: string) {
+    return this.tickets.find({ eventId }).toArray();
+  }
+
   ticketsOfEvent(eventId: string) {
     return this.tickets.find({ eventId }, { projection: { tierId: 1, tierName: 1, status: 1 } }).toArray();
   }

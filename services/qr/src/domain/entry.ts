@@ -1,8 +1,10 @@
 import type { EntryStats, ScanAnswer } from '@eventify/contracts';
-import { outboxEvent, type Principal } from '@eventify/kit';
+import type { Principal } from '@eventify/kit';
 import type { CheckInsRepository } from '../data/check-ins-repository.js';
 import type { TicketsRepository } from '../data/tickets-repository.js';
+import type { Admissions } from './admissions.js';
 import type { DoorAccess } from './door-access.js';
+import type { TicketDirectory } from './ticket-directory.js';
 import type { TicketCodes } from './ticket-code.js';
 import { ticketView } from './tickets.js';
 
@@ -19,12 +21,15 @@ export interface ScanRequest {
  * The door. A scan is answered with a result, not an HTTP error: the scanner shows it to the person in front
  * of it. The first scan of a valid ticket admits; every later one, at any gate, is `already_used` with when
  * and where it was first used. Forged or unreadable codes are `invalid`. Hot path: the code is checked in
- * memory (keys cached), then one read of the ticket and one insert.
+ * memory (keys cached), the ticket comes from memory (TicketDirectory), the admission is decided in Redis and
+ * written to MongoDB in a batch with others (Admissions); a rescan is one Redis round trip.
  */
 export class Entry {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly checkIns: CheckInsRepository,
+    private readonly directory: TicketDirectory,
+    private readonly admissions: Admissions,
     private readonly codes: TicketCodes,
     private readonly door: DoorAccess,
   ) {}
@@ -37,17 +42,14 @@ export class Entry {
     if (request.eventId && code.eventId !== request.eventId) return { result: 'wrong_event' };
     if (!request.eventId && !(await this.door.mayScan(scanner, code.eventId))) return { result: 'wrong_event' };
 
-    const ticket = await this.tickets.find(code.ticketId);
+    const ticket = await this.directory.find(code.eventId, code.ticketId);
     if (!ticket || ticket.eventId !== code.eventId) return { result: 'invalid' };
-    if (ticket.status !== 'valid') return { result: 'cancelled', ticket: ticketView(ticket) };
+    const cancelled = { result: 'cancelled', ticket: ticketView({ ...ticket, status: 'cancelled' }) } as const;
+    if (ticket.status !== 'valid') return cancelled;
 
-    const at = new Date();
-    const checkedIn = outboxEvent('TicketCheckedIn', { ticketId: ticket._id, bookingId: ticket.bookingId, userId: ticket.userId, eventId: ticket.eventId, gate, checkedInAt: at.toISOString() });
-    const { admitted, checkIn } = await this.checkIns.admit(
-      { _id: ticket._id, eventId: ticket.eventId, tierId: ticket.tierId, gate, scannedBy: scanner.userId, scannerId: request.scannerId ?? null, at, recordedAt: at },
-      [checkedIn],
-    );
-    return { result: admitted ? 'admitted' : 'already_used', ticket: ticketView(ticket, checkIn.at), checkedInAt: checkIn.at.toISOString(), gate: checkIn.gate };
+    const answer = await this.admissions.admit(ticket, { gate, scannedBy: scanner.userId, scannerId: request.scannerId ?? null });
+    if (answer.kind === 'cancelled') return cancelled;
+    return { result: answer.kind === 'admitted' ? 'admitted' : 'already_used', ticket: ticketView(ticket, answer.first.at), checkedInAt: answer.first.at.toISOString(), gate: answer.first.gate };
   }
 
   /** Checked in against sold, by gate and by tier, and tickets admitted twice while offline, for the organizer and the door staff. */

@@ -2,6 +2,7 @@ import type { OfflineCheckInResult } from '@eventify/contracts';
 import { outboxEvent, type Logger, type Principal } from '@eventify/kit';
 import { conflictId, type CheckIn, type CheckInsRepository } from '../data/check-ins-repository.js';
 import type { TicketsRepository } from '../data/tickets-repository.js';
+import type { Admissions } from './admissions.js';
 import type { DoorAccess } from './door-access.js';
 import type { TicketCodes } from './ticket-code.js';
 
@@ -35,6 +36,7 @@ export class OfflineCheckIns {
     private readonly checkIns: CheckInsRepository,
     private readonly codes: TicketCodes,
     private readonly door: DoorAccess,
+    private readonly admissions: Admissions,
     private readonly log: Logger,
   ) {}
 
@@ -66,6 +68,7 @@ export class OfflineCheckIns {
         const outcome = await this.checkIns.admit(record, [checkedIn]);
         firsts.set(ticket._id, outcome.checkIn);
         if (outcome.admitted) {
+          await this.admissions.recorded(outcome.checkIn);
           results.push({ ticketId: ticket._id, outcome: 'recorded' });
           continue;
         }

@@ -3,6 +3,7 @@ import type { EventPayloads, Ticket as TicketView } from '@eventify/contracts';
 import { notFound, outboxEvent, type Mutex } from '@eventify/kit';
 import type { CheckInsRepository } from '../data/check-ins-repository.js';
 import { ticketSetLock, type Ticket, type TicketsRepository } from '../data/tickets-repository.js';
+import type { Admissions } from './admissions.js';
 import { ticketIdFor, type TicketCodes } from './ticket-code.js';
 
 export const ticketView = (ticket: Ticket, checkedInAt: Date | null = null): TicketView => ({
@@ -31,6 +32,7 @@ export class Tickets {
     private readonly checkIns: CheckInsRepository,
     private readonly codes: TicketCodes,
     private readonly mutex: Mutex,
+    private readonly admissions: Admissions,
   ) {}
 
   /** BookingConfirmed: issue the tickets, unless the booking was cancelled already. */
@@ -73,9 +75,14 @@ export class Tickets {
   /** BookingCancelled: the tickets stop admitting anyone, and none are issued for this booking any more. */
   async voidBooking(booking: EventPayloads['BookingCancelled']): Promise<void> {
     await this.mutex.run(ticketSetLock(booking.bookingId), async () => {
+      const tickets = await this.repository.ofBooking(booking.bookingId);
+      const ids = tickets.map((t) => t._id);
+      // The door's copy in Redis, before MongoDB (no scan admits a ticket MongoDB already calls cancelled) and
+      // after it (a door state loaded from MongoDB in between misses nothing).
+      await this.admissions.voided(booking.eventId, ids);
       const set = await this.repository.ticketSet(booking.bookingId);
       if (set?.status !== 'voided') {
-        const valid = (await this.repository.ofBooking(booking.bookingId)).filter((t) => t.status === 'valid').map((t) => t._id);
+        const valid = tickets.filter((t) => t.status === 'valid').map((t) => t._id);
         const voided = valid.length
           ? [outboxEvent('TicketsVoided', { bookingId: booking.bookingId, userId: booking.userId, eventId: booking.eventId, ticketIds: valid })]
           : [];
@@ -83,6 +90,7 @@ export class Tickets {
       }
       // Also after a crash between the line above and this one: the redelivery finds `voided` and finishes.
       await this.repository.cancelOfBooking(booking.bookingId);
+      await this.admissions.voided(booking.eventId, ids);
     });
   }
 
