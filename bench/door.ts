@@ -12,20 +12,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
-
-interface BenchRow {
-  path: string;
-  figure: string;
-  value: number;
-  unit: string;
-  baseline?: { label: string; value: number };
-  aim?: string;
-}
+import { isMain, type BenchRow } from './support/rows.js';
 
 export interface DoorBenchOptions {
   tickets?: number;
@@ -194,7 +185,7 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({ options: { tickets: { type: 'string', default: '2000' }, connections: { type: 'string', default: '50' } } });
   const rows = await run({ tickets: Number(values.tickets), connections: Number(values.connections) });
   console.table(
