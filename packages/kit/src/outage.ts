@@ -35,6 +35,8 @@ const OUTAGE_MESSAGES = [
   // FerretDB answering while its PostgreSQL is away
   /failed to connect to/i,
   /connection refused/i,
+  // the driver's MongoBulkWriteError (insertMany) keeps only the message of the network error it wraps
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/,
   /not currently accepting connections/i,
   /the database system is (starting up|shutting down)/i,
 ];
