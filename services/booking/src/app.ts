@@ -3,6 +3,7 @@ import type { BookingServiceConfig } from './config.js';
 import { BookingsRepository } from './data/bookings-repository.js';
 import { Bookings } from './domain/bookings.js';
 import { EventChanges } from './domain/event-changes.js';
+import { SoldOutMemo } from './domain/sold-out.js';
 import { subscribeBookingEvents } from './events/handlers.js';
 import { registerBookingRoutes } from './http/routes.js';
 
@@ -33,6 +34,7 @@ export async function buildBookingService(config: BookingServiceConfig): Promise
           reservingStuckMs: Math.max(config.RESERVING_STUCK_MS, config.RESERVATION_TIMEOUT_MS * 2),
         },
         ctx.log,
+        new SoldOutMemo(config.SOLD_OUT_MEMO_MS),
       );
       const changes = new EventChanges(repository, event(LOCKED_CALL_TIMEOUT_MS), ctx.mutex);
       registerBookingRoutes(ctx.app, bookings, changes, ctx.guards);

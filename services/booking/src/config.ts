@@ -13,6 +13,11 @@ export const bookingServiceConfigSchema = baseConfigSchema.extend({
   RESERVATION_TIMEOUT_MS: z.coerce.number().int().min(3_000).default(30_000),
   /** A booking still `reserving` after this long was abandoned by a crash: the sweep releases its seats. */
   RESERVING_STUCK_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * For how long a tier the event service called sold out is answered "sold out" from memory (0: never). Seats given
+   * back through another replica (or by the reconciler) can be refused for at most this long.
+   */
+  SOLD_OUT_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** How often expired holds are looked for. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** A confirmed booking cancelled by its owner is refunded in full until this many hours before the event starts. */

@@ -41,7 +41,11 @@ describe('seat reservations', () => {
     assert.equal(statuses.filter((s) => s === 200).length, 50);
     assert.equal(statuses.filter((s) => s === 409).length, 70);
     assert.equal((await available())[0], 0);
-    assert.match(results.find((r) => r.status === 409)!.body.detail, /Not enough tickets left for "Standard"/);
+    const refused = results.find((r) => r.status === 409)!.body;
+    assert.match(refused.detail, /Not enough tickets left for "Standard": it is sold out/);
+    // What the booking service's sold-out memo learns from.
+    assert.equal(refused.tierId, standard);
+    assert.equal(refused.available, 0);
   });
 
   it('takes nothing once the caller\'s deadline has passed', async () => {

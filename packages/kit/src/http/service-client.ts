@@ -1,5 +1,5 @@
 import type { ServiceName } from '@eventify/contracts';
-import { AppError, badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
+import { AppError, badGateway, gatewayTimeout, serviceUnavailable, type ProblemDetails } from '../errors.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import type { Mtls } from '../tls/mtls.js';
 import { replicaUrls } from './replicas.js';
@@ -62,13 +62,15 @@ export function createServiceClient(options: ServiceClientOptions) {
       }
     }
     if (response.status >= 400 && response.status < 500) {
-      const problem = (body ?? {}) as { type?: string; title?: string; detail?: string; errors?: [] };
+      const { type, title, detail, errors, status: _status, instance: _instance, ...extensions } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as ProblemDetails;
       throw new AppError({
         status: response.status,
-        code: problem.type?.split('/').pop() ?? 'downstream-error',
-        title: problem.title ?? 'Request failed',
-        detail: problem.detail ?? `${options.service} refused the request.`,
-        ...(problem.errors ? { errors: problem.errors } : {}),
+        code: type?.split('/').pop() ?? 'downstream-error',
+        title: title ?? 'Request failed',
+        detail: detail ?? `${options.service} refused the request.`,
+        ...(errors ? { errors } : {}),
+        // The problem's own members (e.g. the sold-out tier) stay with it when the caller passes it on.
+        extensions,
       });
     }
     // "Try again" stays "try again" for our caller: a peer that is unavailable or slow is said so, not hidden behind a 502.

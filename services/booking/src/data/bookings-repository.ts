@@ -59,6 +59,11 @@ export class BookingsRepository {
     await this.bookings.createIndex({ eventId: 1, status: 1 });
   }
 
+  /** The claim of an Idempotency-Key, if it was used: a read, for answers that must not write. */
+  findKey(userId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.keys.findOne({ _id: `${userId}:${key}` });
+  }
+
   /** Claim an Idempotency-Key for a new booking; returns the earlier claim when the key was used before. */
   async claimKey(userId: string, key: string, bookingId: string, requestHash: string): Promise<IdempotencyRecord | null> {
     try {

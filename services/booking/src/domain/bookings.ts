@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Booking as BookingView, EventPayloads, HeldSeatsResponse, ReleaseSeatsResponse, ReserveSeatsRequest, ReserveSeatsResponse } from '@eventify/contracts';
-import { conflict, isAppError, isDuplicateKeyError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
+import { conflict, isAppError, type AppError, isDuplicateKeyError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
 import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
 import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
+import type { SoldOutMemo } from './sold-out.js';
 
 export interface BookingPolicy {
   holdMinutes: number;
@@ -60,6 +61,7 @@ export class Bookings {
     private readonly mutex: Mutex,
     private readonly policy: BookingPolicy & { reservationTimeoutMs: number; lockedCallTimeoutMs: number; reservingStuckMs: number },
     private readonly log: Logger,
+    private readonly soldOut: SoldOutMemo,
   ) {}
 
   private view(booking: Booking): BookingView {
@@ -71,6 +73,12 @@ export class Bookings {
   }
 
   async create(userId: string, request: BookingRequest, idempotencyKey: string | undefined) {
+    try {
+      this.soldOut.check(request.eventId, request.items);
+    } catch (refusal) {
+      // A retry of a request that did make its booking gets that booking back, not "sold out" (a read, no write).
+      if (!idempotencyKey || !(await this.repository.findKey(userId, idempotencyKey))) throw refusal;
+    }
     let id: string = randomUUID();
     if (idempotencyKey) {
       const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -121,6 +129,7 @@ export class Bookings {
     } catch (error) {
       // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
       if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
+      else if (error.code === 'sold-out') this.rememberSoldOut(request.eventId, error);
       // A reserving booking is written only by its own request until the sweep may settle it
       // (RESERVING_STUCK_MS, far beyond the reservation deadline), so this write needs no lock.
       await this.repository.update(id, ['reserving'], { status: 'failed' });
@@ -382,7 +391,13 @@ export class Bookings {
       'POST',
       `/internal/events/${encodeURIComponent(booking.eventId)}/reservations/${encodeURIComponent(booking.reservationKey)}/release`,
     );
+    if (body.released) this.soldOut.forget(booking.eventId, [...(booking.requested ?? []), ...booking.items].map((item) => item.tierId));
     return body.released;
+  }
+
+  private rememberSoldOut(eventId: string, refusal: AppError): void {
+    const { tierId, available } = refusal.extensions;
+    if (typeof tierId === 'string' && typeof available === 'number') this.soldOut.remember(eventId, tierId, available, refusal.message);
   }
 }
 

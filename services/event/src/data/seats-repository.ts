@@ -27,6 +27,12 @@ export interface SeatHold {
 /** How a take ended: taken (now or earlier, by the same booking), too few seats, or its deadline passed first. */
 export type TakeOutcome = 'taken' | 'short' | 'late';
 
+/** A take's outcome and the seats the ledger had left once the take's batch was decided. */
+export interface TakeResult {
+  outcome: TakeOutcome;
+  available: number;
+}
+
 /** A ledger without its holders: what views need. */
 export type LedgerCounts = Omit<SeatLedger, 'holders'>;
 
@@ -35,7 +41,7 @@ interface PendingTake {
   quantity: number;
   /** Epoch ms after which nothing may be taken for this request (its caller has given up). */
   deadline: number;
-  resolve: (outcome: TakeOutcome) => void;
+  resolve: (result: TakeResult) => void;
   reject: (error: unknown) => void;
 }
 
@@ -93,7 +99,7 @@ export class SeatsRepository {
    * Requests for one ledger that arrive while its lock is held queue up here and are decided together
    * under the next lock: one read and one write for a whole burst instead of one lock round per buyer.
    */
-  take(eventId: string, tierId: string, bookingId: string, quantity: number, deadline = Infinity): Promise<TakeOutcome> {
+  take(eventId: string, tierId: string, bookingId: string, quantity: number, deadline = Infinity): Promise<TakeResult> {
     const id = ledgerId(eventId, tierId);
     return new Promise((resolve, reject) => {
       const queue = this.waiting.get(id);
@@ -129,9 +135,9 @@ export class SeatsRepository {
    * A request whose deadline has passed takes nothing: its caller has stopped waiting and would never
    * record the seats (the deadline is checked with the write's own margin, 500 ms).
    */
-  private async takeBatch(id: string, batch: PendingTake[]): Promise<TakeOutcome[]> {
+  private async takeBatch(id: string, batch: PendingTake[]): Promise<TakeResult[]> {
     const ledger = await this.ledgers.findOne({ _id: id });
-    if (!ledger) return batch.map(() => 'short');
+    if (!ledger) return batch.map(() => ({ outcome: 'short', available: 0 }));
     const holders = new Set((ledger.holders ?? []).map((h) => h.b)); // FerretDB may not store an empty array set on insert
     let available = ledger.available;
     const newHolders: SeatHold[] = [];
@@ -149,7 +155,7 @@ export class SeatsRepository {
       assertLeasesHeld();
       await this.ledgers.updateOne({ _id: id }, { $inc: { available: available - ledger.available }, $push: { holders: { $each: newHolders } } });
     }
-    return outcomes;
+    return outcomes.map((outcome) => ({ outcome, available }));
   }
 
   /** Return the booking's seats of one tier; a second call finds nothing to return. */

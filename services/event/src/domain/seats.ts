@@ -21,7 +21,7 @@ export class Seats {
     const deadline = request.deadline ? Date.parse(request.deadline) : Infinity;
     const taken: { tierId: string; quantity: number }[] = [];
     for (const item of items) {
-      const outcome = await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity, deadline);
+      const { outcome, available } = await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity, deadline);
       if (outcome === 'taken') {
         taken.push(item);
         continue;
@@ -29,7 +29,9 @@ export class Seats {
       for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId);
       if (outcome === 'late') throw serviceUnavailable('Too many people are booking right now; no seats were taken. Try again in a moment.');
       const tier = event.tiers.find((t) => t.id === item.tierId)!;
-      throw conflict(`Not enough tickets left for "${tier.name}".`, 'sold-out', { tierId: tier.id });
+      // `available` lets the booking service answer the next buyers of this tier without asking (its sold-out memo).
+      const left = available === 0 ? 'it is sold out' : `only ${available} left`;
+      throw conflict(`Not enough tickets left for "${tier.name}": ${left}.`, 'sold-out', { tierId: tier.id, available });
     }
     const amount = priced.reduce((sum, p) => sum + p.unitPrice * p.quantity, 0);
     return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString() };
