@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
 import { isMain, type BenchRow } from './support/rows.js';
+import { printRows } from './support/table.js';
 
 export interface DoorBenchOptions {
   tickets?: number;
@@ -188,14 +189,5 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({ options: { tickets: { type: 'string', default: '2000' }, connections: { type: 'string', default: '50' } } });
   const rows = await run({ tickets: Number(values.tickets), connections: Number(values.connections) });
-  console.table(
-    rows.map((r) => ({
-      path: r.path,
-      figure: r.figure,
-      value: `${r.value.toFixed(r.value < 10 ? 2 : r.value < 100 ? 1 : 0)} ${r.unit}`,
-      baseline: r.baseline ? `${r.baseline.label}: ${r.baseline.value.toFixed(0)}` : '',
-      ratio: r.baseline ? (r.value / r.baseline.value).toFixed(2) : '',
-      aim: r.aim ?? '',
-    })),
-  );
+  console.log(printRows(rows));
 }
