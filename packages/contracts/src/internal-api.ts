@@ -25,6 +25,8 @@ export interface ReserveSeatsResponse {
   amount: number;
   currency: string;
   eventStartsAt: string;
+  /** Seats each tier had left once this take was decided: the booking service's sold-out memo learns from it. */
+  left?: { tierId: string; available: number }[];
 }
 
 /** event: POST /internal/events/:eventId/reservations/:bookingId/release — give the seats back. Idempotent:

@@ -36,21 +36,16 @@ it('answers buyers of a sold-out tier without writing a booking, keeps retries i
   const first = await book(buyers[0]!, firstKey);
   assert.equal(first.status, 201);
   assert.equal((await book(buyers[1]!)).status, 201);
+  const stored = await bookingsStored();
 
-  // The first refusal comes from the event service (and is stored as a failed booking) ...
-  const learned = await book(buyers[2]!);
-  assert.equal(learned.status, 409);
-  assert.equal(learned.body.type, 'https://eventify.dev/problems/sold-out');
-  assert.equal(learned.body.available, 0);
-  assert.match(learned.body.detail, /Not enough tickets left for "Last two": it is sold out/);
-
-  // ... every later one from memory: the same clear answer, and nothing stored.
-  const before = await bookingsStored();
+  // The buyer who took the last seat told the memo: every later buyer hears "sold out" at once, and nothing is stored.
   const refused = await Promise.all(Array.from({ length: 30 }, (_, i) => book(buyers[2 + (i % 2)]!)));
   assert.deepEqual([...new Set(refused.map((r) => r.status))], [409]);
-  assert.equal(refused[0]!.body.detail, learned.body.detail);
+  assert.equal(refused[0]!.body.type, 'https://eventify.dev/problems/sold-out');
+  assert.match(refused[0]!.body.detail, /Not enough tickets left for "Last two": it is sold out/);
   assert.equal(refused[0]!.body.tierId, tierId);
-  assert.equal(await bookingsStored(), before, 'a sold-out answer from memory wrote a booking');
+  assert.equal(refused[0]!.body.available, 0);
+  assert.equal(await bookingsStored(), stored, 'a sold-out answer from memory wrote a booking');
 
   // A retry of a request that did get its ticket gets that booking back, not "sold out".
   const retried = await book(buyers[0]!, firstKey);
@@ -61,4 +56,25 @@ it('answers buyers of a sold-out tier without writing a booking, keeps retries i
   assert.equal((await stack.api.post(`/bookings/${first.body.id}/cancel`, undefined, { token: buyers[0]!.token })).status, 200);
   const again = await book(buyers[3]!);
   assert.equal(again.status, 201, JSON.stringify(again.body));
+});
+
+it('learns from the event service how many seats are left, and refuses only what they cannot cover', async () => {
+  const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Three', price: 0, currency: 'EUR', capacity: 3, maxPerOrder: 2 }] }));
+  const tierId = event.tiers[0]!.id as string;
+  const book = (buyer: TestUser, quantity: number) => stack.api.post('/bookings', { eventId: event.id, items: [{ tierId, quantity }] }, { token: buyer.token });
+
+  assert.equal((await book(buyers[0]!, 2)).status, 201);
+  const beforeRefusal = await bookingsStored();
+  const short = await book(buyers[1]!, 2);
+  assert.equal(short.status, 409);
+  assert.equal(short.body.available, 1);
+  assert.match(short.body.detail, /only 1 left/);
+  assert.equal(await bookingsStored(), beforeRefusal + 1, 'the event service\'s refusal is a stored (failed) booking');
+
+  const again = await Promise.all(Array.from({ length: 5 }, () => book(buyers[1]!, 2)));
+  assert.deepEqual([...new Set(again.map((r) => r.status))], [409]);
+  assert.equal(await bookingsStored(), beforeRefusal + 1, 'refused from memory: nothing stored');
+  assert.equal((await book(buyers[2]!, 1)).status, 201, 'one seat was left, and one was asked for');
+  assert.equal((await book(buyers[3]!, 1)).status, 409);
+  assert.equal(await bookingsStored(), beforeRefusal + 2);
 });

@@ -137,6 +137,11 @@ export class Bookings {
       throw error;
     }
 
+    // Whoever took the last seats tells the next buyers, before anyone has to be refused by the event service.
+    for (const { tierId, available } of seats.left ?? []) {
+      const tierName = seats.items.find((item) => item.tierId === tierId)?.tierName ?? 'this tier';
+      if (available === 0) this.soldOut.remember(request.eventId, tierId, 0, `Not enough tickets left for "${tierName}": it is sold out.`);
+    }
     const free = seats.amount === 0;
     const confirmedAt = new Date();
     const expiresAt = free ? null : new Date(confirmedAt.getTime() + this.policy.holdMinutes * 60_000);

@@ -20,10 +20,12 @@ export class Seats {
     const priced = this.checkSaleable(event, items, now);
     const deadline = request.deadline ? Date.parse(request.deadline) : Infinity;
     const taken: { tierId: string; quantity: number }[] = [];
+    const remaining: { tierId: string; available: number }[] = [];
     for (const item of items) {
       const { outcome, available } = await this.seats.take(eventId, item.tierId, request.bookingId, item.quantity, deadline);
       if (outcome === 'taken') {
         taken.push(item);
+        remaining.push({ tierId: item.tierId, available });
         continue;
       }
       for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId);
@@ -34,7 +36,7 @@ export class Seats {
       throw conflict(`Not enough tickets left for "${tier.name}": ${left}.`, 'sold-out', { tierId: tier.id, available });
     }
     const amount = priced.reduce((sum, p) => sum + p.unitPrice * p.quantity, 0);
-    return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString() };
+    return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString(), left: remaining };
   }
 
   /** Published events change rarely; a one-second cache spares the database during a flash sale. */
