@@ -35,7 +35,8 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
   const stack = await startTestStack({
     services: [...SERVICES],
     replicas: Object.fromEntries(SERVICES.map((name) => [name, replicas])),
-    env: { auth: TEST_ADMIN_ENV, gateway: { UPSTREAM_TIMEOUT_MS: '300000' } },
+    // The big tier below is filled by writing its ledger directly: no reconciler may give those seats back meanwhile.
+    env: { auth: TEST_ADMIN_ENV, gateway: { UPSTREAM_TIMEOUT_MS: '300000' }, event: { SEAT_RECONCILE_INTERVAL_MS: '3600000' } },
   });
   const mongo = await MongoClient.connect(stack.plan.infra.mongo, { maxPoolSize: 20 });
   try {
@@ -52,6 +53,12 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
     const small = await sale(stack, organizer, admin, accounts, Math.max(10, Math.round(seats / 10)) * 10, Math.max(10, Math.round(seats / 10)));
     const smallLosers = small.answers.get(409) ?? 0;
     const smallFailedStored = await bookings.countDocuments({ eventId: small.event.id, status: 'failed' });
+    // Growth: a tenth of the buyers for a tenth of the seats, against the main sale; and the same sale from a tier
+    // of 1,000 seats against one of 50,000 of which 49,000 are already sold (the ledger holds every holder).
+    const tenth = await sale(stack, organizer, admin, accounts, Math.max(2, Math.round(buyers / 10)), Math.max(1, Math.round(seats / 10)));
+    const perTier = Math.min(500, seats);
+    const thousand = await sale(stack, organizer, admin, accounts, perTier, 1_000);
+    const fiftyThousand = await sale(stack, organizer, admin, accounts, perTier, 50_000, (event) => prefill(mongo, stack, event, 49_000));
 
     const path = `flash sale (${buyers} buyers, ${seats} seats${replicas > 1 ? `, ${replicas} replicas` : ''}, gateway)`;
     const smallPath = `flash sale (${small.buyers} buyers, ${small.seats} seats)`;
@@ -67,6 +74,22 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
       { path: smallPath, figure: 'p50', value: small.p50, unit: 'ms' },
       { path: smallPath, figure: 'losers that wrote a booking', value: smallFailedStored, unit: `of ${smallLosers}`, aim: '0' },
       { path: smallPath, figure: 'oversold', value: small.oversold, unit: 'seats', aim: '0' },
+      {
+        path: 'flash sale growth: buyers and seats ×10',
+        figure: `tickets sold/s, ${buyers} buyers for ${seats} seats (baseline: ${tenth.buyers} for ${tenth.seats})`,
+        value: main.ticketsPerSecond,
+        unit: '/s',
+        baseline: { label: `${tenth.buyers} buyers`, value: tenth.ticketsPerSecond },
+      },
+      { path: 'flash sale growth: buyers and seats ×10', figure: `p99, ${buyers} buyers (baseline: ${tenth.buyers})`, value: main.p99, unit: 'ms', baseline: { label: `${tenth.buyers} buyers`, value: tenth.p99 } },
+      {
+        path: `flash sale growth: a tier of 50,000 (49,000 sold) against one of 1,000`,
+        figure: `tickets sold/s, ${perTier} buyers`,
+        value: fiftyThousand.ticketsPerSecond,
+        unit: '/s',
+        baseline: { label: '1,000-seat tier', value: thousand.ticketsPerSecond },
+        aim: 'ratio ≥ 0.8',
+      },
       ...stackMemoryRows(stack, 'flash sale'),
     ];
   } finally {
@@ -75,10 +98,19 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
   }
 }
 
-/** Publishes a free one-tier event and sends every buyer's request at once. */
-async function sale(stack: TestStack, organizer: TestUser, admin: TestUser, accounts: TestUser[], buyers: number, seats: number) {
+/** Publishes a free one-tier event (`before` may prepare it) and sends every buyer's request at once. */
+async function sale(
+  stack: TestStack,
+  organizer: TestUser,
+  admin: TestUser,
+  accounts: TestUser[],
+  buyers: number,
+  seats: number,
+  before?: (event: { id: string; tierId: string }) => Promise<void>,
+) {
   const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Flash', price: 0, currency: 'EUR', capacity: seats, maxPerOrder: 1 }] }));
   const tierId = event.tiers[0]!.id as string;
+  await before?.({ id: event.id, tierId });
   const latencies: number[] = [];
   const answers = new Map<number, number>();
   const started = performance.now();
@@ -125,6 +157,18 @@ async function lateBuyers(stack: TestStack, accounts: TestUser[], event: { id: s
   );
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * A tier with `sold` seats already held, as if that many buyers had come before: written straight into the event
+ * service's ledger (selling them through the API would take longer than the whole benchmark may).
+ */
+async function prefill(mongo: MongoClient, stack: TestStack, event: { id: string; tierId: string }, sold: number) {
+  const ledgers = mongo.db(`event_db_${stack.plan.runId}`).collection<{ _id: string; available: number; holders: unknown[] }>('seat_ledgers');
+  const at = new Date();
+  const holders = Array.from({ length: sold }, (_, i) => ({ b: `prefill-${event.id}-${i}`, q: 1, at }));
+  const updated = await ledgers.updateOne({ _id: `${event.id}:${event.tierId}` }, { $set: { holders }, $inc: { available: -sold } });
+  if (updated.modifiedCount !== 1) throw new Error('the big tier\'s ledger was not found to fill');
 }
 
 /** The same number of takers with bare guarded updates on the same server: no HTTP, no lock, no ledger of holders. */

@@ -26,14 +26,26 @@ describe('the sold-out memo', () => {
     assert.equal(refusal(() => memo.check('e2', [{ tierId: 'vip', quantity: 5 }], 10)), null);
   });
 
-  it('forgets a tier when its time is up or when seats were given back', () => {
+  it('once stale, lets one request through to ask again while the others are still refused, until its outcome', () => {
+    const memo = new SoldOutMemo(1_000);
+    const asks = (now: number) => refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], now)) === null;
+    memo.remember('e1', 'vip', 0, 'sold out', 0);
+    assert.equal(asks(999), false, 'fresh: refused');
+    assert.equal(asks(1_000), true, 'stale: this one is the probe');
+    assert.equal(asks(1_001), false, 'the probe is under way: refused from memory');
+    assert.equal(asks(5_999), false);
+    assert.equal(asks(6_000), true, 'the probe never came back: another one');
+    memo.remember('e1', 'vip', 0, 'sold out', 6_100); // the probe was refused too
+    assert.equal(asks(6_200), false);
+    memo.forget('e1', ['vip']); // seats given back, or a probe that bought one
+    assert.equal(asks(6_300), true);
+  });
+
+  it('drops a tier nobody asked about for a minute', () => {
     const memo = new SoldOutMemo(1_000);
     memo.remember('e1', 'vip', 0, 'sold out', 0);
-    assert.notEqual(refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], 999)), null);
-    assert.equal(refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], 1_000)), null);
-    memo.remember('e1', 'vip', 0, 'sold out', 2_000);
-    memo.forget('e1', ['vip']);
-    assert.equal(refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], 2_001)), null);
+    assert.equal(refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], 70_000)), null);
+    assert.equal(refusal(() => memo.check('e1', [{ tierId: 'vip', quantity: 1 }], 70_001)), null, 'gone, not probing');
   });
 
   it('remembers nothing when turned off', () => {

@@ -141,6 +141,7 @@ export class Bookings {
     for (const { tierId, available } of seats.left ?? []) {
       const tierName = seats.items.find((item) => item.tierId === tierId)?.tierName ?? 'this tier';
       if (available === 0) this.soldOut.remember(request.eventId, tierId, 0, `Not enough tickets left for "${tierName}": it is sold out.`);
+      else this.soldOut.forget(request.eventId, [tierId]);
     }
     const free = seats.amount === 0;
     const confirmedAt = new Date();
