@@ -164,14 +164,16 @@ async function lateBuyers(stack: TestStack, accounts: TestUser[], event: { id: s
  * service's ledger (selling them through the API would take longer than the whole benchmark may).
  */
 async function prefill(mongo: MongoClient, stack: TestStack, event: { id: string; tierId: string }, sold: number) {
-  const ledgers = mongo.db(`event_db_${stack.plan.runId}`).collection<{ _id: string; available: number; holders: unknown[] }>('seat_ledgers');
+  const db = mongo.db(`event_db_${stack.plan.runId}`);
+  const ledger = `${event.id}:${event.tierId}`;
   const at = new Date();
-  const holders = Array.from({ length: sold }, (_, i) => ({ b: `prefill-${event.id}-${i}`, q: 1, at }));
-  const updated = await ledgers.updateOne({ _id: `${event.id}:${event.tierId}` }, { $set: { holders }, $inc: { available: -sold } });
+  const holds = Array.from({ length: sold }, (_, i) => ({ _id: `${ledger}:prefill-${i}`, ledger, eventId: event.id, tierId: event.tierId, b: `prefill-${i}`, q: 1, at }));
+  for (let i = 0; i < holds.length; i += 5_000) await db.collection<{ _id: string }>('seat_holds').insertMany(holds.slice(i, i + 5_000));
+  const updated = await db.collection<{ _id: string; available: number }>('seat_ledgers').updateOne({ _id: ledger }, { $inc: { available: -sold } });
   if (updated.modifiedCount !== 1) throw new Error('the big tier\'s ledger was not found to fill');
 }
 
-/** The same number of takers with bare guarded updates on the same server: no HTTP, no lock, no ledger of holders. */
+/** The same number of takers with bare guarded updates on the same server: no HTTP, no lock, no holds. */
 async function bareConditionalUpdate(client: MongoClient, takers: number, seats: number) {
   const db = client.db(`bench_bare_${process.pid}`);
   try {

@@ -30,9 +30,8 @@ it('booking killed mid-reservation (its seats taken, never recorded): the seats 
   assert.ok([0, 502, 503].includes(answer.status), `the client sees the failure, got ${answer.status}`);
   // The fault really happened: seats are held under a booking that is not awaiting payment.
   const leaked = await poll(async () => {
-    const ledger = await f.db('event').collection('seat_ledgers').findOne({ eventId });
     const stuck = await f.db('booking').collection('bookings').findOne({ userId: buyer.id });
-    return stuck && ledger?.holders?.some((h: { b: string }) => h.b === stuck._id) ? stuck : undefined;
+    return stuck && (await f.db('event').collection('seat_holds').findOne({ eventId, b: stuck._id })) ? stuck : undefined;
   }, 'seats taken for the dead request', 10_000);
   assert.equal(leaked.status, 'reserving');
   await f.stack.startService('booking');

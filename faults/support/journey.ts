@@ -123,7 +123,7 @@ export async function assertSeatsBalance(f: FaultStack, eventId: string, timeout
     const ledgers = await f.db('event').collection('seat_ledgers').find({ eventId }).toArray();
     const bookings = await f.db('booking').collection('bookings').find({ eventId, status: { $in: ['pending_payment', 'confirmed', 'reserving'] } }).toArray();
     const booked = bookings.reduce((sum, b) => sum + (b.status === 'reserving' ? 0 : (b.items as { quantity: number }[]).reduce((s, i) => s + i.quantity, 0)), 0);
-    const holders = ledgers.flatMap((l) => (l.holders ?? []) as { b: string; q: number }[]);
+    const holders = (await f.db('event').collection('seat_holds').find({ eventId }).toArray()) as unknown as { b: string; q: number }[];
     const held = holders.reduce((sum, h) => sum + h.q, 0);
     const counted = ledgers.reduce((sum, l) => sum + (l.capacity - l.available), 0);
     const keys = new Set(bookings.filter((b) => b.status !== 'reserving').map((b) => b.reservationKey));

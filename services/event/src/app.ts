@@ -20,6 +20,7 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       const eventsRepository = new EventsRepository(db, ctx.outbox, ctx.mutex);
       const seatsRepository = new SeatsRepository(db, ctx.mutex);
       await Promise.all([eventsRepository.ensureIndexes(), seatsRepository.ensureIndexes()]);
+      await seatsRepository.moveLegacyHolds();
       const events = new Events(eventsRepository, seatsRepository, ctx.mutex);
       const seats = new Seats(eventsRepository, seatsRepository);
       const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, mtls: ctx.mtls });
