@@ -57,6 +57,33 @@ export class Mutex {
     private readonly prefix: string,
   ) {}
 
+  /**
+   * Take whichever of `keys` are free right now, in one round trip (busy ones are skipped, not waited for), and run
+   * `fn` with those, each under its own renewed lease (`assertLeasesHeld` checks them all). For batch work whose busy
+   * items can wait for its next round (the outbox relay): one round trip for a hundred locks instead of a hundred.
+   */
+  async runMany<T>(keys: string[], fn: (taken: string[]) => Promise<T>, options: { ttlMs?: number } = {}): Promise<T> {
+    const ttlMs = options.ttlMs ?? 10_000;
+    const unique = [...new Set(keys)];
+    const tokens = unique.map(() => randomUUID());
+    const askedAt = Date.now();
+    const acquiring = this.redis.pipeline();
+    unique.forEach((key, i) => acquiring.set(`${this.prefix}:lock:${key}`, tokens[i]!, 'PX', ttlMs, 'NX'));
+    const replies = (await acquiring.exec()) ?? [];
+    const taken = unique.flatMap((key, i) => (replies[i]?.[1] === 'OK' ? [{ key, token: tokens[i]! }] : []));
+    const leases = taken.map(({ key, token }) => new RenewedLease(this.redis, `${this.prefix}:lock:${key}`, token, ttlMs, askedAt));
+    try {
+      return await currentLeases.run([...(currentLeases.getStore() ?? []), ...leases], () => fn(taken.map((t) => t.key)));
+    } finally {
+      for (const lease of leases) lease.end();
+      if (taken.length) {
+        const releasing = this.redis.pipeline();
+        for (const { key, token } of taken) releasing.eval(RELEASE, 1, `${this.prefix}:lock:${key}`, token);
+        await releasing.exec().catch(() => undefined);
+      }
+    }
+  }
+
   async run<T>(key: string, fn: (lease: Lease) => Promise<T>, options: MutexRunOptions = {}): Promise<T> {
     const lockKey = `${this.prefix}:lock:${key}`;
     const token = randomUUID();

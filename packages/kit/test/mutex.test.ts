@@ -17,6 +17,37 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe('Mutex.runMany: whichever locks are free, in one round trip', () => {
+  it('takes the free keys, skips the busy ones without waiting, and releases what it took', async () => {
+    const mutex = new Mutex(redis.redis, namespace);
+    let seen: string[] = [];
+    await mutex.run('many-b', async () => {
+      const started = Date.now();
+      await mutex.runMany(['many-a', 'many-b', 'many-c'], async (taken) => {
+        seen = taken;
+        assert.equal(await redis.redis.exists(`${namespace}:lock:many-a`, `${namespace}:lock:many-c`), 2, 'held while the work runs');
+      });
+      assert.ok(Date.now() - started < 1_000, 'a busy key is skipped, not waited for');
+    });
+    assert.deepEqual(seen.sort(), ['many-a', 'many-c']);
+    assert.equal(await redis.redis.exists(`${namespace}:lock:many-a`, `${namespace}:lock:many-b`, `${namespace}:lock:many-c`), 0, 'all released');
+  });
+
+  it('refuses to write once any of its leases is lost', async () => {
+    const mutex = new Mutex(redis.redis, namespace);
+    const outcome = await mutex
+      .runMany(['lost-a', 'lost-b'], async () => {
+        await redis.redis.set(`${namespace}:lock:lost-b`, 'someone else');
+        await sleep(250); // a renewal round notices
+        assertLeasesHeld();
+        return 'wrote';
+      }, { ttlMs: 300 })
+      .catch((error: unknown) => (isAppError(error) ? error.status : error));
+    assert.equal(outcome, 503);
+    assert.equal(await redis.redis.get(`${namespace}:lock:lost-b`), 'someone else', 'the other holder keeps its lock');
+  });
+});
+
 describe('Mutex with a renewed lease', () => {
   it('keeps the lock for work that runs longer than the lease: nobody else gets in meanwhile', async () => {
     const mutex = new Mutex(redis.redis, namespace);

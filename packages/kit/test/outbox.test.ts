@@ -79,6 +79,28 @@ describe('MongoDB outbox: events stored in the changed document', () => {
     assert.deepEqual([...ids].sort(), ['k0', 'k1', 'k2', 'k3', 'k4']);
   });
 
+  it('relays many locked documents in one batch, and one whose lock is busy as soon as its writer lets go', async () => {
+    const orders = db.collection<Order>('batched');
+    const mutex = new Mutex(redis.redis, namespace);
+    const relay = new OutboxRelay(bus(), { intervalMs: 60_000 }); // no scan: only kicks and the busy retry
+    const outbox = relay.mongo(orders, { mutex, lockKey: (id) => `batched:${id}` });
+    await relay.start();
+    await mutex.run('batched:b-busy', async () => {
+      for (const id of ['b-busy', ...Array.from({ length: 150 }, (_, i) => `b${i}`)]) {
+        await orders.insertOne(withOutbox({ _id: id, status: 'new' }, [outboxEvent('EventStaffChanged', { eventId: id, staffIds: [] })]));
+        outbox.changed(id);
+      }
+      await eventually(async () => (await orders.countDocuments({ outboxPending: true })) === 1, 10_000, 'all but the locked one relayed');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await orders.findOne({ _id: 'b-busy' }))!.outboxPending, true, 'not while its writer holds the lock');
+    });
+    await eventually(async () => (await orders.countDocuments({ outboxPending: true })) === 0, 5_000, 'the busy one relayed once its lock was free');
+    await relay.stop();
+    const ids = (await streamed('EventStaffChanged')).map((e) => (e.data as { eventId: string }).eventId).filter((id) => id.startsWith('b'));
+    assert.equal(ids.length, 151);
+    assert.equal(new Set(ids).size, 151, 'each published once');
+  });
+
   it('keeps events while the bus is unreachable and publishes them once it is back', async () => {
     const orders = db.collection<Order>('outage');
     const broken = await connectRedis(infra.redis);
