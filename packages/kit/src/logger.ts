@@ -35,11 +35,15 @@ export function correlationFields(): { requestId?: string; traceId?: string; spa
   return fields;
 }
 
-export function loggerOptions(service: string, level: string): LoggerOptions {
+/**
+ * `correlation: false` leaves the mixin out: for a process that has neither a request context nor tracing (the
+ * gateway without an OTLP endpoint) it could only ever add nothing, on the hot path's access line.
+ */
+export function loggerOptions(service: string, level: string, options: { correlation?: boolean } = {}): LoggerOptions {
   return {
     level,
     base: { service },
-    mixin: correlationFields,
+    ...(options.correlation === false ? {} : { mixin: correlationFields }),
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
