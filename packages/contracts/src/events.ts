@@ -12,6 +12,11 @@ export interface IntegrationEvent<TType extends string = string, TData = unknown
   readonly source: string;
   /** Request id of the call that caused it, so logs can be followed across services. */
   readonly requestId?: string | undefined;
+  /**
+   * W3C trace context (`traceparent` header value) of the publish: the consumer's span is its child, so one trace
+   * follows a request across the bus.
+   */
+  readonly traceparent?: string | undefined;
   readonly data: TData;
 }
 
@@ -22,5 +27,6 @@ export const IntegrationEventSchema = z.object({
   occurredAt: z.string(),
   source: z.string(),
   requestId: z.string().optional(),
+  traceparent: z.string().optional(),
   data: z.unknown(),
 });

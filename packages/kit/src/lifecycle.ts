@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { BaseConfig } from './config.js';
+import { shutdownTracing } from './tracing.js';
 
 /**
  * Listen, then shut down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight requests finish
@@ -18,6 +19,8 @@ export async function runService(app: FastifyInstance, config: BaseConfig): Prom
     force.unref();
     try {
       await app.close();
+      // The last spans (this shutdown's requests) are still buffered: export them before exiting.
+      await shutdownTracing();
       app.log.info('stopped');
       process.exit(0);
     } catch (error) {

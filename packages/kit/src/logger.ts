@@ -1,4 +1,6 @@
+import { context, trace } from '@opentelemetry/api';
 import { pino, type LoggerOptions, type Logger } from 'pino';
+import { requestContext } from './request-context.js';
 
 /** Paths that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -16,10 +18,32 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-export function loggerOptions(service: string, level: string): LoggerOptions {
+/**
+ * Fields every line gets from where it is logged: the request id of the request (or event) being worked on,
+ * and the active trace and span, so a line written in domain code or an event handler can be found from the
+ * request and from its trace. Without tracing set up there is no active span and only the request id remains.
+ */
+export function correlationFields(): { requestId?: string; traceId?: string; spanId?: string } {
+  const fields: { requestId?: string; traceId?: string; spanId?: string } = {};
+  const requestId = requestContext.current()?.requestId;
+  if (requestId) fields.requestId = requestId;
+  const span = trace.getSpan(context.active())?.spanContext();
+  if (span && trace.isSpanContextValid(span)) {
+    fields.traceId = span.traceId;
+    fields.spanId = span.spanId;
+  }
+  return fields;
+}
+
+/**
+ * `correlation: false` leaves the mixin out: for a process that has neither a request context nor tracing (the
+ * gateway without an OTLP endpoint) it could only ever add nothing, on the hot path's access line.
+ */
+export function loggerOptions(service: string, level: string, options: { correlation?: boolean } = {}): LoggerOptions {
   return {
     level,
     base: { service },
+    ...(options.correlation === false ? {} : { mixin: correlationFields }),
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

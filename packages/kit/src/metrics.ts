@@ -56,3 +56,130 @@ export function serveMetrics(app: FastifyInstance, registry: Registry): void {
     return registry.metrics();
   });
 }
+
+/** What the event bus counts (bus/event-bus.ts). */
+export interface BusMetrics {
+  published: Counter<'type'>;
+  consumed: Counter<'type' | 'outcome'>;
+  handlerSeconds: Histogram<'type'>;
+  deadLettered: Counter<'type'>;
+}
+
+export interface StreamBacklog {
+  type: string;
+  /** Delivered to this group and not yet acknowledged (being handled, failed and waiting for a retry). */
+  pending: number;
+  /** Not yet delivered to this group (Redis 7's XINFO GROUPS `lag`; absent when Redis cannot tell). */
+  lag?: number;
+}
+
+export function busMetrics(registry: Registry, backlog?: () => Promise<StreamBacklog[]>): BusMetrics {
+  if (backlog) {
+    // Read at scrape time, from Redis: one XINFO GROUPS per consumed stream, nothing on the delivery path. The
+    // gauge registered first reads both (the registry collects in registration order).
+    const pending = new Gauge({
+      name: 'bus_consumer_pending',
+      help: 'Events delivered to this service and not yet acknowledged (in a handler, or failed and waiting for a retry)',
+      labelNames: ['type'],
+      registers: [],
+    });
+    new Gauge({
+      name: 'bus_consumer_lag',
+      help: 'Events of a consumed stream not yet delivered to this service',
+      labelNames: ['type'],
+      registers: [registry],
+      async collect() {
+        const rows = await backlog().catch(() => []);
+        this.reset();
+        pending.reset();
+        for (const row of rows) {
+          pending.set({ type: row.type }, row.pending);
+          if (row.lag !== undefined) this.set({ type: row.type }, row.lag);
+        }
+      },
+    });
+    registry.registerMetric(pending);
+  }
+  return {
+    published: new Counter({ name: 'bus_events_published_total', help: 'Events published to the bus, by type', labelNames: ['type'], registers: [registry] }),
+    consumed: new Counter({
+      name: 'bus_events_consumed_total',
+      help: 'Events delivered to a handler, by type and outcome (ok; failed: retried, or dead-lettered after the last attempt; duplicate: already handled)',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    handlerSeconds: new Histogram({
+      name: 'bus_handler_duration_seconds',
+      help: 'Time an event handler took, by type',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    deadLettered: new Counter({ name: 'bus_events_dead_lettered_total', help: 'Events moved to the dead-letter stream, by type', labelNames: ['type'], registers: [registry] }),
+  };
+}
+
+/** What the lock counts (mutex.ts). */
+export interface LockMetrics {
+  acquired: Counter;
+  busy: Counter;
+  lost: Counter;
+  waitSeconds: Histogram;
+}
+
+export function lockMetrics(registry: Registry): LockMetrics {
+  return {
+    acquired: new Counter({ name: 'lock_acquired_total', help: 'Locks taken', registers: [registry] }),
+    busy: new Counter({ name: 'lock_busy_total', help: 'Lock waits given up (answered 503: the resource stayed busy)', registers: [registry] }),
+    lost: new Counter({ name: 'lock_lease_lost_total', help: 'Leases lost while the work ran (renewal refused or not confirmed in time)', registers: [registry] }),
+    waitSeconds: new Histogram({
+      name: 'lock_wait_seconds',
+      help: 'Time spent waiting for a lock, taken or not',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers: [registry],
+    }),
+  };
+}
+
+/** An outbox's backlog, for `outbox_pending` and `outbox_oldest_pending_age_seconds`. */
+export interface OutboxBacklog {
+  source: string;
+  /** Entries (Postgres) or documents with entries (MongoDB) not yet published. */
+  pending: number;
+  /** When the oldest waiting entry was stored: null when none waits; absent when the source cannot tell cheaply (MongoDB). */
+  oldest?: Date | null;
+}
+
+/** What the outbox relay counts (outbox/relay.ts). */
+export interface OutboxMetrics {
+  relayed: Counter<'source'>;
+  errors: Counter<'source'>;
+}
+
+export function outboxMetrics(registry: Registry, backlog: () => Promise<OutboxBacklog[]>): OutboxMetrics {
+  // The gauge registered first reads both (the registry collects in registration order).
+  const oldest = new Gauge({
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest event waiting in an outbox (0 when none waits; PostgreSQL outboxes): grows while the relay cannot publish',
+    labelNames: ['source'],
+    registers: [],
+  });
+  new Gauge({
+    name: 'outbox_pending',
+    help: 'Events (PostgreSQL) or documents with events (MongoDB) waiting in an outbox to be published',
+    labelNames: ['source'],
+    registers: [registry],
+    async collect() {
+      const rows = await backlog().catch(() => []);
+      for (const row of rows) {
+        this.set({ source: row.source }, row.pending);
+        if (row.oldest !== undefined) oldest.set({ source: row.source }, row.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
+      }
+    },
+  });
+  registry.registerMetric(oldest);
+  return {
+    relayed: new Counter({ name: 'outbox_relayed_total', help: 'Events published from an outbox to the bus', labelNames: ['source'], registers: [registry] }),
+    errors: new Counter({ name: 'outbox_relay_errors_total', help: 'Relay runs of an outbox that failed (retried at the next tick)', labelNames: ['source'], registers: [registry] }),
+  };
+}

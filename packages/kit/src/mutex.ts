@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { serviceUnavailable } from './errors.js';
+import { lockMetrics, type LockMetrics } from './metrics.js';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -51,11 +53,19 @@ export interface MutexRunOptions {
  * the store could close it, and FerretDB has no atomic conditional write to check one with.
  */
 export class Mutex {
+  private metrics: LockMetrics | undefined;
+
   /** `prefix`: where the lock keys go, the service's own Redis prefix (`redisKeys.own`): `<prefix>:lock:<key>`. */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
+
+  /** Count into `registry` (the service's): locks taken, waits given up, leases lost, time waited. */
+  instrument(registry: Registry): this {
+    this.metrics = lockMetrics(registry);
+    return this;
+  }
 
   /**
    * Take whichever of `keys` are free right now, in one round trip (busy ones are skipped, not waited for), and run
@@ -71,7 +81,8 @@ export class Mutex {
     unique.forEach((key, i) => acquiring.set(`${this.prefix}:lock:${key}`, tokens[i]!, 'PX', ttlMs, 'NX'));
     const replies = (await acquiring.exec()) ?? [];
     const taken = unique.flatMap((key, i) => (replies[i]?.[1] === 'OK' ? [{ key, token: tokens[i]! }] : []));
-    const leases = taken.map(({ key, token }) => new RenewedLease(this.redis, `${this.prefix}:lock:${key}`, token, ttlMs, askedAt));
+    this.metrics?.acquired.inc(taken.length);
+    const leases = taken.map(({ key, token }) => new RenewedLease(this.redis, `${this.prefix}:lock:${key}`, token, ttlMs, askedAt, () => this.metrics?.lost.inc()));
     try {
       return await currentLeases.run([...(currentLeases.getStore() ?? []), ...leases], () => fn(taken.map((t) => t.key)));
     } finally {
@@ -90,10 +101,13 @@ export class Mutex {
     const ttlMs = options.ttlMs ?? 10_000;
     const deadline = Date.now() + (options.waitMs ?? 15_000);
     let delay = 2;
+    const started = performance.now();
     for (;;) {
       const askedAt = Date.now();
       if ((await this.redis.set(lockKey, token, 'PX', ttlMs, 'NX')) === 'OK') {
-        const lease = new RenewedLease(this.redis, lockKey, token, ttlMs, askedAt);
+        this.metrics?.waitSeconds.observe((performance.now() - started) / 1000);
+        this.metrics?.acquired.inc();
+        const lease = new RenewedLease(this.redis, lockKey, token, ttlMs, askedAt, () => this.metrics?.lost.inc());
         try {
           return await currentLeases.run([...(currentLeases.getStore() ?? []), lease], () => fn(lease));
         } finally {
@@ -101,7 +115,11 @@ export class Mutex {
           await this.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
         }
       }
-      if (Date.now() > deadline) throw serviceUnavailable('This resource is busy right now. Try again in a moment.');
+      if (Date.now() > deadline) {
+        this.metrics?.waitSeconds.observe((performance.now() - started) / 1000);
+        this.metrics?.busy.inc();
+        throw serviceUnavailable('This resource is busy right now. Try again in a moment.');
+      }
       await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 40);
     }
@@ -120,6 +138,7 @@ class RenewedLease implements Lease {
     private readonly token: string,
     private readonly ttlMs: number,
     askedAt: number,
+    private readonly onLost: () => void,
   ) {
     this.validUntil = askedAt + ttlMs;
     this.timer = setInterval(() => void this.renew(), Math.max(10, Math.floor(ttlMs / 3)));
@@ -143,7 +162,9 @@ class RenewedLease implements Lease {
 
   private lose(): void {
     clearInterval(this.timer);
-    if (!this.controller.signal.aborted) this.controller.abort(new Error(`lease on ${this.key} lost`));
+    if (this.controller.signal.aborted) return;
+    this.onLost();
+    this.controller.abort(new Error(`lease on ${this.key} lost`));
   }
 
   private async renew(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { CONSUMES, publishedBy, redisKeys, SERVICE_NAMES, type ServiceName } from '@eventify/contracts';
 import type { BaseConfig } from './config.js';
 import { createGuards, type Guards } from './auth/plugin.js';
@@ -105,6 +106,7 @@ export async function buildService<TConfig extends ServiceConfig>(
     trimIntervalMs: config.BUS_TRIM_INTERVAL_MS,
     allowed: eventsOf(name),
   });
+  instrumented(bus, app);
   const keyPrefix = redisKeys.own(config.REDIS_NAMESPACE, name);
   const guards = createGuards(app, {
     jwksUrl: config.AUTH_JWKS_URL,
@@ -125,8 +127,8 @@ export async function buildService<TConfig extends ServiceConfig>(
     guards,
     mtls,
     keyPrefix,
-    mutex: new Mutex(redis.redis, keyPrefix),
-    outbox: new OutboxRelay(bus, { intervalMs: config.OUTBOX_INTERVAL_MS ?? 1_000, log }),
+    mutex: instrumented(new Mutex(redis.redis, keyPrefix), app),
+    outbox: instrumented(new OutboxRelay(bus, { intervalMs: config.OUTBOX_INTERVAL_MS ?? 1_000, log }), app),
     mongo,
     postgres,
     addReadiness: (check) => void checks.push(check),
@@ -145,6 +147,11 @@ export async function buildService<TConfig extends ServiceConfig>(
     await Promise.allSettled([redis.close(), mongo?.close(), postgres?.close()]);
   });
   return { app, context };
+}
+
+/** Bus, lock and outbox figures go into the app's registry, so `/metrics` shows them beside the HTTP ones. */
+function instrumented<T extends { instrument(registry: Registry): T }>(part: T, app: App): T {
+  return app.metrics ? part.instrument(app.metrics) : part;
 }
 
 /** A catalogued service publishes and consumes what @eventify/contracts says (event-flow.ts); any other name, anything. */

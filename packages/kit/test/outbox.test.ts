@@ -128,7 +128,7 @@ describe('PostgreSQL outbox', () => {
     await admin.query(`create database "${name}"`);
     const pool = new pg.Pool({ connectionString: withDatabase(infra.postgres, name), max: 2 });
     try {
-      await pool.query('create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text)');
+      await pool.query('create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)');
       const relay = new OutboxRelay(bus(), { intervalMs: 60_000 });
       const outbox = relay.add(new PostgresOutbox(pool, () => relay.kick()));
       const client = await pool.connect();

@@ -6,3 +6,4 @@ export * from './web-app.js';
 export * from './pki.js';
 export * from './postgres-role.js';
 export * from './redis-users.js';
+export * from './otlp-receiver.js';

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { EVENT_SCHEMAS, IntegrationEventSchema, isEventType, redisKeys, type EventPayloads, type EventType, type IntegrationEvent } from '@eventify/contracts';
 import type { ReadinessCheck } from '../health.js';
 import type { OutboxEntry } from '../outbox/entry.js';
+import { busMetrics, type BusMetrics, type StreamBacklog } from '../metrics.js';
 import { requestContext } from '../request-context.js';
 import { assertValidPayload, describeIssues } from './payloads.js';
+import { contextFromTraceparent, traceparentOf } from './trace-context.js';
+
+const tracer = trace.getTracer('@eventify/kit/bus');
 
 export type EventHandler<TData = unknown> = (event: IntegrationEvent<string, TData>) => Promise<void>;
 /** The handler of one known event type: its payload is the type's schema's, checked before the call. */
@@ -65,6 +71,7 @@ export class EventBus {
   private claimTimer: NodeJS.Timeout | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
   private readonly publishedTypes = new Set<string>();
+  private metrics: BusMetrics | undefined;
 
   constructor(options: EventBusOptions) {
     this.options = {
@@ -80,6 +87,25 @@ export class EventBus {
     };
     this.trimTimer = setInterval(() => void this.trimPublished(), this.options.trimIntervalMs);
     this.trimTimer.unref();
+  }
+
+  /** Count into `registry` (the service's): events published, consumed by outcome, handler time, dead letters, backlog. */
+  instrument(registry: Registry): this {
+    this.metrics = busMetrics(registry, () => this.backlog());
+    return this;
+  }
+
+  /** Per consumed stream, what this group has pending and not yet received. */
+  async backlog(): Promise<StreamBacklog[]> {
+    const rows: StreamBacklog[] = [];
+    for (const type of this.handlers.keys()) {
+      const groups = (await this.options.redis.xinfo('GROUPS', this.streamKey(type)).catch(() => [])) as unknown[][];
+      const ours = groups.map(fieldsOf).find((g) => String(g.name) === this.options.group);
+      if (!ours) continue;
+      const lag = ours.lag === null || ours.lag === undefined ? undefined : Number(ours.lag);
+      rows.push({ type, pending: Number(ours.pending ?? 0), ...(lag === undefined ? {} : { lag }) });
+    }
+    return rows;
   }
 
   streamKey(type: string): string {
@@ -99,7 +125,7 @@ export class EventBus {
   async publish<T extends EventType>(type: T, data: EventPayloads[T], overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<T, EventPayloads[T]>> {
     assertValidPayload(type, data);
     const requestId = requestContext.current()?.requestId;
-    const entry: OutboxEntry = { id: overrides.id ?? randomUUID(), type, data, occurredAt: overrides.occurredAt ?? new Date(), requestId };
+    const entry: OutboxEntry = { id: overrides.id ?? randomUUID(), type, data, occurredAt: overrides.occurredAt ?? new Date(), requestId, traceparent: traceparentOf() };
     await this.publishEntries([entry]);
     return this.envelope(entry) as IntegrationEvent<T, EventPayloads[T]>;
   }
@@ -109,17 +135,36 @@ export class EventBus {
     if (entries.length === 0) return;
     for (const entry of entries) this.assertAllowed('publishes', entry.type);
     const pipeline = this.options.redis.multi();
+    const spans: Span[] = [];
     for (const entry of entries) {
       this.publishedTypes.add(entry.type);
-      pipeline.xadd(this.streamKey(entry.type), '*', 'event', JSON.stringify(this.envelope(entry)));
+      // The publish span is a child of the trace the event was stored in (the request that caused it, even when
+      // the relay publishes it later from a timer), and the envelope names this span as the consumer's parent.
+      const parent = entry.traceparent ? contextFromTraceparent(entry.traceparent) : context.active();
+      const span = tracer.startSpan(
+        `publish ${entry.type}`,
+        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'redis', 'messaging.operation.type': 'send', 'messaging.destination.name': entry.type, 'messaging.message.id': entry.id } },
+        parent,
+      );
+      spans.push(span);
+      const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? entry.traceparent;
+      pipeline.xadd(this.streamKey(entry.type), '*', 'event', JSON.stringify(this.envelope({ ...entry, traceparent })));
     }
-    // A command refused while queueing (NOPERM: a stream this service's Redis user may not write) aborts the
-    // transaction; report that reason rather than the bare EXECABORT.
-    const results = await pipeline.exec().catch((error: Error & { previousErrors?: Error[] }) => {
-      throw error.previousErrors?.[0] ?? error;
-    });
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('publishing to the event bus failed');
+    try {
+      // A command refused while queueing (NOPERM: a stream this service's Redis user may not write) aborts the
+      // transaction; report that reason rather than the bare EXECABORT.
+      const results = await pipeline.exec().catch((error: Error & { previousErrors?: Error[] }) => {
+        throw error.previousErrors?.[0] ?? error;
+      });
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error('publishing to the event bus failed');
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
+    for (const entry of entries) this.metrics?.published.inc({ type: entry.type });
   }
 
   private envelope(entry: OutboxEntry): IntegrationEvent {
@@ -129,6 +174,7 @@ export class EventBus {
       occurredAt: new Date(entry.occurredAt).toISOString(),
       source: this.options.source,
       requestId: entry.requestId,
+      traceparent: entry.traceparent,
       data: entry.data,
     };
   }
@@ -295,26 +341,62 @@ export class EventBus {
       const reason = `invalid ${envelope.data.type} payload: ${describeIssues(payload.error.issues)}`;
       this.options.logger?.error({ eventId: envelope.data.id, type: envelope.data.type, reason }, 'event dead-lettered');
       await this.deadLetter(stream, entryId, raw!, reason, deliveries);
+      this.metrics?.deadLettered.inc({ type: envelope.data.type });
       return;
     }
     const event: IntegrationEvent = { ...envelope.data, data: payload.data };
     if (await redis.exists(this.processedKey(event.id))) {
       await redis.xack(stream, group, entryId);
+      this.metrics?.consumed.inc({ type: event.type, outcome: 'duplicate' });
       return;
     }
+    // The handler runs in a consumer span, child of the publish span the envelope names, and in a request context
+    // with the original request's id: its logs, calls and the events it publishes continue that request's trace.
+    const span = tracer.startSpan(
+      `process ${event.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'redis',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': event.type,
+          'messaging.consumer.group.name': group,
+          'messaging.message.id': event.id,
+          'messaging.message.delivery_count': deliveries,
+        },
+      },
+      contextFromTraceparent(event.traceparent),
+    );
+    const started = performance.now();
     try {
-      await requestContext.run({ requestId: event.requestId ?? event.id }, () => handler(event));
-      await redis.set(this.processedKey(event.id), '1', 'EX', this.options.dedupeTtlSeconds);
-      await redis.xack(stream, group, entryId);
+      await context.with(trace.setSpan(contextFromTraceparent(event.traceparent), span), () =>
+        requestContext.run({ requestId: event.requestId ?? event.id }, async () => {
+          await handler(event);
+          await redis.set(this.processedKey(event.id), '1', 'EX', this.options.dedupeTtlSeconds);
+          await redis.xack(stream, group, entryId);
+          // The consumer's access line: with the request id and trace of the request that caused the event.
+          this.options.logger?.info({ eventId: event.id, type: event.type, source: event.source, deliveries, ms: Math.round(performance.now() - started) }, 'event handled');
+        }),
+      );
+      this.metrics?.consumed.inc({ type: event.type, outcome: 'ok' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (deliveries >= this.options.maxAttempts) {
-        this.options.logger?.error({ err: error, eventId: event.id, type: event.type, deliveries }, 'event dead-lettered');
-        await this.deadLetter(stream, entryId, raw!, message, deliveries);
-      } else {
-        // Left pending: claimStale() delivers it again once it has been idle for claimIdleMs.
-        this.options.logger?.warn({ err: error, eventId: event.id, type: event.type, deliveries }, 'event handler failed; will retry');
-      }
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      this.metrics?.consumed.inc({ type: event.type, outcome: 'failed' });
+      await context.with(trace.setSpan(context.active(), span), async () => {
+        if (deliveries >= this.options.maxAttempts) {
+          this.options.logger?.error({ err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId }, 'event dead-lettered');
+          await this.deadLetter(stream, entryId, raw!, message, deliveries);
+          this.metrics?.deadLettered.inc({ type: event.type });
+        } else {
+          // Left pending: claimStale() delivers it again once it has been idle for claimIdleMs.
+          this.options.logger?.warn({ err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId }, 'event handler failed; will retry');
+        }
+      });
+    } finally {
+      this.metrics?.handlerSeconds.observe({ type: event.type }, (performance.now() - started) / 1000);
+      span.end();
     }
   }
 

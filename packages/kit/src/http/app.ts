@@ -14,6 +14,7 @@ import type { BaseConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { registerHealth, type ReadinessCheck } from '../health.js';
 import { loggerOptions } from '../logger.js';
+import { tracingConfigured } from '../tracing.js';
 import type { Registry } from 'prom-client';
 import { registerMetrics } from '../metrics.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
@@ -82,10 +83,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
       : null;
 
+  const withContext = options.requestContext !== false;
   // One App type for every flavour: the HTTP/2 server answers HTTP/1.1 too, and routes do not care.
   const createFastify = Fastify as unknown as (options: Record<string, unknown>) => FastifyInstance;
   const app = createFastify({
-    logger: loggerOptions(name, config.LOG_LEVEL),
+    logger: loggerOptions(name, config.LOG_LEVEL, { correlation: withContext || tracingConfigured() }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     ...(https ? (options.http2 && !options.mtls ? { http2: true, https: { ...https, allowHTTP1: true } } : { https }) : {}),
     genReqId: (req: IncomingMessage) => {
@@ -110,7 +112,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.addHook('preValidation', rejectMalformedText);
   app.addHook('onSend', drainRefusedBody);
 
-  const withContext = options.requestContext !== false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     if (!withContext) return done();

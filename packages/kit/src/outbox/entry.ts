@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayloads, EventType } from '@eventify/contracts';
 import { assertValidPayload } from '../bus/payloads.js';
+import { traceparentOf } from '../bus/trace-context.js';
 import { requestContext } from '../request-context.js';
 
 /**
@@ -14,13 +15,16 @@ export interface OutboxEntry<T extends string = string, D = unknown> {
   data: D;
   occurredAt: Date;
   requestId?: string | undefined;
+  /** The trace it was stored in: the relay publishes it in that trace, however much later. */
+  traceparent?: string | undefined;
 }
 
 /** A typed event to store in an outbox; its payload is checked against the type's schema first. */
 export function outboxEvent<T extends EventType>(type: T, data: EventPayloads[T], at = new Date()): OutboxEntry<T, EventPayloads[T]> {
   assertValidPayload(type, data);
   const requestId = requestContext.current()?.requestId;
-  return { id: randomUUID(), type, data, occurredAt: at, ...(requestId ? { requestId } : {}) };
+  const traceparent = traceparentOf();
+  return { id: randomUUID(), type, data, occurredAt: at, ...(requestId ? { requestId } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 /** Publishes entries in the order given; resolves once the bus has them all. */
@@ -33,4 +37,6 @@ export interface OutboxSource {
   relay(publish: PublishEntries, scan: boolean): Promise<void>;
   /** Optional: create what the source needs (indexes). */
   prepare?(): Promise<void>;
+  /** What waits to be published (for `/metrics`). */
+  backlog?(): Promise<{ pending: number; oldest?: Date | null }>;
 }

@@ -59,6 +59,11 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
     await this.collection.createIndex({ outboxPending: 1 }, { sparse: true });
   }
 
+  async backlog(): Promise<{ pending: number }> {
+    const pending = await this.collection.countDocuments({ outboxPending: true } as unknown as Filter<T>);
+    return { pending };
+  }
+
   /** A document just got entries: have the relay publish them now (without it, the next tick does). */
   changed(id: string): void {
     this.written.add(id);

@@ -18,13 +18,21 @@ export class PostgresOutbox implements OutboxSource {
 
   async add<T extends EventType>(tx: Pick<pg.PoolClient, 'query'>, type: T, payload: EventPayloads[T]): Promise<void> {
     const entry = outboxEvent(type, payload);
-    await tx.query('insert into outbox (id, type, payload, occurred_at, request_id) values ($1, $2, $3, $4, $5)', [
+    await tx.query('insert into outbox (id, type, payload, occurred_at, request_id, traceparent) values ($1, $2, $3, $4, $5, $6)', [
       entry.id,
       type,
       JSON.stringify(payload),
       entry.occurredAt,
       entry.requestId ?? null,
+      entry.traceparent ?? null,
     ]);
+  }
+
+  async backlog(): Promise<{ pending: number; oldest: Date | null }> {
+    const { rows: [row] } = await this.pool.query<{ pending: string; oldest: Date | null }>(
+      'select count(*) as pending, min(occurred_at) as oldest from outbox where published_at is null',
+    );
+    return { pending: Number(row?.pending ?? 0), oldest: row?.oldest ?? null };
   }
 
   /** Call after a transaction that added entries has committed. */
@@ -47,11 +55,11 @@ export class PostgresOutbox implements OutboxSource {
         await client.query('rollback');
         return 0;
       }
-      const { rows } = await client.query<{ id: string; type: string; payload: unknown; occurred_at: Date; request_id: string | null }>(
-        'select id, type, payload, occurred_at, request_id from outbox where published_at is null order by occurred_at, id limit $1',
+      const { rows } = await client.query<{ id: string; type: string; payload: unknown; occurred_at: Date; request_id: string | null; traceparent: string | null }>(
+        'select id, type, payload, occurred_at, request_id, traceparent from outbox where published_at is null order by occurred_at, id limit $1',
         [limit],
       );
-      const entries: OutboxEntry[] = rows.map((r) => ({ id: r.id, type: r.type, data: r.payload, occurredAt: r.occurred_at, requestId: r.request_id ?? undefined }));
+      const entries: OutboxEntry[] = rows.map((r) => ({ id: r.id, type: r.type, data: r.payload, occurredAt: r.occurred_at, requestId: r.request_id ?? undefined, traceparent: r.traceparent ?? undefined }));
       await publish(entries);
       if (rows.length) await client.query('update outbox set published_at = now() where id = any($1)', [rows.map((r) => r.id)]);
       await client.query('commit');

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Collection, Document } from 'mongodb';
+import type { Registry } from 'prom-client';
+import { outboxMetrics, type OutboxMetrics } from '../metrics.js';
 import type { OutboxSource, PublishEntries } from './entry.js';
 import { MongoOutbox, type MongoOutboxOptions } from './mongo-outbox.js';
 
@@ -18,12 +20,21 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly publish: PublishEntries;
+  private metrics: OutboxMetrics | undefined;
 
   constructor(
     bus: EventBus,
     private readonly options: { intervalMs: number; log?: Logger },
   ) {
     this.publish = (entries) => bus.publishEntries(entries);
+  }
+
+  /** Count into `registry` (the service's): relayed events and failed runs per source, and each source's backlog. */
+  instrument(registry: Registry): this {
+    this.metrics = outboxMetrics(registry, async () =>
+      Promise.all(this.sources.filter((source) => source.backlog).map(async (source) => ({ source: source.name, ...(await source.backlog!()) }))),
+    );
+    return this;
   }
 
   add<T extends OutboxSource>(source: T): T {
@@ -69,9 +80,14 @@ export class OutboxRelay {
       const scan = this.queued === 'scan';
       this.queued = 'none';
       for (const source of this.sources) {
+        const publish: PublishEntries = async (entries) => {
+          await this.publish(entries);
+          this.metrics?.relayed.inc({ source: source.name }, entries.length);
+        };
         try {
-          await source.relay(this.publish, scan);
+          await source.relay(publish, scan);
         } catch (error) {
+          this.metrics?.errors.inc({ source: source.name });
           this.options.log?.warn({ err: error, outbox: source.name }, 'outbox relay failed; the next tick retries');
         }
       }
