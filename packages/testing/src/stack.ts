@@ -179,6 +179,18 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** The mismatches, alike ones (same operation, status and problem) once with their count and an example. */
+export function describeViolations(violations: readonly ResponseViolation[]): string {
+  const groups = new Map<string, { example: ResponseViolation; count: number }>();
+  for (const v of violations) {
+    const key = `${v.operation ?? `${v.method} ${v.path}`} → ${v.status} ${v.contentType}: ${v.problem}`;
+    const group = groups.get(key) ?? groups.set(key, { example: v, count: 0 }).get(key)!;
+    group.count++;
+  }
+  const listed = [...groups].slice(0, 30).map(([key, { example, count }]) => `  ${count > 1 ? `${count} × ` : ''}${key}\n    e.g. ${example.method} ${example.path}: ${example.body}`);
+  return `${violations.length} answer(s) of the gateway do not match its API document (GET /docs/openapi.json):\n${listed.join('\n')}`;
+}
+
 /** An answer of the gateway that its API document does not describe (gateway/src/response-check.ts). */
 export interface ResponseViolation {
   method: string;
@@ -269,10 +281,7 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       await dropRunData(plan, options.services);
       const violations = takeResponseViolations();
       if (checkFile) rmSync(checkFile, { force: true });
-      if (violations.length) {
-        const listed = violations.slice(0, 30).map((v) => `  ${v.method} ${v.path} (${v.operation ?? 'no operation'}) → ${v.status} ${v.contentType}: ${v.problem}\n    ${v.body}`);
-        throw new Error(`${violations.length} answer(s) of the gateway do not match its API document (GET /docs/openapi.json):\n${listed.join('\n')}`);
-      }
+      if (violations.length) throw new Error(describeViolations(violations));
     },
   };
   const startOne = (name: ServiceName, replica: number) =>

@@ -34,7 +34,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session } } },
+    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session, ...problems(401) } } },
     async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientAddressOf(request) }), refreshCookie),
   );
 
@@ -45,7 +45,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
         summary: 'Exchange a refresh token for a new pair (the old one stops working)',
         description: 'A browser session sends no body token but the header X-Refresh-Token-Transport: cookie, and gets the new token as a cookie.',
         body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
-        response: { 200: session },
+        response: { 200: session, ...problems(401) },
       },
     },
     async (request, reply) => sessionReply(request, reply, await accounts.refresh(refreshTokenOf(request, request.body ?? undefined)), refreshCookie),
