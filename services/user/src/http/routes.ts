@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProfileSchema, PushTokensSchema, RoleSchema, pageOf, type Role } from '@eventify/contracts';
-import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Users } from '../domain/users.js';
 
 const EXPO_PUSH_TOKEN = /^Expo(nent)?PushToken\[[A-Za-z0-9_-]{10,100}\]$/;
@@ -78,7 +78,7 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
         summary: "Change a user's roles (admin); new access tokens carry them",
         params: z.object({ id: z.string().min(1).max(100) }),
         body: z.object({ roles: z.array(RoleSchema).min(1).max(4) }),
-        response: { 200: ProfileSchema },
+        response: { 200: ProfileSchema, ...problems(409) },
       },
     },
     async (request) => users.setRoles(principalOf(request).userId, request.params.id, request.body.roles as Role[]),
