@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -100,6 +101,10 @@ export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDoc
     for (const [path, item] of Object.entries(document.paths ?? {})) {
       for (const [method, operation] of Object.entries(item)) {
         const responses = { ...operation.responses };
+        // @fastify/swagger's placeholder says nothing: the status's own words say a little more.
+        for (const [status, response] of Object.entries(responses)) {
+          if (response.description === 'Default Response') responses[status] = { ...response, description: STATUS_CODES[status] ?? status };
+        }
         for (const [status, description] of Object.entries(GATEWAY_ANSWERS)) responses[status] ??= { description, ...problemRef('Problem') };
         (merged.paths[path] ??= {})[method] = { tags: [service], ...operation, responses };
       }
