@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { existingServices, poll, startTestStack, type TestStack } from '@eventify/testing';
 import { mergeDocuments, type OpenApiDocument } from '../src/docs.js';
 import { isPublicRoute } from '../src/public-routes.js';
+import { ResponseChecker } from '../src/response-check.js';
 
 // The API docs of the whole platform, as a client developer gets them: every service behind a real gateway.
 let stack: TestStack;
@@ -88,6 +89,28 @@ describe('the merged API document', () => {
     assert.deepEqual(merged.components.schemas['booking.Event'], { title: 'booking' });
     assert.equal(merged.components.schemas['booking.Unused'], undefined, 'only what the operations use');
     assert.deepEqual(merged.paths['/bookings']!.get!.responses!['200']!.content!['application/json']!.schema, { $ref: '#/components/schemas/booking.Event' });
+  });
+});
+
+describe('the check of every answer against the document', () => {
+  const notification = { id: 'n1', kind: 'welcome', title: 'Hi', body: 'Welcome', data: {}, createdAt: '2026-01-01T00:00:00.000Z', readAt: null, deliveries: [] };
+  const problem = JSON.stringify({ type: 'https://eventify.dev/problems/not-found', title: 'Not found', status: 404, detail: 'No such notification.' });
+
+  it('passes an answer as documented', () => {
+    const checker = new ResponseChecker(docs);
+    assert.equal(checker.check('POST', '/notifications/n1/read', 200, 'application/json; charset=utf-8', JSON.stringify(notification)), undefined);
+    assert.equal(checker.check('POST', '/notifications/n1/read', 404, 'application/problem+json; charset=utf-8', problem), undefined);
+    assert.equal(checker.check('GET', '/events/mine', 429, 'application/problem+json', JSON.stringify({ type: 't', title: 'Too many', status: 429, retryAfter: 3 })), undefined, 'extension members');
+  });
+
+  it('flags a missing field, a field the schema does not have, a status or a content type not documented', () => {
+    const checker = new ResponseChecker(docs);
+    const { readAt: _readAt, ...withoutReadAt } = notification;
+    assert.match(checker.check('POST', '/notifications/n1/read', 200, 'application/json', JSON.stringify(withoutReadAt)) ?? '', /readAt/);
+    assert.match(checker.check('POST', '/notifications/n1/read', 200, 'application/json', JSON.stringify({ ...notification, secret: 1 })) ?? '', /additional properties/);
+    assert.match(checker.check('POST', '/notifications/n1/read', 409, 'application/problem+json', problem) ?? '', /status 409 is not among/);
+    assert.match(checker.check('POST', '/notifications/n1/read', 404, 'application/json', problem) ?? '', /content type/);
+    assert.match(checker.check('GET', '/notifications/nowhere/else', 200, 'application/json', '{}') ?? '', /does not have/);
   });
 });
 
