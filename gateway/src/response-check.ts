@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { SERVICES } from '@eventify/contracts';
 import type { App } from '@eventify/kit';
 import type { MergedDocs, OpenApiDocument, Operation } from './docs.js';
 import { isServicePath, pathOf } from './public-routes.js';
@@ -22,7 +23,6 @@ interface Route {
   pattern: RegExp;
   template: string;
   operations: Record<string, Operation>;
-  service?: string;
 }
 
 const mediaTypeOf = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
@@ -95,11 +95,10 @@ export class ResponseChecker {
     return route && `${method} ${route.template}`;
   }
 
-  /** Whether the document knows the service of this path (a service that was down when it was built is not judged). */
+  /** False for a path of a service that could not be asked when the document was built: its routes are not in it. */
   judges(path: string): boolean {
-    const service = this.routes.find((r) => r.pattern.test(path))?.operations;
-    const tag = service && Object.values(service)[0]?.tags?.[0];
-    return !tag || !this.unavailable.has(tag);
+    const owner = Object.values(SERVICES).find((service) => service.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+    return !owner || !this.unavailable.has(owner.name);
   }
 }
 
