@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -64,7 +65,7 @@ function refsIn(value: unknown, found: Set<string>): Set<string> {
 /**
  * One document from the services' own: each service's component schemas are renamed `<service>.<Name>` (the
  * `$ref`s with them), so two services' `Event` never overwrite each other, and only those its operations use are
- * kept. Every operation is tagged with its service and lists what the gateway may answer for it too (429, 502,
+ * kept. The problem details every error shares are one `Problem`. Every operation is tagged with its service and lists what the gateway may answer for it too (429, 502,
  * 503, 504). Services that could not be asked are listed under `x-unavailable`.
  */
 export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDocument>>, unavailable: readonly string[]): OpenApiDocument {
@@ -83,11 +84,18 @@ export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDoc
     components: { schemas: { Problem: problem.$defs?.Problem ?? {} }, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     tags: [],
   };
+  const shared = merged.components.schemas.Problem;
   for (const [service, original] of Object.entries(documents).sort(([a], [b]) => a.localeCompare(b)) as [ServiceName, ServiceDocument][]) {
     const document = structuredClone(original);
-    const rename = (name: string) => `${service}.${name}`;
+    // Every service's problem details are the contracts' ProblemSchema: one `Problem` for all, unless a service's differs.
+    const sameProblem = isDeepStrictEqual(document.components?.schemas?.Problem, shared);
+    const rename = (name: string) => (name === 'Problem' && sameProblem ? 'Problem' : `${service}.${name}`);
     rewriteRefs(document, rename);
-    const schemas = Object.fromEntries(Object.entries(document.components?.schemas ?? {}).map(([name, schema]) => [rename(name), schema]));
+    const schemas = Object.fromEntries(
+      Object.entries(document.components?.schemas ?? {})
+        .filter(([name]) => rename(name) !== 'Problem')
+        .map(([name, schema]) => [rename(name), schema]),
+    );
     // The components its operations use, and those they use in turn.
     const used = refsIn(document.paths, new Set());
     for (const pending = [...used]; pending.length; ) {

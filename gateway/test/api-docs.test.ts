@@ -61,6 +61,7 @@ describe('the merged API document', () => {
     const names = Object.keys(docs.components.schemas);
     assert.ok(names.includes('booking.Booking') && names.includes('event.OwnedEvent'), names.join(', '));
     assert.ok(names.every((name) => name === 'Problem' || existingServices().some((service) => name.startsWith(`${service}.`))), names.join(', '));
+    assert.ok(!names.some((name) => name.endsWith('.Problem')), `one Problem for every service: ${names.join(', ')}`);
     const dangling = refsOf(docs).filter((ref) => !ref.startsWith('#/components/schemas/') || !docs.components.schemas[ref.slice('#/components/schemas/'.length)]);
     assert.deepEqual([...new Set(dangling)], []);
   });
