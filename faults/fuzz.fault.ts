@@ -75,7 +75,7 @@ async function superUser() {
 }
 
 it('a fuzzer walking the gateway\'s OpenAPI document: zero 5xx, no crash, nothing stored', async () => {
-  const docs = await f.stack.api.get('/docs');
+  const docs = await f.stack.api.get('/docs/openapi.json');
   assert.equal(docs.status, 200);
   assert.equal(docs.body['x-unavailable'], undefined, 'every service documented');
   const operations = operationsOf(docs.body);
@@ -98,7 +98,7 @@ it('a fuzzer walking the gateway\'s OpenAPI document: zero 5xx, no crash, nothin
   assert.equal((await f.stack.api.get('/readyz')).status, 200);
   recordFuzzed(sent);
   recordFault(
-    `fuzzer: ${operations.length} operations of GET /docs, ${invalid.sent} invalid + ${hostile.sent} hostile-but-maybe-valid requests`,
+    `fuzzer: ${operations.length} operations of GET /docs/openapi.json, ${invalid.sent} invalid + ${hostile.sent} hostile-but-maybe-valid requests`,
     `0 × 5xx, 0 resets, every 4xx problem+json, invalid ones stored nothing (${Object.keys(before).length} collections/tables/streams compared), no process died`,
   );
 });

@@ -1,6 +1,7 @@
 import { createApp, type App } from '@eventify/kit';
 import { upstreams, type GatewayConfig } from './config.js';
-import { registerDocs } from './docs.js';
+import { MergedDocs, registerDocs } from './docs.js';
+import { registerResponseCheck } from './response-check.js';
 import { registerProxies } from './proxy.js';
 import { registerOpsListener } from './ops.js';
 import { registerAccessControl, registerHttpSecurity } from './security.js';
@@ -24,9 +25,12 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   const targets = upstreams(config);
   const mtls = loadUpstreamTls(app, config);
   await registerHttpSecurity(app, config);
-  await registerAccessControl(app, config, mtls);
+  const limits = await registerAccessControl(app, config, mtls);
   await registerOpsListener(app, config, targets, mtls);
-  registerDocs(app, targets, config.READINESS_TIMEOUT_MS, mtls);
+  const docs = new MergedDocs(targets, { timeoutMs: config.READINESS_TIMEOUT_MS, ttlMs: config.DOCS_TTL_MS, retryMs: config.DOCS_RETRY_MS, mtls });
+  await registerDocs(app, docs, limits.ownRoute);
+  // Tests only (the config refuses it in production): no hook at all otherwise.
+  if (config.RESPONSE_CHECK_FILE) registerResponseCheck(app, docs, config.RESPONSE_CHECK_FILE);
   await registerProxies(app, targets, { timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies: config.TRUST_PROXY, mtls });
   return app;
 }

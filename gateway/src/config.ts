@@ -20,6 +20,15 @@ export const gatewayConfigSchema = baseConfigSchema
     OPS_HOST: z.string().default('127.0.0.1'),
     /** How long /readyz/services waits for each service. */
     READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+    /** How long the merged API document (/docs) is kept before the services are asked again. */
+    DOCS_TTL_MS: z.coerce.number().int().positive().default(300_000),
+    /** How soon the document is built again when a service could not be asked for its part. */
+    DOCS_RETRY_MS: z.coerce.number().int().positive().default(5_000),
+    /**
+     * Test harness only: check every answer to a service route against the API document (status, content type,
+     * body) and append each mismatch to this file as a JSON line (response-check.ts). Refused in production.
+     */
+    RESPONSE_CHECK_FILE: z.string().min(1).optional(),
     ...upstreamUrls,
     AUTH_JWKS_URL: z.string().url().default('https://127.0.0.1:3001/auth/.well-known/jwks.json'),
     JWT_ISSUER: z.string().default('eventify-auth'),
@@ -52,6 +61,9 @@ export const gatewayConfigSchema = baseConfigSchema
     MTLS_DIR: z.string().min(1).optional(),
   })
   .superRefine((config, context) => {
+    if (config.RESPONSE_CHECK_FILE && config.NODE_ENV === 'production') {
+      context.addIssue({ code: 'custom', path: ['RESPONSE_CHECK_FILE'], message: 'is for the test harness: it buffers and checks every answer' });
+    }
     const internal = [
       ['AUTH_JWKS_URL', config.AUTH_JWKS_URL],
       ...SERVICE_NAMES.flatMap((name) => (((config as Record<string, unknown>)[serviceUrlEnvVar(name)] as string[] | undefined) ?? []).map((url) => [serviceUrlEnvVar(name), url])),

@@ -14,6 +14,8 @@ export interface RateLimitHooks {
   byAddress: Hook;
   /** Per signed-in user: runs once the token is verified. */
   byUser: Hook;
+  /** Per client address, for a route of the gateway's own (the API docs): a route-level hook, off the proxy's path. */
+  ownRoute: Hook;
 }
 
 /**
@@ -73,5 +75,6 @@ export async function createRateLimits(app: App, config: GatewayConfig): Promise
     byUser: async (request, reply) => {
       if (limited(request) && request.verifiedUserId) await enforce(request, reply, `user:${request.verifiedUserId}`);
     },
+    ownRoute: (request, reply) => enforce(request, reply, `ip:${clientAddress(request, config.TRUST_PROXY)}`),
   };
 }

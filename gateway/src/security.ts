@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { bearerToken, cacheVerifications, createAccessTokenVerifier, unauthorized, type App, type Mtls } from '@eventify/kit';
 import { upstreams, type GatewayConfig } from './config.js';
 import { isPublicRoute, isServicePath, pathOf } from './public-routes.js';
-import { createRateLimits } from './rate-limits.js';
+import { createRateLimits, type RateLimitHooks } from './rate-limits.js';
 import { upstreamFetch } from './upstream-tls.js';
 
 declare module 'fastify' {
@@ -67,10 +67,11 @@ function tokenCheck(app: App, config: GatewayConfig, mtls: Mtls | undefined) {
   };
 }
 
-/** In this order: limits per address, the token check, limits per verified user. */
-export async function registerAccessControl(app: App, config: GatewayConfig, mtls?: Mtls): Promise<void> {
+/** In this order: limits per address, the token check, limits per verified user. The limits, for the gateway's own routes. */
+export async function registerAccessControl(app: App, config: GatewayConfig, mtls?: Mtls): Promise<RateLimitHooks> {
   const limits = await createRateLimits(app, config);
   app.addHook('onRequest', limits.byAddress);
   app.addHook('onRequest', tokenCheck(app, config, mtls));
   app.addHook('onRequest', limits.byUser);
+  return limits;
 }

@@ -163,11 +163,56 @@ describe('gateway when services fail', () => {
 });
 
 describe('gateway docs', () => {
-  it('merges the services\' OpenAPI documents', async () => {
-    const response = await api.get('/docs');
+  it('merges the services\' OpenAPI documents, namespacing their schemas', async () => {
+    const response = await api.get('/docs/openapi.json');
     assert.equal(response.status, 200);
     assert.ok(response.body.paths['/events/echo'].post, 'the echo service route is documented');
     assert.deepEqual(response.body['x-unavailable'], ['booking']);
+    // auth's own schemas under its name, $refs following.
+    const session = response.body.paths['/auth/login'].post.responses['200'].content['application/json'].schema;
+    assert.equal(session.$ref, '#/components/schemas/auth.Session');
+    assert.ok(response.body.components.schemas['auth.Session'], 'the referenced schema is there');
+    assert.equal(response.body.components.schemas['auth.Session'].properties.user.$ref, '#/components/schemas/auth.Account');
+    assert.ok(!Object.keys(response.body.components.schemas).some((name) => name.startsWith('auth.') && name.includes('Booking')), 'no schema auth does not use');
+    // Security follows from the guard: logout needs a token, login does not.
+    assert.deepEqual(response.body.paths['/auth/logout'].post.security, [{ bearerAuth: [] }]);
+    assert.equal(response.body.paths['/auth/login'].post.security, undefined);
+    assert.ok(response.body.paths['/auth/logout'].post.responses['401'].content['application/problem+json'], '401 is documented as problem+json');
+    assert.ok(response.body.paths['/auth/login'].post.responses['429'], 'the gateway\'s rate limit is documented');
+  });
+
+  it('serves the interactive docs at /docs, with their assets, no CDN', async () => {
+    const page = await api.get('/docs');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(assets.length >= 3, page.text);
+    for (const asset of assets) {
+      assert.ok(!/^(https?:)?\/\//.test(asset), `${asset} is served from elsewhere`);
+      const url = asset.startsWith('/') ? asset : `/docs/${asset.replace(/^\.\//, '')}`;
+      assert.equal((await api.get(url)).status, 200, url);
+    }
+    assert.match(page.headers.get('content-security-policy')!, /script-src 'self'/);
+    const json = await api.get('/docs/json');
+    assert.ok(json.body.paths['/events/echo'], 'the UI reads the merged document');
+  });
+
+  it('is rate limited like the API', async () => {
+    const response = await api.get('/docs/openapi.json');
+    assert.ok(response.headers.get('x-ratelimit-limit'), 'counted against the per-address limit');
+  });
+
+  it('a response that does not match the document is reported, and fails the test at stack.stop()', async () => {
+    assert.deepEqual(stack.takeResponseViolations(), [], 'nothing reported so far');
+    const response = await api.get('/events/echo/wrong', { token });
+    assert.equal(response.status, 200);
+    const violations = stack.takeResponseViolations();
+    assert.equal(violations.length, 1, JSON.stringify(violations));
+    assert.equal(violations[0]!.operation, 'GET /events/echo/wrong');
+    assert.match(violations[0]!.problem, /ok.*boolean/);
+    // An undocumented status is one too: the gateway's 401 is declared (4XX) on this route, so only the wrong body counts.
+    assert.equal((await api.get('/events/echo/wrong')).status, 401);
+    assert.deepEqual(stack.takeResponseViolations(), []);
   });
 });
 

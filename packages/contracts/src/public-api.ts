@@ -8,8 +8,8 @@ import { RoleSchema } from './roles.js';
  * ISO 4217 currency.
  */
 
-/** RFC 9457 problem details, as every error is answered. */
-export const ProblemSchema = z.object({
+/** RFC 9457 problem details, as every error is answered. Extension members (e.g. `services` on 503) are allowed. */
+export const ProblemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
@@ -17,7 +17,7 @@ export const ProblemSchema = z.object({
   instance: z.string().optional(),
   /** Validation: one entry per bad field, `field` as a dotted path such as `body.tiers.0.price`. */
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
+}).meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
 /** Every list: a page of items and an opaque cursor for the next one (null at the end). */
@@ -26,15 +26,18 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The schema of a page of `item`s (see Page). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null at the end.') });
+
 // ── auth ──────────────────────────────────────────────────────────────────────────────────────────────
-export const AccountSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: z.string() });
+export const AccountSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: z.string() }).meta({ id: 'Account' });
 export type Account = z.infer<typeof AccountSchema>;
 
 /**
  * Sign-up, sign-in and refresh. `expiresIn`: seconds the access token is valid. A browser that asks for it
  * (`X-Refresh-Token-Transport: cookie`) gets the refresh token as an HttpOnly cookie instead of in the body.
  */
-export const SessionSchema = z.object({ user: AccountSchema, accessToken: z.string(), refreshToken: z.string().optional(), expiresIn: z.number() });
+export const SessionSchema = z.object({ user: AccountSchema, accessToken: z.string(), refreshToken: z.string().optional(), expiresIn: z.number() }).meta({ id: 'Session' });
 export type Session = z.infer<typeof SessionSchema>;
 
 // ── user ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -51,7 +54,7 @@ export const ProfileSchema = z.object({
   pushTokens: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Profile' });
 export type Profile = z.infer<typeof ProfileSchema>;
 
 // ── event ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -68,7 +71,7 @@ export const VenueSchema = z.object({
   country: z.string(),
   latitude: z.number().optional(),
   longitude: z.number().optional(),
-});
+}).meta({ id: 'Venue' });
 export type Venue = z.infer<typeof VenueSchema>;
 
 export const TierSchema = z.object({
@@ -84,7 +87,7 @@ export const TierSchema = z.object({
   salesStart: z.string().nullable(),
   salesEnd: z.string().nullable(),
   maxPerOrder: z.number().int(),
-});
+}).meta({ id: 'Tier' });
 export type Tier = z.infer<typeof TierSchema>;
 
 /** A published event as anyone sees it. */
@@ -104,7 +107,7 @@ export const EventSchema = z.object({
   phase: z.enum(['upcoming', 'ongoing', 'ended']),
   tiers: z.array(TierSchema),
   publishedAt: z.string().nullable(),
-});
+}).meta({ id: 'Event' });
 export type PublicEvent = z.infer<typeof EventSchema>;
 
 /** What the organizer (and admins) see of their event. */
@@ -115,14 +118,14 @@ export const OwnedEventSchema = EventSchema.extend({
   cancellationReason: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'OwnedEvent' });
 export type OwnedEvent = z.infer<typeof OwnedEventSchema>;
 
 // ── booking ───────────────────────────────────────────────────────────────────────────────────────────
 export const BOOKING_STATUSES = ['reserving', 'pending_payment', 'confirmed', 'cancelled', 'expired', 'failed'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
-export const BookingItemSchema = z.object({ tierId: z.string(), tierName: z.string(), quantity: z.number().int(), unitPrice: z.number().int(), currency: z.string() });
+export const BookingItemSchema = z.object({ tierId: z.string(), tierName: z.string(), quantity: z.number().int(), unitPrice: z.number().int(), currency: z.string() }).meta({ id: 'BookingItem' });
 export type BookingItem = z.infer<typeof BookingItemSchema>;
 
 /** What cancelling now would mean, by the refund policy: shown to the person before they confirm. */
@@ -132,7 +135,7 @@ export const CancellationTermsSchema = z.object({
   currency: z.string(),
   /** In words, e.g. "You get 50.00 EUR back." */
   detail: z.string(),
-});
+}).meta({ id: 'CancellationTerms' });
 export type CancellationTerms = z.infer<typeof CancellationTermsSchema>;
 
 export const BookingSchema = z.object({
@@ -155,7 +158,7 @@ export const BookingSchema = z.object({
   lastPaymentError: z.string().nullable(),
   /** Null when the booking can no longer be cancelled. */
   cancellation: CancellationTermsSchema.nullable(),
-});
+}).meta({ id: 'Booking' });
 export type Booking = z.infer<typeof BookingSchema>;
 
 // ── payment ───────────────────────────────────────────────────────────────────────────────────────────
@@ -166,7 +169,7 @@ export const PaymentIntentSchema = z.object({
   clientSecret: z.string(),
   amount: z.number().int(),
   currency: z.string(),
-});
+}).meta({ id: 'PaymentIntent' });
 export type PaymentIntent = z.infer<typeof PaymentIntentSchema>;
 
 // ── qr & entry ────────────────────────────────────────────────────────────────────────────────────────
@@ -182,7 +185,7 @@ export const TicketSchema = z.object({
   qr: z.string().nullable(),
   issuedAt: z.string(),
   checkedInAt: z.string().nullable(),
-});
+}).meta({ id: 'Ticket' });
 export type Ticket = z.infer<typeof TicketSchema>;
 
 export const SCAN_RESULTS = ['admitted', 'already_used', 'invalid', 'wrong_event', 'cancelled'] as const;
@@ -196,7 +199,7 @@ export const EntryStatsSchema = z.object({
   byTier: z.array(z.object({ tierId: z.string(), tierName: z.string(), sold: z.number().int(), checkedIn: z.number().int() })),
   /** Tickets admitted at two gates while offline: the first admission counts, the others are listed here. */
   conflicts: z.array(z.object({ ticketId: z.string(), gate: z.string(), at: z.string(), firstGate: z.string(), firstAt: z.string() })),
-});
+}).meta({ id: 'EntryStats' });
 export type EntryStats = z.infer<typeof EntryStatsSchema>;
 
 // ── notification ──────────────────────────────────────────────────────────────────────────────────────
@@ -236,15 +239,15 @@ export const NotificationSchema = z.object({
       attempts: z.array(z.object({ at: z.string(), ok: z.boolean(), error: z.string().nullable() })),
     }),
   ),
-});
+}).meta({ id: 'Notification' });
 export type Notification = z.infer<typeof NotificationSchema>;
 
 export interface NotificationPage extends Page<Notification> {
   unreadCount: number;
 }
 
-export const ChannelChoiceSchema = z.object({ inApp: z.literal(true), email: z.boolean(), push: z.boolean(), locked: z.array(z.string()) });
-export const NotificationPreferencesSchema = z.object({ kinds: z.record(z.enum(NOTIFICATION_KINDS), ChannelChoiceSchema) });
+export const ChannelChoiceSchema = z.object({ inApp: z.literal(true), email: z.boolean(), push: z.boolean(), locked: z.array(z.string()) }).meta({ id: 'ChannelChoice' });
+export const NotificationPreferencesSchema = z.object({ kinds: z.record(z.enum(NOTIFICATION_KINDS), ChannelChoiceSchema) }).meta({ id: 'NotificationPreferences' });
 export type NotificationPreferences = z.infer<typeof NotificationPreferencesSchema>;
 
 // ── organizers, admins and the door (app part 2) ─────────────────────────────────────────────────────────
@@ -262,15 +265,21 @@ export const ReviewSchema = z.object({
   reason: z.string().nullable(),
   /** The event's content as submitted (title, description, category, venue, dates, time zone, tiers). */
   event: z.record(z.string(), z.unknown()),
-});
+}).meta({ id: 'Review' });
 export type Review = z.infer<typeof ReviewSchema>;
 
 /**
  * Door staff of an event, named by e-mail. The answer is the same whether or not an account has that address
  * (nobody learns who has an account); the person can scan as soon as an account with it exists.
  */
-export const StaffListSchema = z.object({ eventId: z.string(), staff: z.array(z.object({ email: z.string(), addedAt: z.string() })) });
+export const StaffListSchema = z.object({ eventId: z.string(), staff: z.array(z.object({ email: z.string(), addedAt: z.string() })) }).meta({ id: 'StaffList' });
 export type StaffList = z.infer<typeof StaffListSchema>;
+
+/** A refund of a payment (`POST /payments/:id/refund` answers one). */
+export const RefundSchema = z
+  .object({ id: z.string(), amount: z.number().int(), status: z.string(), reason: z.string().nullable(), failureReason: z.string().nullable(), createdAt: z.string() })
+  .meta({ id: 'Refund' });
+export type Refund = z.infer<typeof RefundSchema>;
 
 /** `GET /payments?eventId=` (the event's organizer, admins): what was paid and refunded for each booking. */
 export const PaymentSchema = z.object({
@@ -284,8 +293,8 @@ export const PaymentSchema = z.object({
   amountRefunded: z.number().int(),
   failureReason: z.string().nullable(),
   createdAt: z.string(),
-  refunds: z.array(z.object({ id: z.string(), amount: z.number().int(), status: z.string(), reason: z.string().nullable(), failureReason: z.string().nullable(), createdAt: z.string() })),
-});
+  refunds: z.array(RefundSchema),
+}).meta({ id: 'Payment' });
 export type Payment = z.infer<typeof PaymentSchema>;
 
 /** `POST /entry/scan`. */
@@ -295,7 +304,7 @@ export const ScanAnswerSchema = z.object({
   /** When and where the first admission happened (admitted: now; already_used: the earlier one). */
   checkedInAt: z.string().optional(),
   gate: z.string().optional(),
-});
+}).meta({ id: 'ScanAnswer' });
 export type ScanAnswer = z.infer<typeof ScanAnswerSchema>;
 
 /**
@@ -314,7 +323,7 @@ export const DoorKitSchema = z.object({
   checkedIn: z.array(z.object({ ticketId: z.string(), at: z.string(), gate: z.string() })),
   /** When the kit was made: a scanner refreshes it while online and says how old it is while offline. */
   generatedAt: z.string(),
-});
+}).meta({ id: 'DoorKit' });
 export type DoorKit = z.infer<typeof DoorKitSchema>;
 
 /**
@@ -329,5 +338,33 @@ export type OfflineCheckIns = z.infer<typeof OfflineCheckInsSchema>;
 /** Per uploaded check-in: recorded, already there from this same upload before (a retry), or in conflict with an earlier admission. */
 export const OfflineCheckInResultSchema = z.object({
   results: z.array(z.object({ ticketId: z.string().nullable(), outcome: z.enum(['recorded', 'duplicate', 'conflict', 'invalid']), firstAt: z.string().optional(), firstGate: z.string().optional() })),
-});
+}).meta({ id: 'OfflineCheckInResult' });
 export type OfflineCheckInResult = z.infer<typeof OfflineCheckInResultSchema>;
+
+// ── smaller answers ───────────────────────────────────────────────────────────────────────────────────
+
+/** `POST /auth/password/forgot`: the same answer whether or not the address has an account. */
+export const AcceptedSchema = z.object({ status: z.literal('accepted'), detail: z.string() }).meta({ id: 'Accepted' });
+
+/** `GET /auth/.well-known/jwks.json`: the public keys (RFC 7517) that verify access tokens. */
+export const JwksSchema = z
+  .object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() })) })
+  .meta({ id: 'Jwks' });
+export type Jwks = z.infer<typeof JwksSchema>;
+
+/** `POST /users/me/push-tokens`: every push token of the person now. */
+export const PushTokensSchema = z.object({ pushTokens: z.array(z.string()) }).meta({ id: 'PushTokens' });
+
+/** `GET /events/:id`: the organizer's (and admins') view of their own event, anyone else's view of a published one. */
+export const EventViewSchema = z.union([OwnedEventSchema, EventSchema]).meta({ id: 'EventView' });
+
+export const NotificationPageSchema = pageOf(NotificationSchema).extend({ unreadCount: z.number().int() }).meta({ id: 'NotificationPage' });
+
+/** `POST /notifications/read-all`. */
+export const MarkedReadSchema = z.object({ marked: z.number().int(), unreadCount: z.number().int() }).meta({ id: 'MarkedRead' });
+
+/** `POST /payments/webhooks/stripe`: what became of the Stripe event (`duplicate`: it was applied before). */
+export const WebhookReceiptSchema = z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string().optional() }).meta({ id: 'WebhookReceipt' });
+
+/** `POST /entry/keys/rotate` (admin). */
+export const TicketKeyRotationSchema = z.object({ activeKid: z.string(), retiredKids: z.array(z.string()) }).meta({ id: 'TicketKeyRotation' });

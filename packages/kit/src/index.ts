@@ -11,6 +11,7 @@ export * from './lifecycle.js';
 export * from './service.js';
 export { createApp, type App, type AppOptions } from './http/app.js';
 export { sendProblem, toAppError } from './http/problem-handler.js';
+export { problem, problems, PROBLEM_MEDIA_TYPE, type Access } from './http/route-docs.js';
 export * from './http/client-address.js';
 export * from './http/service-client.js';
 export * from './http/replicas.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
@@ -166,8 +167,39 @@ export interface TestStack {
   startService(name: ServiceName): Promise<void>;
   /** Start replica `replica` of a service again (after a stop or a kill); resolves when it is ready. */
   startReplica(name: ServiceName, replica: number): Promise<void>;
-  /** Stop everything and drop every database and Redis key this stack created. */
+  /**
+   * Answers the gateway gave that its API document does not describe (StartTestStackOptions.checkResponses), and
+   * forgets them: for a test that provokes one on purpose.
+   */
+  takeResponseViolations(): ResponseViolation[];
+  /**
+   * Stop everything and drop every database and Redis key this stack created. Fails, listing them, when the gateway
+   * gave answers its API document does not describe (unless taken by the test).
+   */
   stop(): Promise<void>;
+}
+
+/** The mismatches, alike ones (same operation, status and problem) once with their count and an example. */
+export function describeViolations(violations: readonly ResponseViolation[]): string {
+  const groups = new Map<string, { example: ResponseViolation; count: number }>();
+  for (const v of violations) {
+    const key = `${v.operation ?? `${v.method} ${v.path}`} → ${v.status} ${v.contentType}: ${v.problem}`;
+    const group = groups.get(key) ?? groups.set(key, { example: v, count: 0 }).get(key)!;
+    group.count++;
+  }
+  const listed = [...groups].slice(0, 30).map(([key, { example, count }]) => `  ${count > 1 ? `${count} × ` : ''}${key}\n    e.g. ${example.method} ${example.path}: ${example.body}`);
+  return `${violations.length} answer(s) of the gateway do not match its API document (GET /docs/openapi.json):\n${listed.join('\n')}`;
+}
+
+/** An answer of the gateway that its API document does not describe (gateway/src/response-check.ts). */
+export interface ResponseViolation {
+  method: string;
+  path: string;
+  operation?: string;
+  status: number;
+  contentType: string;
+  problem: string;
+  body: string;
 }
 
 export interface StartTestStackOptions {
@@ -184,6 +216,11 @@ export interface StartTestStackOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** How long each process may take to become ready (default 90 s); a stack of many processes on two cores needs more. */
   readyTimeoutMs?: number;
+  /**
+   * Check every answer the gateway gives for a service route against its merged API document (default: on); a
+   * mismatch fails the test at `stop()`. Off for benchmarks (the check buffers every answer).
+   */
+  checkResponses?: boolean;
 }
 
 /**
@@ -217,6 +254,13 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
   const replicas: TestStack['replicas'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
+  const checkFile = options.checkResponses === false || options.gateway === false ? undefined : join(tmpdir(), `eventify-responses-${runId}.jsonl`);
+  const takeResponseViolations = (): ResponseViolation[] => {
+    if (!checkFile || !existsSync(checkFile)) return [];
+    const lines = readFileSync(checkFile, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(checkFile, '');
+    return lines.map((line) => JSON.parse(line) as ResponseViolation);
+  };
   const stack: TestStack = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
     opsUrl: `http://127.0.0.1:${plan.opsPort}`,
@@ -230,10 +274,14 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     startService: (name) => start(name),
     startReplica: (name, replica) => startOne(name, replica),
     direct: (service, { as = 'gateway' } = {}) => httpClient(`https://127.0.0.1:${ports[service]}`, { dispatcher: agentOf(as) }),
+    takeResponseViolations,
     async stop() {
       await Promise.all([...new Set([...Object.values(processes), ...Object.values(replicas).flat()])].map((p) => p.stop()));
       await Promise.all([...agents.values()].map((agent) => agent.close()));
       await dropRunData(plan, options.services);
+      const violations = takeResponseViolations();
+      if (checkFile) rmSync(checkFile, { force: true });
+      if (violations.length) throw new Error(describeViolations(violations));
     },
   };
   const startOne = (name: ServiceName, replica: number) =>
@@ -269,13 +317,13 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
         entry: 'gateway/src/main.ts',
         port: ports.gateway,
         // Test suites sign up many users from one address: limits are raised unless a test sets its own.
-        env: { ...gatewayEnv(plan, options.services), ...RELAXED_RATE_LIMITS, ...options.env?.gateway },
+        env: { ...gatewayEnv(plan, options.services), ...RELAXED_RATE_LIMITS, ...(checkFile ? { RESPONSE_CHECK_FILE: checkFile } : {}), ...options.env?.gateway },
         readyPath: options.gatewayReadyPath ?? '/readyz',
         echo: options.echo ?? false,
       });
     }
   } catch (error) {
-    await stack.stop();
+    await stack.stop().catch(() => undefined);
     throw error;
   }
   return stack;

@@ -392,7 +392,7 @@ describe('the inbox', () => {
   });
 
   it('documents its routes in the merged API docs', async () => {
-    const docs = await stack.api.get('/docs');
+    const docs = await stack.api.get('/docs/openapi.json');
     assert.equal(docs.status, 200);
     for (const path of ['/notifications', '/notifications/{id}/read', '/notifications/read-all']) assert.ok(docs.body.paths[path]?.post ?? docs.body.paths[path]?.get, path);
     assert.ok(docs.body.paths['/notifications/preferences'].put.requestBody, 'the preference body is described');

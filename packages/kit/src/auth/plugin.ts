@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { allowedCallers, INTERNAL_ROUTES, type Role, type ServiceName } from '@eventify/contracts';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { App } from '../http/app.js';
+import { documentRoutes } from '../http/route-docs.js';
 import { peerIdentity } from '../tls/identity.js';
 import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVerifierOptions, type Principal } from './access-token.js';
 
@@ -50,23 +51,24 @@ export function createGuards(app: App, options: AccessTokenVerifierOptions & { s
     }
   };
   refuseUnlistedInternalRoutes(app, options.service, internalOnly);
-
-  return {
-    verify,
-    authenticate,
-    optionalAuth: async (request) => {
-      if (request.headers.authorization) await authenticate(request);
-    },
-    requireRole:
-      (...roles) =>
-      async (request) => {
-        await authenticate(request);
-        if (!request.principal!.roles.some((r) => roles.includes(r))) {
-          throw forbidden(`This needs the ${roles.join(' or ')} role.`);
-        }
-      },
-    internalOnly,
+  const optionalAuth = async (request: FastifyRequest) => {
+    if (request.headers.authorization) await authenticate(request);
   };
+  const roleGuards = new WeakSet<object>();
+  const requireRole = (...roles: Role[]) => {
+    const guard = async (request: FastifyRequest) => {
+      await authenticate(request);
+      if (!request.principal!.roles.some((r) => roles.includes(r))) {
+        throw forbidden(`This needs the ${roles.join(' or ')} role.`);
+      }
+    };
+    roleGuards.add(guard);
+    return guard;
+  };
+  // The API docs follow from the guards: security, the usual errors (route-docs.ts).
+  app.addHook('onRoute', (route) => documentRoutes(route, { authenticate, optionalAuth, isRoleGuard: (hook) => typeof hook === 'function' && roleGuards.has(hook) }, options.service));
+
+  return { verify, authenticate, optionalAuth, requireRole, internalOnly };
 }
 
 const serviceIdentityRequired = () =>

@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -132,6 +133,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    // Contracts' schemas with an id (`.meta({ id })`) become components the routes refer to.
+    transformObject: jsonSchemaTransformObject,
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

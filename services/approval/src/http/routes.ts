@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ReviewSchema } from '@eventify/contracts';
-import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { ReviewSchema, pageOf } from '@eventify/contracts';
+import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Reviews } from '../domain/reviews.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ s: z.string(), id: z.string() });
-const secured = [{ bearerAuth: [] }];
 const review = { 200: ReviewSchema };
+const decision = { 200: ReviewSchema, ...problems(409) };
 
 export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guards): void {
   const admin = guards.requireRole('admin');
@@ -17,12 +17,11 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
       onRequest: guards.authenticate,
       schema: {
         summary: 'The review queue, oldest first (admins; organizers with ?eventId= for their own event)',
-        security: secured,
         querystring: pageQuerySchema.extend({
           status: z.enum(['pending', 'approved', 'rejected']).optional(),
           eventId: z.string().min(1).max(64).optional(),
         }),
-        response: { 200: z.object({ items: z.array(ReviewSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(ReviewSchema) },
       },
     },
     async (request) => {
@@ -35,13 +34,13 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
 
   app.get(
     '/approvals/:id',
-    { onRequest: guards.authenticate, schema: { summary: 'One review, with the event as submitted', security: secured, params: idParams, response: review } },
+    { onRequest: guards.authenticate, schema: { summary: 'One review, with the event as submitted', params: idParams, response: review } },
     async (request) => reviews.read(request.params.id, principalOf(request)),
   );
 
   app.post(
     '/approvals/:id/approve',
-    { onRequest: admin, schema: { summary: 'Approve: the event is published', security: secured, params: idParams, response: review } },
+    { onRequest: admin, schema: { summary: 'Approve: the event is published', params: idParams, response: decision } },
     async (request) => reviews.approve(request.params.id, principalOf(request).userId),
   );
 
@@ -51,10 +50,9 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
       onRequest: admin,
       schema: {
         summary: 'Reject with a reason the organizer will see',
-        security: secured,
         params: idParams,
         body: z.object({ reason: z.string().trim().min(3, 'must say why (at least 3 characters)').max(2000) }),
-        response: review,
+        response: decision,
       },
     },
     async (request) => reviews.reject(request.params.id, principalOf(request).userId, request.body.reason),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RoleSchema, SessionSchema as session } from '@eventify/contracts';
-import { clientAddressOf, principalOf, type App, type Guards } from '@eventify/kit';
+import { AcceptedSchema, JwksSchema, RoleSchema, SessionSchema as session, type Jwks } from '@eventify/contracts';
+import { clientAddressOf, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Accounts } from '../domain/accounts.js';
 import type { SigningKeys } from '../domain/signing-keys.js';
 import { clearRefreshCookie, refreshTokenOf, sessionReply, type RefreshCookieOptions } from './refresh-cookie.js';
@@ -26,7 +26,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
           name: z.string().trim().min(1, 'must not be empty').max(100),
           role: z.enum(['attendee', 'organizer']).default('attendee'),
         }),
-        response: { 201: session },
+        response: { 201: session, ...problems(409) },
       },
     },
     async (request, reply) => reply.status(201).send(sessionReply(request, reply, await accounts.register(request.body), refreshCookie)),
@@ -34,7 +34,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session } } },
+    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session, ...problems(401) } } },
     async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientAddressOf(request) }), refreshCookie),
   );
 
@@ -45,7 +45,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
         summary: 'Exchange a refresh token for a new pair (the old one stops working)',
         description: 'A browser session sends no body token but the header X-Refresh-Token-Transport: cookie, and gets the new token as a cookie.',
         body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
-        response: { 200: session },
+        response: { 200: session, ...problems(401) },
       },
     },
     async (request, reply) => sessionReply(request, reply, await accounts.refresh(refreshTokenOf(request, request.body ?? undefined)), refreshCookie),
@@ -57,8 +57,8 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
       onRequest: guards.authenticate,
       schema: {
         summary: 'Sign out: revoke the refresh token (and its session)',
-        security: [{ bearerAuth: [] }],
         body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
+        response: { 204: z.undefined().describe('Signed out') },
       },
     },
     async (request, reply) => {
@@ -70,7 +70,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
 
   app.post(
     '/auth/password/forgot',
-    { schema: { summary: 'Send a password reset link by e-mail (same answer for unknown addresses)', body: z.object({ email }) } },
+    { schema: { summary: 'Send a password reset link by e-mail (same answer for unknown addresses)', body: z.object({ email }), response: { 202: AcceptedSchema } } },
     async (request, reply) => {
       await accounts.forgotPassword(request.body.email);
       return reply.status(202).send({ status: 'accepted', detail: 'If an account exists for this address, a reset link is on its way.' });
@@ -83,6 +83,7 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
       schema: {
         summary: 'Set a new password with the one-time token from the e-mail',
         body: z.object({ token: z.string().min(1).max(200), password: z.string().max(200) }),
+        response: { 204: z.undefined().describe('The password is changed; every session signed out') },
       },
     },
     async (request, reply) => {
@@ -91,9 +92,10 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
     },
   );
 
-  app.get('/auth/.well-known/jwks.json', { schema: { summary: 'Public keys that verify access tokens' } }, async (_request, reply) => {
+  app.get('/auth/.well-known/jwks.json', { schema: { summary: 'Public keys that verify access tokens', response: { 200: JwksSchema } } }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
-    return keys.jwks();
+    // Every key signing-keys.ts makes is an OKP key: kty is always there.
+    return (await keys.jwks()) as Jwks;
   });
 }
 

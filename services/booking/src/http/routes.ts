@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { decodeCursor, idempotencyKeyOf, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { BookingSchema, pageOf } from '@eventify/contracts';
+import { decodeCursor, idempotencyKeyOf, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Bookings } from '../domain/bookings.js';
 import type { EventChanges } from '../domain/event-changes.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ c: z.string(), id: z.string() });
-const secured = [{ bearerAuth: [] }];
 
 export function registerBookingRoutes(app: App, bookings: Bookings, changes: EventChanges, guards: Guards): void {
   const user = { onRequest: guards.authenticate };
@@ -16,8 +16,7 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
       ...user,
       schema: {
         summary: 'Book tickets: paid tiers are held until paid (pending_payment, expiresAt), free ones confirm at once',
-        description: 'Send an Idempotency-Key header to make retries safe: the same key returns the same booking.',
-        security: secured,
+        description: 'Send an Idempotency-Key header to make retries safe: the same key returns the same booking (200).',
         body: z.object({
           eventId: z.string().min(1).max(64),
           items: z
@@ -25,6 +24,7 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
             .min(1, 'needs at least one item')
             .max(20),
         }),
+        response: { 201: BookingSchema, 200: BookingSchema, ...problems(404, 409) },
       },
     },
     async (request, reply) => {
@@ -34,19 +34,19 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
     },
   );
 
-  app.get('/bookings', { ...user, schema: { summary: 'Your bookings, newest first', security: secured, querystring: pageQuerySchema } }, async (request) => {
+  app.get('/bookings', { ...user, schema: { summary: 'Your bookings, newest first', querystring: pageQuerySchema, response: { 200: pageOf(BookingSchema) } } }, async (request) => {
     const position = decodeCursor(request.query.cursor, cursorSchema);
     const page = await bookings.list(principalOf(request).userId, position ? { createdAt: new Date(position.c), id: position.id } : undefined, request.query.limit);
     return { items: page.items, nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null };
   });
 
-  app.get('/bookings/:id', { ...user, schema: { summary: 'One of your bookings', security: secured, params: idParams } }, async (request) =>
+  app.get('/bookings/:id', { ...user, schema: { summary: 'One of your bookings', params: idParams, response: { 200: BookingSchema } } }, async (request) =>
     bookings.read(request.params.id, principalOf(request).userId),
   );
 
   app.post(
     '/bookings/:id/cancel',
-    { ...user, schema: { summary: 'Cancel your booking (refund policy: see docs/booking.md)', security: secured, params: idParams } },
+    { ...user, schema: { summary: 'Cancel your booking (refund policy: see docs/booking.md)', params: idParams, response: { 200: BookingSchema, ...problems(409) } } },
     async (request) => bookings.cancelByOwner(request.params.id, principalOf(request).userId),
   );
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
-import { EventSchema, StaffListSchema } from '@eventify/contracts';
+import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
+import { EventSchema, EventViewSchema, OwnedEventSchema, StaffListSchema, pageOf } from '@eventify/contracts';
 import type { DoorStaff } from '../domain/door-staff.js';
 import { CATEGORIES, createEventSchema, patchEventSchema } from '../domain/event-schema.js';
 import type { Events } from '../domain/events.js';
@@ -10,7 +10,6 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const browseCursor = z.object({ s: z.string(), id: z.string() });
 const mineCursor = z.object({ c: z.string(), id: z.string() });
 const dateParam = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).transform((v) => new Date(v));
-const secured = [{ bearerAuth: [] }];
 const email = z.string().trim().max(254).email('must be an e-mail address');
 
 export function registerEventRoutes(app: App, events: Events, guards: Guards): void {
@@ -28,6 +27,7 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
           from: dateParam.optional(),
           to: dateParam.optional(),
         }),
+        response: { 200: pageOf(EventSchema) },
       },
     },
     async (request) => {
@@ -40,7 +40,7 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
 
   app.get(
     '/events/mine',
-    { onRequest: organizer, schema: { summary: 'Your events, every status, newest first', security: secured, querystring: pageQuerySchema } },
+    { onRequest: organizer, schema: { summary: 'Your events, every status, newest first', querystring: pageQuerySchema, response: { 200: pageOf(OwnedEventSchema) } } },
     async (request) => {
       const position = decodeCursor(request.query.cursor, mineCursor);
       const page = await events.mine(principalOf(request).userId, position ? { createdAt: new Date(position.c), id: position.id } : undefined, request.query.limit);
@@ -50,25 +50,25 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
 
   app.get(
     '/events/:id',
-    { onRequest: guards.optionalAuth, schema: { summary: 'One event (published: anyone; otherwise its organizer)', params: idParams } },
+    { onRequest: guards.optionalAuth, schema: { summary: 'One event (published: anyone; otherwise its organizer)', params: idParams, response: { 200: EventViewSchema } } },
     async (request) => events.read(request.params.id, request.principal),
   );
 
   app.post(
     '/events',
-    { onRequest: organizer, schema: { summary: 'Create a draft event with its ticket tiers', security: secured, body: createEventSchema } },
+    { onRequest: organizer, schema: { summary: 'Create a draft event with its ticket tiers', body: createEventSchema, response: { 201: OwnedEventSchema } } },
     async (request, reply) => reply.status(201).send(await events.create(principalOf(request).userId, request.body)),
   );
 
   app.patch(
     '/events/:id',
-    { onRequest: organizer, schema: { summary: 'Edit your event', security: secured, params: idParams, body: patchEventSchema } },
+    { onRequest: organizer, schema: { summary: 'Edit your event', params: idParams, body: patchEventSchema, response: { 200: OwnedEventSchema, ...problems(409) } } },
     async (request) => events.update(request.params.id, principalOf(request), request.body),
   );
 
   app.post(
     '/events/:id/submit',
-    { onRequest: organizer, schema: { summary: 'Submit your event for review', security: secured, params: idParams } },
+    { onRequest: organizer, schema: { summary: 'Submit your event for review', params: idParams, response: { 200: OwnedEventSchema, ...problems(409) } } },
     async (request) => events.submit(request.params.id, principalOf(request)),
   );
 
@@ -78,9 +78,9 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
       onRequest: organizer,
       schema: {
         summary: 'Cancel your event (every booking is cancelled and refunded)',
-        security: secured,
         params: idParams,
         body: z.object({ reason: z.string().trim().max(500).optional() }).optional(),
+        response: { 200: OwnedEventSchema, ...problems(409) },
       },
     },
     async (request) => events.cancel(request.params.id, principalOf(request), request.body?.reason),
@@ -125,9 +125,8 @@ export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guar
       onRequest: guards.authenticate,
       schema: {
         summary: 'Events you may scan tickets for (door staff or organizer), published and not yet over, in start order',
-        security: secured,
         querystring: pageQuerySchema,
-        response: { 200: z.object({ items: z.array(EventSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(EventSchema) },
       },
     },
     async (request) => {
@@ -139,7 +138,7 @@ export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guar
 
   app.get(
     '/events/:id/staff',
-    { onRequest: organizer, schema: { summary: "Your event's door staff, by e-mail", security: secured, params: idParams, response: { 200: StaffListSchema } } },
+    { onRequest: organizer, schema: { summary: "Your event's door staff, by e-mail", params: idParams, response: { 200: StaffListSchema } } },
     async (request) => staff.list(request.params.id, principalOf(request)),
   );
 
@@ -150,10 +149,9 @@ export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guar
       schema: {
         summary: 'Name a door person by e-mail (they may scan once an account with the address exists)',
         description: `${sameAnswer} Naming someone twice changes nothing.`,
-        security: secured,
         params: idParams,
         body: z.object({ email }),
-        response: { 200: StaffListSchema },
+        response: { 200: StaffListSchema, ...problems(409) },
       },
     },
     async (request) => staff.add(request.params.id, principalOf(request), request.body.email),
@@ -166,9 +164,8 @@ export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guar
       schema: {
         summary: 'Remove a door person (their next scan for this event is refused)',
         description: 'The e-mail address URL-encoded in the path. Removing someone who is not named changes nothing.',
-        security: secured,
         params: idParams.extend({ email }),
-        response: { 200: StaffListSchema },
+        response: { 200: StaffListSchema, ...problems(409) },
       },
     },
     async (request) => staff.remove(request.params.id, principalOf(request), request.params.email),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { MarkedReadSchema, NotificationPageSchema, NotificationPreferencesSchema, NotificationSchema } from '@eventify/contracts';
 import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../domain/kinds.js';
 import type { Notifications } from '../domain/notifications.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ c: z.string(), id: z.string() });
-const secured = [{ bearerAuth: [] }];
 const channelChanges = z.object({ email: z.boolean().optional(), push: z.boolean().optional() }).strict();
 const preferenceChanges = z
   .object({
@@ -24,8 +24,8 @@ export function registerNotificationRoutes(app: App, notifications: Notification
       ...user,
       schema: {
         summary: 'Your in-app notifications, newest first, with how many are unread',
-        security: secured,
         querystring: pageQuerySchema.extend({ unread: z.enum(['true', 'false']).optional().describe('"true": only unread ones') }),
+        response: { 200: NotificationPageSchema },
       },
     },
     async (request) => {
@@ -46,13 +46,13 @@ export function registerNotificationRoutes(app: App, notifications: Notification
 
   app.post(
     '/notifications/read-all',
-    { ...user, schema: { summary: 'Mark all your notifications read', security: secured } },
+    { ...user, schema: { summary: 'Mark all your notifications read', response: { 200: MarkedReadSchema } } },
     async (request) => notifications.markAllRead(principalOf(request).userId),
   );
 
   app.get(
     '/notifications/preferences',
-    { ...user, schema: { summary: 'Where each kind of notification reaches you: in-app always, e-mail and push as you chose', security: secured } },
+    { ...user, schema: { summary: 'Where each kind of notification reaches you: in-app always, e-mail and push as you chose', response: { 200: NotificationPreferencesSchema } } },
     async (request) => notifications.preferencesOf(principalOf(request).userId),
   );
 
@@ -63,8 +63,8 @@ export function registerNotificationRoutes(app: App, notifications: Notification
       schema: {
         summary: 'Turn e-mail and push on or off per kind; kinds and channels not named keep their settings',
         description: 'In-app is always on; a password reset always goes out by e-mail.',
-        security: secured,
         body: preferenceChanges,
+        response: { 200: NotificationPreferencesSchema },
       },
     },
     async (request) => notifications.choose(principalOf(request).userId, request.body.kinds),
@@ -72,7 +72,7 @@ export function registerNotificationRoutes(app: App, notifications: Notification
 
   app.post(
     '/notifications/:id/read',
-    { ...user, schema: { summary: 'Mark one of your notifications read (again: no change)', security: secured, params: idParams } },
+    { ...user, schema: { summary: 'Mark one of your notifications read (again: no change)', params: idParams, response: { 200: NotificationSchema } } },
     async (request) => notifications.markRead(request.params.id, principalOf(request).userId),
   );
 }

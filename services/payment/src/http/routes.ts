@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { PaymentSchema } from '@eventify/contracts';
-import { badRequest, decodeCursor, encodeCursor, idempotencyKeyOf, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { PaymentIntentSchema, PaymentSchema, RefundSchema, WebhookReceiptSchema, pageOf } from '@eventify/contracts';
+import { badRequest, decodeCursor, encodeCursor, idempotencyKeyOf, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Payments } from '../domain/payments.js';
 
-const secured = [{ bearerAuth: [] }];
 const idParams = z.object({ id: z.string().uuid('must be a payment id') });
 /** created_at in UTC with microseconds, and the id: the position after which the next page starts. */
 const position = z
@@ -22,8 +21,8 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       schema: {
         summary: 'Start paying for your booking: a Stripe PaymentIntent for the amount of the booking',
         description: 'Asking again for the same booking returns the same intent. Confirm it with Stripe (the app\'s payment sheet); the webhook confirms the booking.',
-        security: secured,
         body: z.object({ bookingId: z.string().min(1).max(64) }),
+        response: { 200: PaymentIntentSchema, ...problems(404, 409) },
       },
     },
     async (request) => payments.createIntent(principalOf(request).userId, request.body.bookingId),
@@ -36,9 +35,8 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       schema: {
         summary: "The payments of your event, newest first, with their refunds (the event's organizer, admins)",
         description: 'Refund one in full or in part with POST /payments/:id/refund.',
-        security: secured,
         querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64) }),
-        response: { 200: z.object({ items: z.array(PaymentSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(PaymentSchema), ...problems(404) },
       },
     },
     async (request) => {
@@ -49,7 +47,7 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
     },
   );
 
-  app.get('/payments/:id', { onRequest: guards.authenticate, schema: { summary: 'A payment: yours, or of your event (organizer), or any (admin)', security: secured, params: idParams } }, async (request) =>
+  app.get('/payments/:id', { onRequest: guards.authenticate, schema: { summary: 'A payment: yours, or of your event (organizer), or any (admin)', params: idParams, response: { 200: PaymentSchema } } }, async (request) =>
     payments.read(request.params.id, principalOf(request)),
   );
 
@@ -60,7 +58,6 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       schema: {
         summary: 'Refund a payment in full or in part (the event\'s organizer, or an admin)',
         description: 'Send an Idempotency-Key header so a retried request refunds once.',
-        security: secured,
         params: idParams,
         body: z
           .object({
@@ -68,6 +65,7 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
             reason: z.string().trim().min(1).max(200).optional(),
           })
           .optional(),
+        response: { 200: RefundSchema, ...problems(409) },
       },
     },
     async (request) => {
@@ -82,7 +80,13 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
     raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     raw.post(
       '/payments/webhooks/stripe',
-      { schema: { summary: 'Stripe webhook (public; verified by its Stripe-Signature header)', description: 'Each Stripe event is applied once; replays are answered 200 and change nothing.' } },
+      {
+        schema: {
+          summary: 'Stripe webhook (public; verified by its Stripe-Signature header)',
+          description: 'Each Stripe event is applied once; replays are answered 200 and change nothing.',
+          response: { 200: WebhookReceiptSchema },
+        },
+      },
       async (request) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('The webhook body is empty.');

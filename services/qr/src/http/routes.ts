@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DoorKitSchema, EntryStatsSchema, OfflineCheckInResultSchema, ScanAnswerSchema } from '@eventify/contracts';
+import { DoorKitSchema, EntryStatsSchema, OfflineCheckInResultSchema, ScanAnswerSchema, TicketKeyRotationSchema, TicketSchema, pageOf } from '@eventify/contracts';
 import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { DoorKits } from '../domain/door-kit.js';
 import type { Entry } from '../domain/entry.js';
@@ -7,7 +7,6 @@ import type { OfflineCheckIns } from '../domain/offline-check-ins.js';
 import type { TicketKeys } from '../domain/ticket-keys.js';
 import type { Tickets } from '../domain/tickets.js';
 
-const secured = [{ bearerAuth: [] }];
 const ticketParams = z.object({ id: z.string().min(1).max(64) });
 const eventParams = z.object({ id: z.string().min(1).max(64) });
 const cursorSchema = z.object({ at: z.string(), id: z.string() });
@@ -28,7 +27,7 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
 
   app.get(
     '/tickets',
-    { ...user, schema: { summary: 'Your tickets, newest first', security: secured, querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64).optional() }) } },
+    { ...user, schema: { summary: 'Your tickets, newest first', querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64).optional() }), response: { 200: pageOf(TicketSchema) } } },
     async (request) => {
       const position = decodeCursor(request.query.cursor, cursorSchema);
       const page = await tickets.list(principalOf(request).userId, request.query.eventId, position ? { issuedAt: new Date(position.at), id: position.id } : undefined, request.query.limit);
@@ -36,11 +35,18 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
     },
   );
 
-  app.get('/tickets/:id', { ...user, schema: { summary: 'One of your tickets, with its QR payload', security: secured, params: ticketParams } }, async (request) =>
+  app.get('/tickets/:id', { ...user, schema: { summary: 'One of your tickets, with its QR payload', params: ticketParams, response: { 200: TicketSchema } } }, async (request) =>
     tickets.read(request.params.id, principalOf(request).userId),
   );
 
-  app.get('/tickets/:id/qr.svg', { ...user, schema: { summary: 'The QR code of one of your tickets, as SVG', security: secured, params: ticketParams } }, async (request, reply) =>
+  app.get('/tickets/:id/qr.svg', {
+      ...user,
+      schema: {
+        summary: 'The QR code of one of your tickets, as SVG',
+        params: ticketParams,
+        response: { 200: { description: 'An SVG image', content: { 'image/svg+xml': { schema: z.string() } } } },
+      },
+    }, async (request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'private, no-store').send(await tickets.svg(request.params.id, principalOf(request).userId)),
   );
 
@@ -53,7 +59,6 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
         description:
           'Answers 200 with result admitted | already_used | invalid | wrong_event | cancelled. Only the first scan of a ticket admits, at any gate; already_used says when and at which gate. ' +
           'Send scannerId (the device) so that uploading the same admission later as an offline check-in is recognised as a retry.',
-        security: secured,
         body: z.object({
           qr: z.string().trim().min(1, 'is empty').max(512),
           gate: gate.optional(),
@@ -72,7 +77,6 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
       ...user,
       schema: {
         summary: 'Checked in against sold, by gate and tier, and tickets admitted twice offline (organizer, door staff)',
-        security: secured,
         params: eventParams,
         response: { 200: EntryStatsSchema },
       },
@@ -87,7 +91,6 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
       schema: {
         summary: "The event's door kit: public keys, cancelled tickets and check-ins so far, to scan offline (door staff, organizer, admins)",
         description: 'Ticket codes ET2.<ticketId>.<eventId>.<kid>.<signature> verify with the key of <kid>: Ed25519 over the text before the last dot. The kit holds public keys only.',
-        security: secured,
         params: eventParams,
         response: { 200: DoorKitSchema },
       },
@@ -107,7 +110,6 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
         description:
           'At most 1000 per request. Per check-in: recorded (the first admission of the ticket), duplicate (this scanner sent it before), conflict (another scanner admitted it first: ' +
           'firstAt, firstGate), invalid (the code does not verify, or names another event or a cancelled ticket). Safe to send again.',
-        security: secured,
         params: eventParams,
         body: z.object({
           checkIns: z
@@ -133,8 +135,7 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
       onRequest: guards.requireRole('admin'),
       schema: {
         summary: 'Rotate the key that signs ticket codes (admin): new tickets get the new key; tickets already issued keep admitting',
-        security: secured,
-        response: { 200: z.object({ activeKid: z.string(), retiredKids: z.array(z.string()) }) },
+        response: { 200: TicketKeyRotationSchema },
       },
     },
     async () => keys.rotate(),

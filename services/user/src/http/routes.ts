@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RoleSchema, type Role } from '@eventify/contracts';
-import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
+import { ProfileSchema, PushTokensSchema, RoleSchema, pageOf, type Role } from '@eventify/contracts';
+import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
 import type { Users } from '../domain/users.js';
 
 const EXPO_PUSH_TOKEN = /^Expo(nent)?PushToken\[[A-Za-z0-9_-]{10,100}\]$/;
@@ -21,13 +21,13 @@ const cursorSchema = z.object({ email: z.string(), id: z.string() });
 export function registerUserRoutes(app: App, users: Users, guards: Guards): void {
   const me = { onRequest: guards.authenticate };
 
-  app.get('/users/me', { ...me, schema: { summary: 'Your profile', security: [{ bearerAuth: [] }] } }, async (request) =>
+  app.get('/users/me', { ...me, schema: { summary: 'Your profile', response: { 200: ProfileSchema } } }, async (request) =>
     users.me(principalOf(request).userId),
   );
 
   app.patch(
     '/users/me',
-    { ...me, schema: { summary: 'Change your profile', security: [{ bearerAuth: [] }], body: profileChanges } },
+    { ...me, schema: { summary: 'Change your profile', body: profileChanges, response: { 200: ProfileSchema } } },
     async (request) => users.updateMe(principalOf(request).userId, request.body),
   );
 
@@ -37,8 +37,8 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
       ...me,
       schema: {
         summary: "Register a device's Expo push token",
-        security: [{ bearerAuth: [] }],
         body: z.object({ token: z.string().regex(EXPO_PUSH_TOKEN, 'must be an Expo push token like ExponentPushToken[xxxxxxxxxx]') }),
+        response: { 201: PushTokensSchema },
       },
     },
     async (request, reply) => reply.status(201).send({ pushTokens: await users.addPushToken(principalOf(request).userId, request.body.token) }),
@@ -46,7 +46,7 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
 
   app.delete(
     '/users/me/push-tokens/:token',
-    { ...me, schema: { summary: "Forget a device's push token", security: [{ bearerAuth: [] }], params: z.object({ token: z.string().max(200) }) } },
+    { ...me, schema: { summary: "Forget a device's push token", params: z.object({ token: z.string().max(200) }), response: { 204: z.undefined().describe('Forgotten (or never known)') } } },
     async (request, reply) => {
       await users.removePushToken(principalOf(request).userId, request.params.token);
       return reply.status(204).send();
@@ -59,8 +59,8 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
       onRequest: guards.requireRole('admin'),
       schema: {
         summary: 'List and search users (admin)',
-        security: [{ bearerAuth: [] }],
         querystring: pageQuerySchema.extend({ q: z.string().trim().max(100).optional() }),
+        response: { 200: pageOf(ProfileSchema) },
       },
     },
     async (request) => {
@@ -76,9 +76,9 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
       onRequest: guards.requireRole('admin'),
       schema: {
         summary: "Change a user's roles (admin); new access tokens carry them",
-        security: [{ bearerAuth: [] }],
         params: z.object({ id: z.string().min(1).max(100) }),
         body: z.object({ roles: z.array(RoleSchema).min(1).max(4) }),
+        response: { 200: ProfileSchema, ...problems(409) },
       },
     },
     async (request) => users.setRoles(principalOf(request).userId, request.params.id, request.body.roles as Role[]),
