@@ -50,6 +50,8 @@ const DATA_NETWORKS = {
 const INGRESS_CONTROLLER = { namespace: 'ingress-nginx', name: 'ingress-nginx' };
 /** Where Prometheus runs (kube-prometheus-stack's defaults): it alone reaches the gateway's ops port. */
 const PROMETHEUS = { namespace: 'monitoring', name: 'prometheus' };
+/** Where traces go (the OpenTelemetry Collector's Helm chart defaults, OTLP over HTTP): every deployable may reach it. */
+const OTEL_COLLECTOR = { namespace: 'observability', name: 'opentelemetry-collector', port: 4318 };
 
 // Every deployable's internal certificate (cert-manager's Secret <name>-mtls), mounted where MTLS_DIR says.
 const MTLS_DIR = '/etc/eventify/mtls';
@@ -160,6 +162,8 @@ const config = {
   JWT_AUDIENCE: 'eventify',
   AUTH_JWKS_URL: `https://auth-service:${SERVICES.auth.port}/auth/.well-known/jwks.json`,
   MTLS_DIR,
+  // Traces (docs/observability.md): every process exports to the collector; unset it to export nothing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: `http://${OTEL_COLLECTOR.name}.${OTEL_COLLECTOR.namespace}:${OTEL_COLLECTOR.port}`,
 };
 for (const s of Object.values(SERVICES)) config[serviceUrlEnvVar(s.name)] = `https://${s.name}-service:${s.port}`;
 files['config.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'eventify-config', namespace: NAMESPACE }, data: config }];
@@ -226,8 +230,8 @@ files['kustomization.yaml'] = [
 /**
  * Default deny, then one policy per deployable that opens exactly its edges: ingress to a service from the
  * gateway and the services that call it (CALLS), to the gateway from the ingress controller; egress to the
- * services it calls, its own databases (by address: they are managed, outside the cluster), and for payment and
- * notification the internet on their ports only. DNS for every pod. Pods are chosen by app.kubernetes.io/name.
+ * services it calls, its own databases (by address: they are managed, outside the cluster), the trace collector, and
+ * for payment and notification the internet on their ports only. DNS for every pod. Pods are chosen by app.kubernetes.io/name.
  */
 function networkPolicies() {
   const policy = (name, spec) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } }, spec });
@@ -240,6 +244,10 @@ function networkPolicies() {
     ...(service ? CALLS[service] : Object.keys(SERVICES)).map((callee) => ({ to: [pods(host(callee))], ports: [tcp(SERVICES[callee].port)] })),
     ...(service ? SERVICES[service].databases : ['redis']).map((db) => ({ to: [{ ipBlock: { cidr: DATA_NETWORKS[db].cidr } }], ports: [tcp(DATA_NETWORKS[db].port)] })),
     ...(service && SPECIFIC[service].internet ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: SPECIFIC[service].internet.map(tcp) }] : []),
+    {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': OTEL_COLLECTOR.name } } }],
+      ports: [tcp(OTEL_COLLECTOR.port)],
+    },
   ];
   return [
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),

@@ -189,9 +189,10 @@ export class SeatsRepository {
   private async takeBatch(id: string, batch: PendingTake[]): Promise<TakeResult[]> {
     const ledger = await this.ledgers.findOne({ _id: id }, { projection: { holders: 0 } });
     if (!ledger) return batch.map(() => ({ outcome: 'short', available: 0 }));
-    const existing = await this.holds.find({ _id: { $in: batch.map((p) => holdId(id, p.bookingId)) } }, { projection: { b: 1 } }).toArray();
-    const holding = new Set(existing.map((h) => h.b));
+    // Decided as if no booking of the burst held seats yet (a retried take is rare); the unique insert of the holds
+    // tells which did, and their seats are counted back. Asking first would cost a query over the tier's holds.
     let available = ledger.available;
+    const holding = new Set<string>();
     const newHolds: SeatHold[] = [];
     const at = new Date();
     const outcomes = batch.map(({ bookingId, quantity, deadline }): TakeOutcome => {
@@ -208,20 +209,29 @@ export class SeatsRepository {
       assertLeasesHeld();
       await this.ledgers.updateOne({ _id: id }, { $inc: { available: available - ledger.available } });
       assertLeasesHeld();
-      await this.insertHolds(newHolds);
+      const heldBefore = await this.insertHolds(newHolds);
+      if (heldBefore.length) {
+        // Those bookings held their seats already (a retried take): 'taken' stands, and what was counted again goes back.
+        const recounted = heldBefore.reduce((sum, hold) => sum + hold.q, 0);
+        assertLeasesHeld();
+        await this.ledgers.updateOne({ _id: id }, { $inc: { available: recounted } });
+        available += recounted;
+      }
     }
     return outcomes.map((outcome) => ({ outcome, available }));
   }
 
-  /** Insert holds; one already there (a repeated migration) is left as it is. */
-  private async insertHolds(holds: SeatHold[]): Promise<void> {
-    if (holds.length === 0) return;
+  /** Insert holds; returns those that were there already (left as they are). */
+  private async insertHolds(holds: SeatHold[]): Promise<SeatHold[]> {
+    if (holds.length === 0) return [];
     try {
       await this.holds.insertMany(holds, { ordered: false });
+      return [];
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
       const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (!isDuplicateKeyError(error) || errors.some((e) => e.code !== 11000)) throw error;
+      if (!isDuplicateKeyError(error) || errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
+      return errors.map((e) => holds[e.index]!);
     }
   }
 
