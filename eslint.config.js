@@ -27,11 +27,22 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '@eventify/contracts', message: 'Import only types from the contract in the app.', allowTypeImports: true }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@eventify/contracts', message: 'Import only types from the contract in the app.', allowTypeImports: true }] },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports', prefer: 'type-imports' }],
     },
   },
   // Jest's module factories load the stand-ins with require().
-  { files: ['apps/mobile/**/*.test.{ts,tsx}', 'apps/mobile/test/**'], languageOptions: { globals: { ...globals.jest } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  { files: ['apps/mobile/*.js', 'apps/mobile/test/*.js'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['apps/mobile/**/*.test.{ts,tsx}', 'apps/mobile/test/**'],
+    languageOptions: { globals: { ...globals.jest } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['apps/mobile/*.js', 'apps/mobile/test/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -15,7 +15,17 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 import { isMain, type BenchRow } from './support/rows.js';
 import { printRows } from './support/table.js';
 
@@ -37,7 +47,14 @@ interface AutocannonRequest {
   onResponse?: (status: number, body: string) => void;
 }
 const { default: autocannon } = (await import('autocannon')) as unknown as {
-  default: (options: { url: string; method: string; headers: Record<string, string>; connections: number; amount: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
+  default: (options: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    connections: number;
+    amount: number;
+    requests: AutocannonRequest[];
+  }) => Promise<AutocannonResult>;
 };
 
 const PER_BOOKING = 100;
@@ -48,13 +65,22 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
   const connections = options.connections ?? 50;
   // Services start from their compiled output when it is there (npm run bench:door builds first), as in the tests.
   process.env.EVENTIFY_TEST_COMPILED ??= '1';
-  const stack = await startTestStack({ services: ['auth', 'event', 'approval', 'qr'], env: { auth: TEST_ADMIN_ENV }, checkResponses: false });
+  const stack = await startTestStack({
+    services: ['auth', 'event', 'approval', 'qr'],
+    env: { auth: TEST_ADMIN_ENV },
+    checkResponses: false,
+  });
   const mongo = await MongoClient.connect(stack.plan.infra.mongo, { maxPoolSize: connections });
   const redis = new Redis(stack.plan.infra.redis);
   try {
     const admin = await loginAdmin(stack.api);
     const organizer = await registerUser(stack.api, 'organizer');
-    const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: tickets + WARM_UP, maxPerOrder: 10 }] }));
+    const event = await publishEvent(
+      stack.api,
+      organizer,
+      admin,
+      eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: tickets + WARM_UP, maxPerOrder: 10 }] }),
+    );
     const codes = await issue(stack, mongo, redis, organizer, event, tickets + WARM_UP);
     // CPU time the gateway and qr processes spend per scan: where a saturated machine's time goes.
     const cpu = () => ({ gateway: cpuMs(stack.processes.gateway!.child.pid!), qr: cpuMs(stack.processes.qr!.child.pid!) });
@@ -72,14 +98,24 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
     const bareRedis = await bareSetNx(redis, stack.plan.namespace, tickets, connections);
     const bareInsert = await bareInserts(mongo, tickets, connections);
 
-    const admittedTwice = Math.max(0, (first.results.admitted ?? 0) + (again.results.admitted ?? 0) - tickets) + Math.max(0, recorded - (tickets + WARM_UP));
+    const admittedTwice =
+      Math.max(0, (first.results.admitted ?? 0) + (again.results.admitted ?? 0) - tickets) + Math.max(0, recorded - (tickets + WARM_UP));
     if (first.results.admitted !== tickets || again.results.already_used !== tickets || recorded !== tickets + WARM_UP) {
-      console.error(`door bench: unexpected answers: first ${JSON.stringify(first.results)}, again ${JSON.stringify(again.results)}, records ${recorded} of ${tickets + WARM_UP}`);
+      console.error(
+        `door bench: unexpected answers: first ${JSON.stringify(first.results)}, again ${JSON.stringify(again.results)}, records ${recorded} of ${tickets + WARM_UP}`,
+      );
       process.exitCode = 1;
     }
     const path = `door (${tickets} tickets, ${connections} connections, gateway)`;
     return [
-      { path, figure: 'first scans/s', value: first.perSecond, unit: '/s', baseline: { label: 'bare FerretDB insertOne/s', value: bareInsert }, aim: '≥ 1000' },
+      {
+        path,
+        figure: 'first scans/s',
+        value: first.perSecond,
+        unit: '/s',
+        baseline: { label: 'bare FerretDB insertOne/s', value: bareInsert },
+        aim: '≥ 1000',
+      },
       { path, figure: 'first scan p50', value: first.p50, unit: 'ms' },
       { path, figure: 'first scan p99', value: first.p99, unit: 'ms', aim: '≤ 50' },
       { path, figure: 'rescans/s', value: again.perSecond, unit: '/s', baseline: { label: 'bare Redis SET NX/s', value: bareRedis } },
@@ -98,7 +134,14 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
 }
 
 /** Issue `count` tickets through the qr service's own path and return their codes. */
-async function issue(stack: TestStack, mongo: MongoClient, redis: Redis, buyer: TestUser, event: { id: string; tiers: { id: string }[] }, count: number): Promise<string[]> {
+async function issue(
+  stack: TestStack,
+  mongo: MongoClient,
+  redis: Redis,
+  buyer: TestUser,
+  event: { id: string; tiers: { id: string }[] },
+  count: number,
+): Promise<string[]> {
   for (let issued = 0; issued < count; issued += PER_BOOKING) {
     const quantity = Math.min(PER_BOOKING, count - issued);
     const data = {
@@ -141,7 +184,13 @@ async function scanAll(stack: TestStack, scanner: TestUser, eventId: string, cod
     ],
   });
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
-  return { perSecond: codes.length / seconds, p50: result.latency.p50, p99: result.latency.p99, failed: result.errors + result.timeouts + result.non2xx, results };
+  return {
+    perSecond: codes.length / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.errors + result.timeouts + result.non2xx,
+    results,
+  };
 }
 
 /** `count` SET NX of distinct keys, `concurrency` at a time, on one connection (as a service's). */
@@ -150,7 +199,9 @@ async function bareSetNx(admin: Redis, namespace: string, count: number, concurr
   const started = performance.now();
   await inParallel(count, concurrency, (i) => admin.set(`${prefix}:${i}`, '{"gate":"north"}', 'EX', 600, 'NX'));
   const perSecond = count / ((performance.now() - started) / 1000);
-  await inParallel(Math.ceil(count / 500), 1, (i) => admin.del(...Array.from({ length: Math.min(500, count - i * 500) }, (_, j) => `${prefix}:${i * 500 + j}`)));
+  await inParallel(Math.ceil(count / 500), 1, (i) =>
+    admin.del(...Array.from({ length: Math.min(500, count - i * 500) }, (_, j) => `${prefix}:${i * 500 + j}`)),
+  );
   return perSecond;
 }
 
@@ -187,7 +238,9 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { tickets: { type: 'string', default: '2000' }, connections: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({
+    options: { tickets: { type: 'string', default: '2000' }, connections: { type: 'string', default: '50' } },
+  });
   const rows = await run({ tickets: Number(values.tickets), connections: Number(values.connections) });
   console.log(printRows(rows));
 }

@@ -9,7 +9,16 @@
  */
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 import { stackMemoryRows } from './support/memory.js';
 import { isMain, type BenchRow } from './support/rows.js';
 import { printRows } from './support/table.js';
@@ -52,7 +61,14 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
     const storedBefore = await bookings.countDocuments();
     const lateAnswers = await lateBuyers(stack, accounts, main.event, late);
     const writtenByLate = (await bookings.countDocuments()) - storedBefore;
-    const small = await sale(stack, organizer, admin, accounts, Math.max(10, Math.round(seats / 10)) * 10, Math.max(10, Math.round(seats / 10)));
+    const small = await sale(
+      stack,
+      organizer,
+      admin,
+      accounts,
+      Math.max(10, Math.round(seats / 10)) * 10,
+      Math.max(10, Math.round(seats / 10)),
+    );
     const smallLosers = small.answers.get(409) ?? 0;
     const smallFailedStored = await bookings.countDocuments({ eventId: small.event.id, status: 'failed' });
     // Growth: a tenth of the buyers for a tenth of the seats, against the main sale; and the same sale from a tier
@@ -65,7 +81,14 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
     const path = `flash sale (${buyers} buyers, ${seats} seats${replicas > 1 ? `, ${replicas} replicas` : ''}, gateway)`;
     const smallPath = `flash sale (${small.buyers} buyers, ${small.seats} seats)`;
     return [
-      { path, figure: 'tickets sold/s', value: main.ticketsPerSecond, unit: '/s', baseline: { label: 'bare guarded update/s', value: bare.updatesPerSecond }, aim: '≥ 500' },
+      {
+        path,
+        figure: 'tickets sold/s',
+        value: main.ticketsPerSecond,
+        unit: '/s',
+        baseline: { label: 'bare guarded update/s', value: bare.updatesPerSecond },
+        aim: '≥ 500',
+      },
       { path, figure: 'p50', value: main.p50, unit: 'ms' },
       { path, figure: 'p99', value: main.p99, unit: 'ms', aim: '≤ 3000' },
       { path, figure: 'oversold', value: main.oversold, unit: 'seats', aim: '0' },
@@ -83,7 +106,13 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
         unit: '/s',
         baseline: { label: `${tenth.buyers} buyers`, value: tenth.ticketsPerSecond },
       },
-      { path: 'flash sale growth: buyers and seats ×10', figure: `p99, ${buyers} buyers (baseline: ${tenth.buyers})`, value: main.p99, unit: 'ms', baseline: { label: `${tenth.buyers} buyers`, value: tenth.p99 } },
+      {
+        path: 'flash sale growth: buyers and seats ×10',
+        figure: `p99, ${buyers} buyers (baseline: ${tenth.buyers})`,
+        value: main.p99,
+        unit: 'ms',
+        baseline: { label: `${tenth.buyers} buyers`, value: tenth.p99 },
+      },
       {
         path: `flash sale growth: a tier of 50,000 (49,000 sold) against one of 1,000`,
         figure: `tickets sold/s, ${perTier} buyers`,
@@ -110,7 +139,12 @@ async function sale(
   seats: number,
   before?: (event: { id: string; tierId: string }) => Promise<void>,
 ) {
-  const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Flash', price: 0, currency: 'EUR', capacity: seats, maxPerOrder: 1 }] }));
+  const event = await publishEvent(
+    stack.api,
+    organizer,
+    admin,
+    eventInput({ tiers: [{ name: 'Flash', price: 0, currency: 'EUR', capacity: seats, maxPerOrder: 1 }] }),
+  );
   const tierId = event.tiers[0]!.id as string;
   await before?.({ id: event.id, tierId });
   const latencies: number[] = [];
@@ -119,7 +153,11 @@ async function sale(
   await Promise.all(
     Array.from({ length: buyers }, async (_, i) => {
       const t0 = performance.now();
-      const response = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId, quantity: 1 }] }, { token: accounts[i % accounts.length]!.token, timeoutMs: 300_000 });
+      const response = await stack.api.post(
+        '/bookings',
+        { eventId: event.id, items: [{ tierId, quantity: 1 }] },
+        { token: accounts[i % accounts.length]!.token, timeoutMs: 300_000 },
+      );
       latencies.push(performance.now() - t0);
       answers.set(response.status, (answers.get(response.status) ?? 0) + 1);
     }),
@@ -151,9 +189,14 @@ async function lateBuyers(stack: TestStack, accounts: TestUser[], event: { id: s
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        const response = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: event.tierId, quantity: 1 }] }, { token: accounts[i % accounts.length]!.token });
+        const response = await stack.api.post(
+          '/bookings',
+          { eventId: event.id, items: [{ tierId: event.tierId, quantity: 1 }] },
+          { token: accounts[i % accounts.length]!.token },
+        );
         latencies.push(performance.now() - t0);
-        if (response.status !== 409) throw new Error(`a late buyer got ${response.status}, not 409 sold out: ${response.text.slice(0, 200)}`);
+        if (response.status !== 409)
+          throw new Error(`a late buyer got ${response.status}, not 409 sold out: ${response.text.slice(0, 200)}`);
       }
     }),
   );
@@ -169,10 +212,20 @@ async function prefill(mongo: MongoClient, stack: TestStack, event: { id: string
   const db = mongo.db(`event_db_${stack.plan.runId}`);
   const ledger = `${event.id}:${event.tierId}`;
   const at = new Date();
-  const holds = Array.from({ length: sold }, (_, i) => ({ _id: `${ledger}:prefill-${i}`, ledger, eventId: event.id, tierId: event.tierId, b: `prefill-${i}`, q: 1, at }));
+  const holds = Array.from({ length: sold }, (_, i) => ({
+    _id: `${ledger}:prefill-${i}`,
+    ledger,
+    eventId: event.id,
+    tierId: event.tierId,
+    b: `prefill-${i}`,
+    q: 1,
+    at,
+  }));
   for (let i = 0; i < holds.length; i += 5_000) await db.collection<{ _id: string }>('seat_holds').insertMany(holds.slice(i, i + 5_000));
-  const updated = await db.collection<{ _id: string; available: number }>('seat_ledgers').updateOne({ _id: ledger }, { $inc: { available: -sold } });
-  if (updated.modifiedCount !== 1) throw new Error('the big tier\'s ledger was not found to fill');
+  const updated = await db
+    .collection<{ _id: string; available: number }>('seat_ledgers')
+    .updateOne({ _id: ledger }, { $inc: { available: -sold } });
+  if (updated.modifiedCount !== 1) throw new Error("the big tier's ledger was not found to fill");
 }
 
 /** The same number of takers with bare guarded updates on the same server: no HTTP, no lock, no holds. */
@@ -206,9 +259,16 @@ if (isMain(import.meta.url)) {
     },
   });
   const counts = values.replicas.split(',').map(Number);
-  if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--replicas: whole numbers from 1, comma separated, not "${values.replicas}"`);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--replicas: whole numbers from 1, comma separated, not "${values.replicas}"`);
   for (const replicas of counts) {
-    const rows = await run({ buyers: Number(values.buyers), seats: Number(values.seats), late: Number(values.late), accounts: Number(values.accounts), replicas });
+    const rows = await run({
+      buyers: Number(values.buyers),
+      seats: Number(values.seats),
+      late: Number(values.late),
+      accounts: Number(values.accounts),
+      replicas,
+    });
     console.log(printRows(rows));
     if (rows.some((r) => r.figure === 'oversold' && r.value > 0)) process.exitCode = 1;
   }

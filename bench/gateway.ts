@@ -26,7 +26,13 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; workers?: number; tlsOptions?: Record<string, unknown> }) => Promise<AutocannonResult>;
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  workers?: number;
+  tlsOptions?: Record<string, unknown>;
+}) => Promise<AutocannonResult>;
 const { default: autocannon } = (await import('autocannon')) as unknown as { default: Autocannon };
 
 export interface GatewayBenchOptions {
@@ -85,7 +91,13 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
   try {
     const { binary, reason } = findNginx();
     if (binary) {
-      nginx = await startNginxProxy({ binary, port: await freePort(), upstream: stack.processes.auth!.url, upstreamName: 'auth-service', identityDir: gatewayIdentity });
+      nginx = await startNginxProxy({
+        binary,
+        port: await freePort(),
+        upstream: stack.processes.auth!.url,
+        upstreamName: 'auth-service',
+        identityDir: gatewayIdentity,
+      });
     } else {
       console.error(`[bench gateway] no nginx baseline: ${reason}`);
     }
@@ -93,7 +105,13 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const agent = (made: Agent) => (agents.push(made), made);
     const targets: Target[] = [
       // The service itself, presenting the gateway's certificate as the gateway and nginx do.
-      { name: 'direct', url: stack.processes.auth!.url, tlsOptions: { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') }, dispatcher: agent(identityAgent(gatewayIdentity)), proxyCpu: () => 0 },
+      {
+        name: 'direct',
+        url: stack.processes.auth!.url,
+        tlsOptions: { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt') },
+        dispatcher: agent(identityAgent(gatewayIdentity)),
+        proxyCpu: () => 0,
+      },
       ...(nginx ? [{ name: 'nginx' as const, url: nginx.url, dispatcher: agent(new Agent()), proxyCpu: () => treeCpuMs(nginx!.pid) }] : []),
       { name: 'gateway', url: stack.gatewayUrl, dispatcher: agent(new Agent()), proxyCpu: () => cpuMs(stack.processes.gateway!.child.pid) },
     ];
@@ -102,9 +120,19 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     const load = (target: Target, duration: number) =>
       // In a worker thread: this thread reads the processes' logs, which must not wait behind the load generator
       // (a process writing its log into a full pipe stops until it is read).
-      autocannon({ url: `${target.url}${ROUTE}`, connections, duration, workers: 1, ...(target.tlsOptions ? { tlsOptions: target.tlsOptions } : {}) });
-    const totals = new Map(targets.map((t) => [t.name, { requests: 0, p99: [] as number[], failed: 0, light: [] as number[], proxyCpuMs: 0, serviceCpuMs: 0 }]));
-    console.error(`[bench gateway] warm-up, then ${rounds} rounds of ${seconds} s × ${targets.length} targets, ${connections} connections; ${lightRequests} sequential requests each per round`);
+      autocannon({
+        url: `${target.url}${ROUTE}`,
+        connections,
+        duration,
+        workers: 1,
+        ...(target.tlsOptions ? { tlsOptions: target.tlsOptions } : {}),
+      });
+    const totals = new Map(
+      targets.map((t) => [t.name, { requests: 0, p99: [] as number[], failed: 0, light: [] as number[], proxyCpuMs: 0, serviceCpuMs: 0 }]),
+    );
+    console.error(
+      `[bench gateway] warm-up, then ${rounds} rounds of ${seconds} s × ${targets.length} targets, ${connections} connections; ${lightRequests} sequential requests each per round`,
+    );
     for (const target of targets) {
       await load(target, 2);
       await lightLatencies(target, 100);
@@ -131,22 +159,77 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     if (failed.length) throw new Error(`failed requests under load (${failed.join(', ')}): the figures would flatter`);
     const withNginx = (value: number | undefined, label = 'nginx') => (nginx && value !== undefined ? { baseline: { label, value } } : {});
     // CPU time per request under load: what each hop costs the machine (it grows too when the machine is busy: compare within a run).
-    const cpuPerRequest = (name: Target['name'], of: 'proxyCpuMs' | 'serviceCpuMs') => (totals.get(name)![of] * 1000) / totals.get(name)!.requests;
+    const cpuPerRequest = (name: Target['name'], of: 'proxyCpuMs' | 'serviceCpuMs') =>
+      (totals.get(name)![of] * 1000) / totals.get(name)!.requests;
 
     const rows: BenchRow[] = [
-      { path: PATH, figure: `throughput, ${connections} connections`, value: rate('gateway'), unit: 'req/s', ...withNginx(nginx && rate('nginx')), aim: '≥ 0.6 × nginx' },
-      { path: PATH, figure: `throughput, ${connections} connections`, value: rate('gateway'), unit: 'req/s', baseline: { label: 'service direct', value: rate('direct') } },
-      ...(nginx ? [{ path: `nginx: GET ${ROUTE}`, figure: `throughput, ${connections} connections`, value: rate('nginx'), unit: 'req/s', baseline: { label: 'service direct', value: rate('direct') } }] : []),
-      { path: PATH, figure: 'proxy CPU time per request, under load', value: cpuPerRequest('gateway', 'proxyCpuMs'), unit: 'µs', ...withNginx(nginx && cpuPerRequest('nginx', 'proxyCpuMs'), 'nginx (all workers)') },
-      { path: `auth: GET ${ROUTE}`, figure: 'service CPU time per request, under load', value: cpuPerRequest('direct', 'serviceCpuMs'), unit: 'µs' },
-      { path: PATH, figure: `p99 latency, ${connections} connections`, value: worstP99('gateway'), unit: 'ms', ...withNginx(nginx && worstP99('nginx')) },
-      { path: PATH, figure: 'median latency, 1 connection', value: p50('gateway'), unit: 'ms', baseline: { label: 'service direct', value: p50('direct') } },
-      { path: PATH, figure: 'added median latency over direct, 1 connection', value: p50('gateway') - p50('direct'), unit: 'ms', ...withNginx(nginx && p50('nginx') - p50('direct'), 'nginx, added'), aim: '≤ 1 ms' },
+      {
+        path: PATH,
+        figure: `throughput, ${connections} connections`,
+        value: rate('gateway'),
+        unit: 'req/s',
+        ...withNginx(nginx && rate('nginx')),
+        aim: '≥ 0.6 × nginx',
+      },
+      {
+        path: PATH,
+        figure: `throughput, ${connections} connections`,
+        value: rate('gateway'),
+        unit: 'req/s',
+        baseline: { label: 'service direct', value: rate('direct') },
+      },
+      ...(nginx
+        ? [
+            {
+              path: `nginx: GET ${ROUTE}`,
+              figure: `throughput, ${connections} connections`,
+              value: rate('nginx'),
+              unit: 'req/s',
+              baseline: { label: 'service direct', value: rate('direct') },
+            },
+          ]
+        : []),
+      {
+        path: PATH,
+        figure: 'proxy CPU time per request, under load',
+        value: cpuPerRequest('gateway', 'proxyCpuMs'),
+        unit: 'µs',
+        ...withNginx(nginx && cpuPerRequest('nginx', 'proxyCpuMs'), 'nginx (all workers)'),
+      },
+      {
+        path: `auth: GET ${ROUTE}`,
+        figure: 'service CPU time per request, under load',
+        value: cpuPerRequest('direct', 'serviceCpuMs'),
+        unit: 'µs',
+      },
+      {
+        path: PATH,
+        figure: `p99 latency, ${connections} connections`,
+        value: worstP99('gateway'),
+        unit: 'ms',
+        ...withNginx(nginx && worstP99('nginx')),
+      },
+      {
+        path: PATH,
+        figure: 'median latency, 1 connection',
+        value: p50('gateway'),
+        unit: 'ms',
+        baseline: { label: 'service direct', value: p50('direct') },
+      },
+      {
+        path: PATH,
+        figure: 'added median latency over direct, 1 connection',
+        value: p50('gateway') - p50('direct'),
+        unit: 'ms',
+        ...withNginx(nginx && p50('nginx') - p50('direct'), 'nginx, added'),
+        aim: '≤ 1 ms',
+      },
     ];
     // Memory once the load is over: every process this benchmark started.
     rows.push(...stackMemoryRows(stack, 'the gateway benchmark'));
     const nginxRss = nginx && treeRssMiB(nginx.pid);
-    if (nginxRss !== undefined) rows.push({ path: 'memory', figure: 'nginx, master and workers (after the gateway benchmark)', value: nginxRss, unit: 'MiB' });
+    if (nginxRss !== undefined)
+      rows.push({ path: 'memory', figure: 'nginx, master and workers (after the gateway benchmark)', value: nginxRss, unit: 'MiB' });
     return rows;
   } finally {
     await nginx?.stop();

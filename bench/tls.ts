@@ -57,16 +57,34 @@ try {
     // Two gateways at once: each ops listener on a free port of its own.
     OPS_PORT: '0',
   };
-  const withMtls = await start('gateway-mtls', 'gateway/src/main.ts', { ...gatewayEnv, EVENT_SERVICE_URL: echoMtls.url, MTLS_DIR: pki.identityDir('gateway') });
+  const withMtls = await start('gateway-mtls', 'gateway/src/main.ts', {
+    ...gatewayEnv,
+    EVENT_SERVICE_URL: echoMtls.url,
+    MTLS_DIR: pki.identityDir('gateway'),
+  });
   const plain = await start('gateway-plain', 'gateway/src/main.ts', { ...gatewayEnv, EVENT_SERVICE_URL: echoPlain.url });
 
-  const load = (gateway: RunningProcess, seconds: number) => autocannon({ url: `${gateway.url}/events/echo`, connections: CONNECTIONS, duration: seconds });
-  console.log(`warming up both (2 s each), then ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections, GET /events/echo`);
+  const load = (gateway: RunningProcess, seconds: number) =>
+    autocannon({ url: `${gateway.url}/events/echo`, connections: CONNECTIONS, duration: seconds });
+  console.log(
+    `warming up both (2 s each), then ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONNECTIONS} connections, GET /events/echo`,
+  );
   await load(withMtls, 2);
   await load(plain, 2);
-  const totals = { mtls: { requests: 0, p50: [] as number[], p99: [] as number[], failed: 0 }, plain: { requests: 0, p50: [] as number[], p99: [] as number[], failed: 0 } };
+  const totals = {
+    mtls: { requests: 0, p50: [] as number[], p99: [] as number[], failed: 0 },
+    plain: { requests: 0, p50: [] as number[], p99: [] as number[], failed: 0 },
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [key, gateway] of (round % 2 === 0 ? [['mtls', withMtls], ['plain', plain]] : [['plain', plain], ['mtls', withMtls]]) as ['mtls' | 'plain', RunningProcess][]) {
+    for (const [key, gateway] of (round % 2 === 0
+      ? [
+          ['mtls', withMtls],
+          ['plain', plain],
+        ]
+      : [
+          ['plain', plain],
+          ['mtls', withMtls],
+        ]) as ['mtls' | 'plain', RunningProcess][]) {
       const result = await load(gateway, SECONDS);
       totals[key].requests += result.requests.total;
       totals[key].p50.push(result.latency.p50);
@@ -78,14 +96,28 @@ try {
   const max = (list: number[]) => Math.max(...list);
   console.log('');
   console.table({
-    'mutual TLS upstream': { 'req/s': Math.round(rate('mtls')), 'p50 ms': max(totals.mtls.p50), 'p99 ms': max(totals.mtls.p99), failed: totals.mtls.failed },
-    'plain HTTP upstream': { 'req/s': Math.round(rate('plain')), 'p50 ms': max(totals.plain.p50), 'p99 ms': max(totals.plain.p99), failed: totals.plain.failed },
+    'mutual TLS upstream': {
+      'req/s': Math.round(rate('mtls')),
+      'p50 ms': max(totals.mtls.p50),
+      'p99 ms': max(totals.mtls.p99),
+      failed: totals.mtls.failed,
+    },
+    'plain HTTP upstream': {
+      'req/s': Math.round(rate('plain')),
+      'p50 ms': max(totals.plain.p50),
+      'p99 ms': max(totals.plain.p99),
+      failed: totals.plain.failed,
+    },
   });
   const ratio = rate('mtls') / rate('plain');
-  console.log(`\nthroughput with mutual TLS / without: ${ratio.toFixed(3)} (${((1 - ratio) * 100).toFixed(1)} % fewer requests per second)`);
+  console.log(
+    `\nthroughput with mutual TLS / without: ${ratio.toFixed(3)} (${((1 - ratio) * 100).toFixed(1)} % fewer requests per second)`,
+  );
   // The machine is saturated in both runs, so the difference in time per request is what TLS costs it per request.
   const extraUs = (1 / rate('mtls') - 1 / rate('plain')) * 1e6;
-  console.log(`mutual TLS costs this machine ${Math.round(extraUs)} µs per request on the hop (both ends together, connections kept alive)`);
+  console.log(
+    `mutual TLS costs this machine ${Math.round(extraUs)} µs per request on the hop (both ends together, connections kept alive)`,
+  );
   if (totals.mtls.failed || totals.plain.failed) process.exitCode = 1;
 } finally {
   await Promise.all(running.reverse().map((p) => p.stop()));

@@ -13,14 +13,36 @@ export function dockerfileChecks(text, lint) {
   const appArg = text.indexOf('\nARG APP');
   const problems = lint(text);
   return [
-    { name: 'base from a build argument (ARG BASE=…; every FROM is ${BASE} or an earlier stage)', ok: /^ARG BASE=\S+/m.test(text) && froms.length > 0 && froms.every((f, i) => f.image === '${BASE}' || froms.slice(0, i).some((e) => e.stage === f.image)) },
-    { name: 'multi-stage: named build stages, an unnamed runtime stage last, FROM ${BASE}', ok: froms.length >= 2 && stages.length === froms.length - 1 && froms.at(-1).image === '${BASE}' && !froms.at(-1).stage },
-    { name: 'dependencies installed from the manifests alone, before the sources are copied', ok: stages.includes('deps') && /COPY --from=manifests /.test(stageOf('deps').split('\nFROM ')[0]) && !/^COPY \. \./m.test(stageOf('deps').split('\nFROM ')[0]) },
-    { name: 'ARG APP only after the shared stages (their layers do not depend on it)', ok: appArg > 0 && appArg > text.indexOf('RUN npx tsc -b') && appArg > text.indexOf('npm ci --ignore-scripts') },
+    {
+      name: 'base from a build argument (ARG BASE=…; every FROM is ${BASE} or an earlier stage)',
+      ok:
+        /^ARG BASE=\S+/m.test(text) &&
+        froms.length > 0 &&
+        froms.every((f, i) => f.image === '${BASE}' || froms.slice(0, i).some((e) => e.stage === f.image)),
+    },
+    {
+      name: 'multi-stage: named build stages, an unnamed runtime stage last, FROM ${BASE}',
+      ok: froms.length >= 2 && stages.length === froms.length - 1 && froms.at(-1).image === '${BASE}' && !froms.at(-1).stage,
+    },
+    {
+      name: 'dependencies installed from the manifests alone, before the sources are copied',
+      ok:
+        stages.includes('deps') &&
+        /COPY --from=manifests /.test(stageOf('deps').split('\nFROM ')[0]) &&
+        !/^COPY \. \./m.test(stageOf('deps').split('\nFROM ')[0]),
+    },
+    {
+      name: 'ARG APP only after the shared stages (their layers do not depend on it)',
+      ok: appArg > 0 && appArg > text.indexOf('RUN npx tsc -b') && appArg > text.indexOf('npm ci --ignore-scripts'),
+    },
     { name: 'the image gets production dependencies of APP only', ok: /npm ci --omit=dev --workspace="\$\{APP\}"/.test(text) },
     { name: 'non-root user in the runtime stage', ok: /^USER (?!root\b|0\b)\S+/m.test(runtime) },
     { name: 'HEALTHCHECK', ok: /^HEALTHCHECK .*CMD \["node", "healthcheck\.mjs"\]$/m.test(runtime) },
     { name: 'node is the command (PID 1, no npm or shell in between)', ok: /^CMD \["node", "main\.mjs"\]$/m.test(runtime) },
-    { name: 'dockerfile-utils lint clean', ok: problems.length === 0, detail: problems.map((p) => `line ${(p.range?.start?.line ?? -1) + 1}: ${p.message}`).join('; ') },
+    {
+      name: 'dockerfile-utils lint clean',
+      ok: problems.length === 0,
+      detail: problems.map((p) => `line ${(p.range?.start?.line ?? -1) + 1}: ${p.message}`).join('; '),
+    },
   ];
 }

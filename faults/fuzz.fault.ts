@@ -27,8 +27,13 @@ async function snapshot(): Promise<Record<string, string>> {
   for (const service of ALL_SERVICES.filter((s) => s !== 'payment')) {
     const db = f.db(service);
     for (const { name } of await db.listCollections().toArray()) {
-      const documents = await db.collection(name).find({}, { projection: { updatedAt: 0, outbox: 0, outboxPending: 0 } }).sort({ _id: 1 }).toArray();
-      state[`${service}.${name}`] = createHash('sha256').update(JSON.stringify(documents)).digest('hex').slice(0, 16) + ` (${documents.length})`;
+      const documents = await db
+        .collection(name)
+        .find({}, { projection: { updatedAt: 0, outbox: 0, outboxPending: 0 } })
+        .sort({ _id: 1 })
+        .toArray();
+      state[`${service}.${name}`] =
+        createHash('sha256').update(JSON.stringify(documents)).digest('hex').slice(0, 16) + ` (${documents.length})`;
       const unpublished = await db.collection(name).countDocuments({ outboxPending: true });
       if (unpublished) state[`${service}.${name} outbox`] = `${unpublished} unpublished`;
     }
@@ -43,7 +48,10 @@ async function snapshot(): Promise<Record<string, string>> {
     state[key] = String(ids.size);
   }
   redis.disconnect();
-  assert.ok(Object.keys(state).some((k) => k.endsWith(suffix.slice(1)) || k.includes('.')), 'snapshot sees the stack');
+  assert.ok(
+    Object.keys(state).some((k) => k.endsWith(suffix.slice(1)) || k.includes('.')),
+    'snapshot sees the stack',
+  );
   return state;
 }
 
@@ -74,7 +82,7 @@ async function superUser() {
   return login.body.accessToken as string;
 }
 
-it('a fuzzer walking the gateway\'s OpenAPI document: zero 5xx, no crash, nothing stored', async () => {
+it("a fuzzer walking the gateway's OpenAPI document: zero 5xx, no crash, nothing stored", async () => {
   const docs = await f.stack.api.get('/docs/openapi.json');
   assert.equal(docs.status, 200);
   assert.equal(docs.body['x-unavailable'], undefined, 'every service documented');
@@ -86,13 +94,21 @@ it('a fuzzer walking the gateway\'s OpenAPI document: zero 5xx, no crash, nothin
   const before = await settledSnapshot();
   const invalid = await fuzz(f.stack.api, operations, components, token, randomUUID(), 'invalid');
   const afterwards = await settledSnapshot();
-  assert.deepEqual(invalid.findings, [], `server errors, resets or non-problem answers:\n${JSON.stringify(invalid.findings.slice(0, 20), null, 1)}`);
+  assert.deepEqual(
+    invalid.findings,
+    [],
+    `server errors, resets or non-problem answers:\n${JSON.stringify(invalid.findings.slice(0, 20), null, 1)}`,
+  );
   assert.deepEqual(invalid.accepted, [], 'invalid requests accepted');
   const changed = Object.keys({ ...before, ...afterwards }).filter((k) => before[k] !== afterwards[k]);
   assert.deepEqual(changed, [], `stored by invalid requests: ${changed.join(', ')}`);
   // Hostile but possibly valid input (odd Unicode, huge and negative numbers, nulls, nesting): whatever it does, no 5xx.
   const hostile = await fuzz(f.stack.api, operations, components, token, randomUUID(), 'hostile');
-  assert.deepEqual(hostile.findings, [], `server errors, resets or non-problem answers:\n${JSON.stringify(hostile.findings.slice(0, 20), null, 1)}`);
+  assert.deepEqual(
+    hostile.findings,
+    [],
+    `server errors, resets or non-problem answers:\n${JSON.stringify(hostile.findings.slice(0, 20), null, 1)}`,
+  );
   const sent = invalid.sent + hostile.sent;
   for (const name of ALL_SERVICES) assert.equal(f.stack.processes[name]!.child.exitCode, null, `${name} still running`);
   assert.equal((await f.stack.api.get('/readyz')).status, 200);
@@ -110,7 +126,17 @@ function upload(path: string, size: number, chunked: boolean, token?: string): P
   body.write('{"email":"a@b.c","password":"');
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(size) }) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(size) }),
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -140,10 +166,21 @@ it('an oversized body gets 413 problem+json, never a connection reset', async ()
     ['/payments/webhooks/stripe', 5_000_000, true] as const,
     ['/auth/register', 20_000_000, false] as const,
   ];
-  const results = await Promise.all(cases.map(([path, size, chunked, token]) => upload(path, size, chunked, token).catch((error: Error & { code?: string }) => ({ status: 0, type: '', body: error.code ?? error.message }))));
+  const results = await Promise.all(
+    cases.map(([path, size, chunked, token]) =>
+      upload(path, size, chunked, token).catch((error: Error & { code?: string }) => ({
+        status: 0,
+        type: '',
+        body: error.code ?? error.message,
+      })),
+    ),
+  );
   for (const [i, result] of results.entries()) {
     assert.equal(result.status, 413, `${cases[i]!.slice(0, 3).join(' ')}: ${result.status} ${result.body.slice(0, 200)}`);
     assert.match(result.type, /application\/problem\+json/);
   }
-  recordFault(`oversized bodies (${cases.length} uploads of 3–20 MB, with Content-Length and chunked, concurrent)`, '413 problem+json every time, no reset');
+  recordFault(
+    `oversized bodies (${cases.length} uploads of 3–20 MB, with Content-Length and chunked, concurrent)`,
+    '413 problem+json every time, no reset',
+  );
 });

@@ -32,9 +32,17 @@ it('Redis stopped and restarted mid-journey: 503 while down, then the paid booki
   await f.redis.kill();
   const statuses: number[] = [];
   try {
-    statuses.push(await duringOutage('book', () => f.stack.api.post('/bookings', { eventId, items: [{ tierId, quantity: 1 }] }, { token: buyer.token })));
-    statuses.push(await duringOutage('cancel', () => f.stack.api.post(`/bookings/${purchase.bookingId}/cancel`, undefined, { token: buyer.token })));
-    statuses.push(await duringOutage('read booking', () => f.stack.api.get(`/bookings/${purchase.bookingId}`, { token: buyer.token }), [200]));
+    statuses.push(
+      await duringOutage('book', () =>
+        f.stack.api.post('/bookings', { eventId, items: [{ tierId, quantity: 1 }] }, { token: buyer.token }),
+      ),
+    );
+    statuses.push(
+      await duringOutage('cancel', () => f.stack.api.post(`/bookings/${purchase.bookingId}/cancel`, undefined, { token: buyer.token })),
+    );
+    statuses.push(
+      await duringOutage('read booking', () => f.stack.api.get(`/bookings/${purchase.bookingId}`, { token: buyer.token }), [200]),
+    );
     statuses.push(await duringOutage('read event', () => f.stack.api.get(`/events/${eventId}`), [200]));
     // Paid at Stripe while Redis is down: the payment is stored with its event, which waits in the outbox.
     await payAtStripe(f, purchase);
@@ -43,20 +51,35 @@ it('Redis stopped and restarted mid-journey: 503 while down, then the paid booki
     await f.redis.start();
   }
   await assertSettled(f, eventId, { paid: [purchase], cancelled: [] });
-  recordFault('Redis (private, AOF fsync always) killed and restarted mid-journey', `answers while down: ${statuses.join(', ')} (503 problem+json or unaffected 200); payment kept in the outbox, booking confirmed with tickets after restart`);
+  recordFault(
+    'Redis (private, AOF fsync always) killed and restarted mid-journey',
+    `answers while down: ${statuses.join(', ')} (503 problem+json or unaffected 200); payment kept in the outbox, booking confirmed with tickets after restart`,
+  );
 });
 
 it('Redis killed and restarted mid-sale: never oversold, the seats balance, and what is left sells exactly once', async () => {
   const capacity = 30;
-  const event = await publishEvent(f.stack.api, f.organizer, f.admin, eventInput({ tiers: [{ name: 'Rush', price: 0, currency: 'EUR', capacity, maxPerOrder: 1 }] }));
+  const event = await publishEvent(
+    f.stack.api,
+    f.organizer,
+    f.admin,
+    eventInput({ tiers: [{ name: 'Rush', price: 0, currency: 'EUR', capacity, maxPerOrder: 1 }] }),
+  );
   const [saleId, rushTier] = [event.id as string, event.tiers[0]!.id as string];
   const buyers = await Promise.all(Array.from({ length: 10 }, () => registerUser(f.stack.api)));
   const sale = (count: number) =>
     Promise.all(
       Array.from({ length: count }, (_, i) =>
         f.stack.api
-          .post('/bookings', { eventId: saleId, items: [{ tierId: rushTier, quantity: 1 }] }, { token: buyers[i % buyers.length]!.token, timeoutMs: 30_000 })
-          .then((r) => r.status, () => 0),
+          .post(
+            '/bookings',
+            { eventId: saleId, items: [{ tierId: rushTier, quantity: 1 }] },
+            { token: buyers[i % buyers.length]!.token, timeoutMs: 30_000 },
+          )
+          .then(
+            (r) => r.status,
+            () => 0,
+          ),
       ),
     );
   const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
@@ -83,11 +106,19 @@ it('Redis killed and restarted mid-sale: never oversold, the seats balance, and 
   // as sold out from the first wave).
   await new Promise((r) => setTimeout(r, 1_500));
   const second: number[] = [];
-  await poll(async () => {
-    second.push(...(await sale(40)));
-    return (await f.stack.api.get(`/events/${saleId}`)).body.tiers[0].available === 0;
-  }, 'the rest sold after Redis came back', 60_000);
-  assert.deepEqual(second.filter((s) => ![201, 409, 503, 504].includes(s)), [], `answers after: ${second.join(',')}`);
+  await poll(
+    async () => {
+      second.push(...(await sale(40)));
+      return (await f.stack.api.get(`/events/${saleId}`)).body.tiers[0].available === 0;
+    },
+    'the rest sold after Redis came back',
+    60_000,
+  );
+  assert.deepEqual(
+    second.filter((s) => ![201, 409, 503, 504].includes(s)),
+    [],
+    `answers after: ${second.join(',')}`,
+  );
   assert.equal(count(second, 201), left, `after Redis came back: ${second.join(',')}`);
   assert.equal(await confirmed(), capacity);
   assert.equal((await f.stack.api.get(`/events/${saleId}`)).body.tiers[0].available, 0);
@@ -105,7 +136,11 @@ it('the MongoDB-protocol server (FerretDB) restarted mid-journey: 503 while down
   const statuses: number[] = [];
   try {
     statuses.push(await duringOutage('read booking', () => f.stack.api.get(`/bookings/${purchase.bookingId}`, { token: buyer.token })));
-    statuses.push(await duringOutage('book', () => f.stack.api.post('/bookings', { eventId, items: [{ tierId, quantity: 1 }] }, { token: buyer.token })));
+    statuses.push(
+      await duringOutage('book', () =>
+        f.stack.api.post('/bookings', { eventId, items: [{ tierId, quantity: 1 }] }, { token: buyer.token }),
+      ),
+    );
     statuses.push(await duringOutage('browse', () => f.stack.api.get('/events')));
     statuses.push(await duringOutage('tickets', () => f.stack.api.get('/tickets', { token: buyer.token })));
     await payAtStripe(f, purchase); // payment (PostgreSQL) takes it; booking cannot confirm until Mongo is back
@@ -114,10 +149,13 @@ it('the MongoDB-protocol server (FerretDB) restarted mid-journey: 503 while down
     await f.mongo.start();
   }
   await assertSettled(f, eventId, { paid: [purchase], cancelled: [] });
-  recordFault('FerretDB (private) killed and restarted mid-journey', `answers while down: ${statuses.join(', ')}; PaymentSucceeded retried by the bus until booking could store it; tickets issued`);
+  recordFault(
+    'FerretDB (private) killed and restarted mid-journey',
+    `answers while down: ${statuses.join(', ')}; PaymentSucceeded retried by the bus until booking could store it; tickets issued`,
+  );
 });
 
-it('PostgreSQL connections of the payment service cut and refused for a while: 503, then Stripe\'s retried webhook applies', async () => {
+it("PostgreSQL connections of the payment service cut and refused for a while: 503, then Stripe's retried webhook applies", async () => {
   const buyer = await registerUser(f.stack.api);
   const purchase = await book(f, eventId, tierId, 1, buyer);
   const other = await book(f, eventId, tierId, 1);
@@ -130,7 +168,11 @@ it('PostgreSQL connections of the payment service cut and refused for a while: 5
   await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [database]);
   const statuses: number[] = [];
   try {
-    statuses.push(await duringOutage('payment intent', () => f.stack.api.post('/payments/intents', { bookingId: purchase.bookingId }, { token: buyer.token })));
+    statuses.push(
+      await duringOutage('payment intent', () =>
+        f.stack.api.post('/payments/intents', { bookingId: purchase.bookingId }, { token: buyer.token }),
+      ),
+    );
     await payAtStripe(f, withIntent); // the webhook gets 503; the stand-in retries like Stripe
     await new Promise((r) => setTimeout(r, 1_000));
   } finally {
@@ -138,5 +180,8 @@ it('PostgreSQL connections of the payment service cut and refused for a while: 5
     await admin.end();
   }
   await assertSettled(f, eventId, { paid: [withIntent], cancelled: [] });
-  recordFault('PostgreSQL: payment service connections terminated and refused (shared server not restarted)', `answers while down: ${statuses.join(', ')}; webhook retried by Stripe, booking confirmed once`);
+  recordFault(
+    'PostgreSQL: payment service connections terminated and refused (shared server not restarted)',
+    `answers while down: ${statuses.join(', ')}; webhook retried by Stripe, booking confirmed once`,
+  );
 });

@@ -16,15 +16,27 @@ const signer = new Stripe('sk_test_signer');
 function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret: f.stack.plan.stripe.webhookSecret });
-  return f.stack.api.request('POST', '/payments/webhooks/stripe', { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+  return f.stack.api.request('POST', '/payments/webhooks/stripe', {
+    rawBody: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+  });
 }
 
 async function standinEvents(intentId: string, type: string) {
   const list = (await (f.stripe.events.list as () => Promise<{ data: Stripe.Event[] }>)()).data;
-  return list.filter((e) => e.type === type && ((e.data.object as { id?: string; payment_intent?: string }).id === intentId || (e.data.object as { payment_intent?: string }).payment_intent === intentId));
+  return list.filter(
+    (e) =>
+      e.type === type &&
+      ((e.data.object as { id?: string; payment_intent?: string }).id === intentId ||
+        (e.data.object as { payment_intent?: string }).payment_intent === intentId),
+  );
 }
 
-const shuffle = <T>(items: T[]) => items.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key).map((x) => x.item);
+const shuffle = <T>(items: T[]) =>
+  items
+    .map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
 
 it('Stripe webhooks replayed 10 times, out of order, before the PaymentIntent was recorded: applied exactly once', async () => {
   const purchase = await createIntent(f, await book(f, eventId, tierId, 2));
@@ -41,19 +53,38 @@ it('Stripe webhooks replayed 10 times, out of order, before the PaymentIntent wa
     id: `evt_fault_${Math.random().toString(36).slice(2)}`,
     type: 'payment_intent.payment_failed',
     created: succeeded!.created - 60,
-    data: { object: { ...(succeeded!.data.object as object), status: 'requires_payment_method', last_payment_error: { message: 'Your card was declined.' } } },
+    data: {
+      object: {
+        ...(succeeded!.data.object as object),
+        status: 'requires_payment_method',
+        last_payment_error: { message: 'Your card was declined.' },
+      },
+    },
   };
-  const deliveries = shuffle([...Array.from({ length: 10 }, () => succeeded as unknown as Record<string, unknown>), ...Array.from({ length: 10 }, () => failed)]);
+  const deliveries = shuffle([
+    ...Array.from({ length: 10 }, () => succeeded as unknown as Record<string, unknown>),
+    ...Array.from({ length: 10 }, () => failed),
+  ]);
   const answers = await Promise.all(deliveries.map((event) => deliver(event)));
   assert.deepEqual([...new Set(answers.map((a) => a.status))], [200], 'every delivery acknowledged');
   await assertSettled(f, eventId, { paid: [purchase], cancelled: [] });
-  const transitions = await f.paymentDb.query(`select to_status from payment_transitions where payment_id = $1 and to_status in ('succeeded', 'failed')`, [purchase.paymentId]);
-  assert.deepEqual(transitions.rows.map((r) => r.to_status), ['succeeded'], 'succeeded once, the late failure ignored');
+  const transitions = await f.paymentDb.query(
+    `select to_status from payment_transitions where payment_id = $1 and to_status in ('succeeded', 'failed')`,
+    [purchase.paymentId],
+  );
+  assert.deepEqual(
+    transitions.rows.map((r) => r.to_status),
+    ['succeeded'],
+    'succeeded once, the late failure ignored',
+  );
   const published = (await busEvents(f, 'PaymentSucceeded')).filter((e) => e.data.bookingId === purchase.bookingId);
   assert.equal(new Set(published.map((e) => e.id)).size, 1, 'one PaymentSucceeded');
   const again = await f.stack.api.post('/payments/intents', { bookingId: purchase.bookingId }, { token: purchase.buyer.token });
   assert.equal(again.status, 409, 'paid: nothing more to pay');
-  recordFault('Stripe webhooks: success ×10 and an older failure ×10, shuffled, concurrent, before the intent was recorded', 'one succeeded transition, one PaymentSucceeded, booking confirmed with 2 tickets');
+  recordFault(
+    'Stripe webhooks: success ×10 and an older failure ×10, shuffled, concurrent, before the intent was recorded',
+    'one succeeded transition, one PaymentSucceeded, booking confirmed with 2 tickets',
+  );
 });
 
 it('refund webhooks replayed 10 times: refunded once', async () => {
@@ -97,5 +128,8 @@ it('a service paused (SIGSTOP) for 5 s: the gateway answers 504 problem+json, th
   const next = await createIntent(f, await book(f, eventId, tierId, 1, buyer));
   await payAtStripe(f, next);
   await assertSettled(f, eventId, { paid: [next], cancelled: [] });
-  recordFault('event service SIGSTOPped 5 s', `gateway 504 problem+json for it (booking needing it: ${booking.status}); other services 200; recovered, seats balanced`);
+  recordFault(
+    'event service SIGSTOPped 5 s',
+    `gateway 504 problem+json for it (booking needing it: ${booking.status}); other services 200; recovered, seats balanced`,
+  );
 });

@@ -13,7 +13,9 @@ const { workspaces = [] } = JSON.parse(readFileSync('package.json', 'utf8'));
 /** The workspace folders: npm's globs here are `dir` or `dir/*`. */
 const folders = workspaces.flatMap((pattern) =>
   pattern.endsWith('/*')
-    ? readdirSync(pattern.slice(0, -2), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${pattern.slice(0, -2)}/${d.name}`)
+    ? readdirSync(pattern.slice(0, -2), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `${pattern.slice(0, -2)}/${d.name}`)
     : [pattern],
 );
 const files = ['package.json', 'package-lock.json', '.npmrc', ...folders.map((f) => `${f}/package.json`)].filter((f) => existsSync(f));

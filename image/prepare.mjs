@@ -62,10 +62,14 @@ if (service) {
 } else {
   const httpPort = readJson(join(app, 'package.json')).eventify?.httpPort;
   if (!httpPort?.env || !Number.isInteger(httpPort.default)) {
-    throw new Error(`${app}: its package.json needs "eventify": { "httpPort": { "env": "<VARIABLE>", "default": <port> } } (the port its /healthz answers on)`);
+    throw new Error(
+      `${app}: its package.json needs "eventify": { "httpPort": { "env": "<VARIABLE>", "default": <port> } } (the port its /healthz answers on)`,
+    );
   }
   image = { port: httpPort, mtls: false };
 }
 writeFileSync(join(out, 'image.json'), `${JSON.stringify({ app, main: `${app}/dist/main.js`, ...image }, null, 2)}\n`);
 for (const file of ['main.mjs', 'healthcheck.mjs']) cpSync(join('image', file), join(out, file));
-process.stdout.write(`image/prepare.mjs: ${app} with ${[...packages].join(', ')}; port ${image.port.env}=${image.port.default}${image.mtls ? ', mutual TLS' : ''}\n`);
+process.stdout.write(
+  `image/prepare.mjs: ${app} with ${[...packages].join(', ')}; port ${image.port.env}=${image.port.default}${image.mtls ? ', mutual TLS' : ''}\n`,
+);

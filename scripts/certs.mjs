@@ -10,5 +10,7 @@ import { DEPLOYABLES, ensurePki } from '@eventify/testing';
 const dir = resolve(process.argv[2] ?? 'certs');
 const owner = Number(process.env.EVENTIFY_CERTS_OWNER ?? 1000);
 const pki = await ensurePki({ dir, owner });
-console.log(`internal PKI in ${dir}: ${pki.renewed.length ? `made or renewed ${pki.renewed.join(', ')}` : 'every certificate is valid for more than 10 days'}`);
+console.log(
+  `internal PKI in ${dir}: ${pki.renewed.length ? `made or renewed ${pki.renewed.join(', ')}` : 'every certificate is valid for more than 10 days'}`,
+);
 console.log(`one directory per deployable (${DEPLOYABLES.join(', ')}), each with tls.crt, tls.key (0600) and ca.crt`);

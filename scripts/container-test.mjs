@@ -170,7 +170,10 @@ function deployables(SERVICE_NAMES, SERVICES) {
 // ---------------------------------------------------------------------------------------------- static checks
 async function checkDockerfiles(apps, lintDockerfile) {
   log('Dockerfile: pattern and dockerfile-utils lint');
-  check('.dockerignore keeps node_modules and dist out of the context', /node_modules/.test(read('.dockerignore')) && /dist/.test(read('.dockerignore')));
+  check(
+    '.dockerignore keeps node_modules and dist out of the context',
+    /node_modules/.test(read('.dockerignore')) && /dist/.test(read('.dockerignore')),
+  );
   // One Dockerfile for every deployable (APP names it): no deployable keeps one of its own.
   require_('Dockerfile exists at the repository root', existsSync(join(ROOT, 'Dockerfile')));
   for (const app of apps) check(`${app.dir} has no Dockerfile of its own`, !existsSync(join(ROOT, app.dir, 'Dockerfile')));
@@ -187,11 +190,19 @@ async function checkCompose(apps, YAML) {
   const compose = YAML.parse(resolved.stdout);
   const services = compose.services ?? {};
   const expected = [...apps.map((a) => a.compose), 'mongo', 'postgres', 'redis'];
-  check('compose has exactly the deployables of this checkout and the databases', sameSet(Object.keys(services), expected), `has ${Object.keys(services).sort().join(', ')}; expected ${expected.sort().join(', ')}`);
+  check(
+    'compose has exactly the deployables of this checkout and the databases',
+    sameSet(Object.keys(services), expected),
+    `has ${Object.keys(services).sort().join(', ')}; expected ${expected.sort().join(', ')}`,
+  );
   check('compose: backend network is internal', compose.networks?.backend?.internal === true);
   for (const app of apps) {
     const build = services[app.compose]?.build ?? {};
-    check(`compose: ${app.compose} is built from the Dockerfile with APP=${app.dir}`, /(^|\/)Dockerfile$/.test(build.dockerfile ?? '') && build.args?.APP === app.dir, JSON.stringify(build));
+    check(
+      `compose: ${app.compose} is built from the Dockerfile with APP=${app.dir}`,
+      /(^|\/)Dockerfile$/.test(build.dockerfile ?? '') && build.args?.APP === app.dir,
+      JSON.stringify(build),
+    );
   }
   for (const [name, service] of Object.entries(services)) {
     const ports = service.ports ?? [];
@@ -202,15 +213,24 @@ async function checkCompose(apps, YAML) {
     }
     check(`compose: ${name} is on the backend network`, Object.keys(service.networks ?? {}).includes('backend'));
     if (!['mongo', 'postgres', 'redis'].includes(name)) {
-      check(`compose: ${name} runs with a read-only file system and no capabilities`, service.read_only === true && (service.cap_drop ?? []).includes('ALL'));
+      check(
+        `compose: ${name} runs with a read-only file system and no capabilities`,
+        service.read_only === true && (service.cap_drop ?? []).includes('ALL'),
+      );
     }
     const conditions = Object.values(service.depends_on ?? {}).map((d) => d.condition);
-    check(`compose: ${name} starts after its dependencies are healthy`, conditions.every((c) => c === 'service_healthy'));
+    check(
+      `compose: ${name} starts after its dependencies are healthy`,
+      conditions.every((c) => c === 'service_healthy'),
+    );
   }
   for (const db of ['mongo', 'postgres', 'redis']) {
     const service = services[db] ?? {};
     const volumes = (service.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0] : v.source));
-    check(`compose: ${db} has a health check and a named volume`, Boolean(service.healthcheck?.test) && volumes.some((v) => compose.volumes?.[v] !== undefined));
+    check(
+      `compose: ${db} has a health check and a named volume`,
+      Boolean(service.healthcheck?.test) && volumes.some((v) => compose.volumes?.[v] !== undefined),
+    );
   }
   for (const app of apps.filter((a) => a.service)) {
     const env = services[app.compose]?.environment ?? {};
@@ -218,13 +238,32 @@ async function checkCompose(apps, YAML) {
     // Its own database, as its own user (deploy/compose/mongo-init.js, postgres-init.sh): never the superuser.
     const ownUser = (url, scheme, host) => {
       const parsed = url ? new URL(url) : undefined;
-      return parsed?.protocol === scheme && parsed.host === host && parsed.pathname === `/${name}_db` && parsed.username === name && parsed.password !== '';
+      return (
+        parsed?.protocol === scheme &&
+        parsed.host === host &&
+        parsed.pathname === `/${name}_db` &&
+        parsed.username === name &&
+        parsed.password !== ''
+      );
     };
     const masked = (url) => url?.replace(/:[^:@/]+@/, ':***@');
-    if (databases.includes('mongo')) check(`compose: ${app.compose} has its own MongoDB database and user`, ownUser(env.MONGO_URL, 'mongodb:', 'mongo:27017'), masked(env.MONGO_URL));
-    if (databases.includes('postgres')) check(`compose: ${app.compose} has its own PostgreSQL database and role`, ownUser(env.DATABASE_URL, 'postgres:', 'postgres:5432'), masked(env.DATABASE_URL));
+    if (databases.includes('mongo'))
+      check(
+        `compose: ${app.compose} has its own MongoDB database and user`,
+        ownUser(env.MONGO_URL, 'mongodb:', 'mongo:27017'),
+        masked(env.MONGO_URL),
+      );
+    if (databases.includes('postgres'))
+      check(
+        `compose: ${app.compose} has its own PostgreSQL database and role`,
+        ownUser(env.DATABASE_URL, 'postgres:', 'postgres:5432'),
+        masked(env.DATABASE_URL),
+      );
     const gatewayEnv = services.gateway?.environment ?? {};
-    check(`compose: gateway routes to ${app.compose} over TLS`, gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `https://${app.compose}:${app.service.port}`);
+    check(
+      `compose: gateway routes to ${app.compose} over TLS`,
+      gatewayEnv[`${name.toUpperCase()}_SERVICE_URL`] === `https://${app.compose}:${app.service.port}`,
+    );
     check(`compose: ${app.compose} listens on its catalogue port`, env.PORT === String(app.service.port));
   }
   for (const app of apps.filter((a) => !a.tool)) {
@@ -232,7 +271,10 @@ async function checkCompose(apps, YAML) {
     const mounts = (service.volumes ?? []).filter((v) => typeof v === 'object' && v.target === '/etc/eventify/mtls');
     check(
       `compose: ${app.compose} gets its own certificate, read-only, as MTLS_DIR`,
-      mounts.length === 1 && mounts[0].read_only === true && mounts[0].source.endsWith(`/${app.name}`) && service.environment?.MTLS_DIR === '/etc/eventify/mtls',
+      mounts.length === 1 &&
+        mounts[0].read_only === true &&
+        mounts[0].source.endsWith(`/${app.name}`) &&
+        service.environment?.MTLS_DIR === '/etc/eventify/mtls',
       JSON.stringify(mounts),
     );
   }
@@ -276,7 +318,21 @@ async function buildImages(apps) {
     const logFile = join(LOGS, `build-${app.name}.log`);
     const build = await run(
       'podman',
-      ['build', '--pull=never', '--format', 'docker', '--build-arg', `BASE=${BASE_IMAGE}`, '--build-arg', `APP=${app.dir}`, '-f', join(context, 'Dockerfile'), '-t', app.tag, context],
+      [
+        'build',
+        '--pull=never',
+        '--format',
+        'docker',
+        '--build-arg',
+        `BASE=${BASE_IMAGE}`,
+        '--build-arg',
+        `APP=${app.dir}`,
+        '-f',
+        join(context, 'Dockerfile'),
+        '-t',
+        app.tag,
+        context,
+      ],
       { logFile },
     );
     app.buildMs = elapsed(started);
@@ -329,12 +385,24 @@ async function planStack(apps, urls) {
   // What each service needs beyond the common settings (see its src/config.ts).
   const own = {
     auth: { AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), RESET_TOKEN_SEAL_KEY: resetTokenSealKey },
-    payment: { STRIPE_SECRET_KEY: 'sk_test_eventify_container_test', STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: local('stripe-standin') },
+    payment: {
+      STRIPE_SECRET_KEY: 'sk_test_eventify_container_test',
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_API_URL: local('stripe-standin'),
+    },
     qr: { QR_SIGNING_SECRET: randomBytes(32).toString('hex') },
-    notification: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, EXPO_BASE_URL: local('mail-standin'), RESET_TOKEN_SEAL_KEY: resetTokenSealKey },
+    notification: {
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      EXPO_BASE_URL: local('mail-standin'),
+      RESET_TOKEN_SEAL_KEY: resetTokenSealKey,
+    },
   };
   const tools = {
-    'stripe-standin': { PORT: String(ports['stripe-standin']), STRIPE_WEBHOOK_URL: `${local('gateway')}/payments/webhooks/stripe`, STRIPE_WEBHOOK_SECRET: webhookSecret },
+    'stripe-standin': {
+      PORT: String(ports['stripe-standin']),
+      STRIPE_WEBHOOK_URL: `${local('gateway')}/payments/webhooks/stripe`,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+    },
     'mail-standin': { MAIL_STANDIN_SMTP_PORT: String(smtpPort), MAIL_STANDIN_HTTP_PORT: String(ports['mail-standin']) },
   };
   for (const app of apps) {
@@ -345,7 +413,8 @@ async function planStack(apps, urls) {
     if (app.name === 'gateway') {
       app.env = { ...common, REDIS_URL: redisUrls.gateway, PORT: String(app.port), OPS_PORT: String(opsPort), ...serviceUrls };
     } else if (app.tool) {
-      if (!tools[app.name]) throw new Error(`tools/${app.name}: the container test does not know how to configure it (add it to planStack)`);
+      if (!tools[app.name])
+        throw new Error(`tools/${app.name}: the container test does not know how to configure it (add it to planStack)`);
       app.env = { NODE_ENV: 'production', HOST: '127.0.0.1', ...tools[app.name] };
     } else {
       const env = { ...common, REDIS_URL: redisUrls[app.name], ...serviceUrls, PORT: String(app.port), ...own[app.name] };
@@ -372,7 +441,20 @@ async function startContainer(app) {
   // Hardened like the Kubernetes manifests and the compose file: read-only root file system, no capabilities.
   const hardening = ['--read-only', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
   const certificate = app.mtlsDir ? ['--volume', `${app.mtlsDir}:/etc/eventify/mtls:ro`] : [];
-  await podman('run', '--detach', '--pull=never', '--name', app.container, '--network=host', '--label', `${LABEL}=${RUN_ID}`, ...hardening, ...certificate, ...envArgs, app.tag);
+  await podman(
+    'run',
+    '--detach',
+    '--pull=never',
+    '--name',
+    app.container,
+    '--network=host',
+    '--label',
+    `${LABEL}=${RUN_ID}`,
+    ...hardening,
+    ...certificate,
+    ...envArgs,
+    app.tag,
+  );
   const readyPath = app.readyPath;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer';
@@ -411,11 +493,15 @@ async function readiness(app, path) {
   const identity = join(dirname(app.mtlsDir), 'gateway');
   const file = (name) => readFileSync(join(identity, name));
   return new Promise((resolvePromise, reject) => {
-    const request = httpsGet(`https://127.0.0.1:${app.port}${path}`, { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt'), timeout: 3_000 }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolvePromise({ status: response.statusCode, text }));
-    });
+    const request = httpsGet(
+      `https://127.0.0.1:${app.port}${path}`,
+      { cert: file('tls.crt'), key: file('tls.key'), ca: file('ca.crt'), timeout: 3_000 },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolvePromise({ status: response.statusCode, text }));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', reject);
   });
@@ -442,7 +528,9 @@ async function stopContainer(app) {
   const started = performance.now();
   await podman('stop', '--time', '10', app.container);
   app.podmanStopMs = elapsed(started);
-  const [exitCode, finishedNs] = (await podman('inspect', '--format', '{{.State.ExitCode}} {{.State.FinishedAt.UnixNano}}', app.container)).split(' ');
+  const [exitCode, finishedNs] = (
+    await podman('inspect', '--format', '{{.State.ExitCode}} {{.State.FinishedAt.UnixNano}}', app.container)
+  ).split(' ');
   app.exitCode = Number(exitCode);
   app.stopMs = Number(BigInt(finishedNs) / 1_000_000n) - signalled;
   check(
@@ -469,9 +557,17 @@ async function journey(gatewayUrl, apps) {
   const email = `ctest-${RUN_ID}@example.com`;
   const password = 'a sturdy container passphrase';
   const registered = await http('POST', `${gatewayUrl}/auth/register`, { body: { email, password, name: 'Container Test' } });
-  require_('POST /auth/register creates the account', registered.status === 201 || registered.status === 200, `${registered.status} ${registered.text.slice(0, 200)}`);
+  require_(
+    'POST /auth/register creates the account',
+    registered.status === 201 || registered.status === 200,
+    `${registered.status} ${registered.text.slice(0, 200)}`,
+  );
   const login = await http('POST', `${gatewayUrl}/auth/login`, { body: { email, password } });
-  require_('POST /auth/login returns an access token', login.status === 200 && typeof login.json?.accessToken === 'string', `${login.status} ${login.text.slice(0, 200)}`);
+  require_(
+    'POST /auth/login returns an access token',
+    login.status === 200 && typeof login.json?.accessToken === 'string',
+    `${login.status} ${login.text.slice(0, 200)}`,
+  );
   const token = login.json.accessToken;
 
   const user = apps.find((a) => a.name === 'user');
@@ -573,7 +669,11 @@ function report(apps, phases) {
   }));
   console.log('');
   console.table(rows);
-  console.log(Object.entries(phases).map(([k, v]) => `${k} ${seconds(v)}`).join(' · ') + ` · total ${seconds(elapsed(t0))}`);
+  console.log(
+    Object.entries(phases)
+      .map(([k, v]) => `${k} ${seconds(v)}`)
+      .join(' · ') + ` · total ${seconds(elapsed(t0))}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- main
@@ -632,7 +732,8 @@ async function main() {
     // Certificates of runs killed before their clean-up (older than a day: another checkout's run may be going on).
     for (const name of existsSync(join(CACHE, 'podman')) ? readdirSync(join(CACHE, 'podman')) : []) {
       const path = join(CACHE, 'podman', name);
-      if (/^pki-[0-9a-f]{8}$/.test(name) && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+      if (/^pki-[0-9a-f]{8}$/.test(name) && Date.now() - statSync(path).mtimeMs > 86_400_000)
+        rmSync(path, { recursive: true, force: true });
     }
 
     started = performance.now();
@@ -664,7 +765,8 @@ async function main() {
     for (const app of rest) await startContainer(app);
     log(`starting second containers of ${plan.replicas.map((a) => a.name).join(', ')}`);
     for (const app of plan.replicas) await startContainer(app);
-    for (const app of plan.replicas) check(`${app.name} (second container): ready after podman run`, app.readyMs !== undefined, `${Math.round(app.readyMs)} ms`);
+    for (const app of plan.replicas)
+      check(`${app.name} (second container): ready after podman run`, app.readyMs !== undefined, `${Math.round(app.readyMs)} ms`);
     log('starting the gateway');
     await startContainer(byName('gateway'));
     phases['run → all ready'] = elapsed(started);

@@ -8,7 +8,17 @@ import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GATEWAY_PORT, SERVICES } from '@eventify/contracts';
-import { WEB_APP_ENTRY, createRedisUsers, ensurePki, existingServices, gatewayEnv, infraFromEnv, provisionServiceDatabases, serviceEnv, webAppEnv } from '@eventify/testing';
+import {
+  WEB_APP_ENTRY,
+  createRedisUsers,
+  ensurePki,
+  existingServices,
+  gatewayEnv,
+  infraFromEnv,
+  provisionServiceDatabases,
+  serviceEnv,
+  webAppEnv,
+} from '@eventify/testing';
 
 const root = new URL('..', import.meta.url).pathname;
 const services = existingServices();
@@ -29,14 +39,20 @@ for (const descriptor of Object.values(SERVICES)) {
 // The development CA and one certificate per process, in ~/.cache/eventify/pki: made on the first start, reused,
 // renewed when close to expiry (checked again every hour; the processes pick renewals up without a restart).
 const pki = await ensurePki();
-setInterval(() => void ensurePki().catch((error) => process.stderr.write(`certificate renewal failed: ${error.message}\n`)), 3_600_000).unref();
+setInterval(
+  () => void ensurePki().catch((error) => process.stderr.write(`certificate renewal failed: ${error.message}\n`)),
+  3_600_000,
+).unref();
 const plan = {
   runId: '',
   infra: infraFromEnv(),
   ports,
   pki: pki.dir,
   namespace: process.env.REDIS_NAMESPACE ?? 'eventify-dev',
-  stripe: { port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180), webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only' },
+  stripe: {
+    port: Number(process.env.STRIPE_STANDIN_PORT ?? 12180),
+    webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_eventify_development_only',
+  },
   replicaPorts,
 };
 // The payment service logs in as its own role, owner of payment_db only (made here with the administrator's URL).
@@ -129,27 +145,53 @@ services.forEach((name, i) => {
     run(label, `services/${name}/dist/main.js`, { ...serviceEnv(name, plan, replica), ...extraEnv[name] }, colors[i % colors.length]);
   }
 });
-const tls = process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
-  ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
-  : {};
-run('gateway', 'gateway/dist/main.js', { HOST: process.env.GATEWAY_HOST ?? '127.0.0.1', CORS_ORIGINS: process.env.CORS_ORIGINS ?? webOrigins.join(','), ...gatewayEnv(plan, services), ...tls }, 97);
+const tls =
+  process.env.GATEWAY_TLS_CERT_FILE && process.env.GATEWAY_TLS_KEY_FILE
+    ? { TLS_CERT_FILE: process.env.GATEWAY_TLS_CERT_FILE, TLS_KEY_FILE: process.env.GATEWAY_TLS_KEY_FILE }
+    : {};
+run(
+  'gateway',
+  'gateway/dist/main.js',
+  {
+    HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? webOrigins.join(','),
+    ...gatewayEnv(plan, services),
+    ...tls,
+  },
+  97,
+);
 
 const gatewayUrl = `${tls.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${ports.gateway}`;
 const webUrl = `http://localhost:${web.port}`;
 if (existsSync(resolve(root, 'apps/mobile/dist/index.html'))) {
-  run('web', WEB_APP_ENTRY, webAppEnv({ port: web.port, host: web.host, apiUrl: gatewayUrl, stripeApiUrl: `http://localhost:${plan.stripe.port}` }), 96);
+  run(
+    'web',
+    WEB_APP_ENTRY,
+    webAppEnv({ port: web.port, host: web.host, apiUrl: gatewayUrl, stripeApiUrl: `http://localhost:${plan.stripe.port}` }),
+    96,
+  );
 }
 if (services.includes('payment')) {
   // The local Stripe: PaymentIntents, confirm, refunds, and signed webhooks to the gateway, as Stripe would send them.
-  run('stripe', 'tools/stripe-standin/dist/main.js', {
-    PORT: String(plan.stripe.port),
-    STRIPE_WEBHOOK_SECRET: plan.stripe.webhookSecret,
-    STRIPE_WEBHOOK_URL: `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`,
-  }, 90);
+  run(
+    'stripe',
+    'tools/stripe-standin/dist/main.js',
+    {
+      PORT: String(plan.stripe.port),
+      STRIPE_WEBHOOK_SECRET: plan.stripe.webhookSecret,
+      STRIPE_WEBHOOK_URL: `http://127.0.0.1:${ports.gateway}/payments/webhooks/stripe`,
+    },
+    90,
+  );
 }
 if (services.includes('notification')) {
   // Mails and pushes land here: see them with curl http://127.0.0.1:12190/messages (and /pushes).
-  run('mail', 'tools/mail-standin/dist/main.js', { MAIL_STANDIN_SMTP_PORT: String(mailStandin.smtp), MAIL_STANDIN_HTTP_PORT: String(mailStandin.http) }, 90);
+  run(
+    'mail',
+    'tools/mail-standin/dist/main.js',
+    { MAIL_STANDIN_SMTP_PORT: String(mailStandin.smtp), MAIL_STANDIN_HTTP_PORT: String(mailStandin.http) },
+    90,
+  );
 }
 // The gateway's ops listener (127.0.0.1 only) says when every service behind it is ready; its public /readyz is
 // about the gateway itself.

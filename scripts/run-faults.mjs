@@ -24,7 +24,13 @@ const code = await new Promise((resolveRun) => {
   );
   child.on('exit', (exitCode, signal) => resolveRun(exitCode ?? (signal ? 1 : 0)));
 });
-const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+const rows = existsSync(report)
+  ? readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+  : [];
 rmSync(dir, { recursive: true, force: true });
 const faults = rows.filter((r) => r.fault);
 const fuzzed = rows.reduce((sum, r) => sum + (r.fuzzed ?? 0), 0);

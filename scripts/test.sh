@@ -8,8 +8,9 @@ ensure_node_modules "$PWD"
 ensure_node_modules "$PWD/apps/mobile"
 ensure_chromium
 ensure_infra
-echo "== lint"
+echo "== lint and format"
 npx eslint . --max-warnings=0
+npx prettier --check . --log-level warn || { echo 'run "npm run format" to format the tree'; exit 1; }
 echo "== type-check"
 npx tsc -b
 (cd apps/mobile && npx tsc --noEmit)

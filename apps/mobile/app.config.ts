@@ -19,7 +19,9 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
   // An update is built for one runtime: the fingerprint of everything native (SDK, native modules, config plugins).
   // A JavaScript-only change keeps it, so an OTA update reaches every binary it fits and never one it does not.
   runtimeVersion: { policy: 'fingerprint' },
-  updates: projectId ? { url: `https://u.expo.dev/${projectId}`, fallbackToCacheTimeout: 0, checkAutomatically: 'ON_LOAD' } : { enabled: false },
+  updates: projectId
+    ? { url: `https://u.expo.dev/${projectId}`, fallbackToCacheTimeout: 0, checkAutomatically: 'ON_LOAD' }
+    : { enabled: false },
   ios: {
     supportsTablet: true,
     bundleIdentifier: 'com.eventify.app',
@@ -38,7 +40,14 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
     // expo-brightness asks for it to change the system's brightness; the app only brightens its own window.
     blockedPermissions: ['android.permission.WRITE_SETTINGS'],
   },
-  web: { favicon: './assets/favicon.png', output: 'single', bundler: 'metro', name: 'Eventify', shortName: 'Eventify', themeColor: '#4338ca' },
+  web: {
+    favicon: './assets/favicon.png',
+    output: 'single',
+    bundler: 'metro',
+    name: 'Eventify',
+    shortName: 'Eventify',
+    themeColor: '#4338ca',
+  },
   plugins: [
     'expo-router',
     ['expo-splash-screen', { image: './assets/splash-icon.png', imageWidth: 200, resizeMode: 'contain', backgroundColor: '#ffffff' }],

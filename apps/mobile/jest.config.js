@@ -8,7 +8,8 @@
 // Jest compiles it as it compiles the app, so the scanner verifies codes with the very library it ships.
 const { transformIgnorePatterns: presetIgnores } = require('jest-expo/ios/jest-preset');
 const transformIgnorePatterns = presetIgnores.map((pattern) => pattern.replace('/node_modules/(?!(', '/node_modules/(?!(@noble/|'));
-if (transformIgnorePatterns.every((pattern, i) => pattern === presetIgnores[i])) throw new Error('jest.config.js: jest-expo changed its transformIgnorePatterns; let @noble through again');
+if (transformIgnorePatterns.every((pattern, i) => pattern === presetIgnores[i]))
+  throw new Error('jest.config.js: jest-expo changed its transformIgnorePatterns; let @noble through again');
 
 module.exports = {
   preset: 'jest-expo/ios',

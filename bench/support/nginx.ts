@@ -21,10 +21,12 @@ const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
 export function findNginx(): { binary?: string; reason?: string } {
   const found = () => CANDIDATES.find((path) => existsSync(path));
   if (found()) return { binary: found()! };
-  if (process.getuid?.() !== 0) return { reason: 'nginx is not installed (apt-get install -y nginx-light) and this is not root to install it' };
+  if (process.getuid?.() !== 0)
+    return { reason: 'nginx is not installed (apt-get install -y nginx-light) and this is not root to install it' };
   try {
     console.error('[bench] installing nginx-light (Debian) for the baseline');
-    const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const apt = (...args: string[]) =>
+      execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     try {
       apt('install', '-y', '-qq', 'nginx-light');
     } catch {
@@ -95,7 +97,9 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn(options.binary, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(options.binary, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -12,7 +12,9 @@ import { stringify } from 'yaml';
 
 const root = new URL('../..', import.meta.url).pathname;
 // The catalogue (packages/contracts/src/services.ts) compiled by `tsc -b`.
-const { SERVICES, CALLS, serviceUrlEnvVar, serviceIdentity, REDIS_CLIENTS, redisAclRules, redisUsername } = await import(join(root, 'packages/contracts/dist/index.js'));
+const { SERVICES, CALLS, serviceUrlEnvVar, serviceIdentity, REDIS_CLIENTS, redisAclRules, redisUsername } = await import(
+  join(root, 'packages/contracts/dist/index.js')
+);
 
 const NAMESPACE = 'eventify';
 const REGISTRY = 'ghcr.io/eventify';
@@ -24,7 +26,10 @@ const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/p
  * Databases are managed services (docs/deployment.md).
  */
 const SPECIFIC = {
-  auth: { replicas: 2, secrets: ['MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD', 'AUTH_KEY_ENCRYPTION_KEY', 'RESET_TOKEN_SEAL_KEY'] },
+  auth: {
+    replicas: 2,
+    secrets: ['MONGO_URL', 'EVENTIFY_ADMIN_EMAIL', 'EVENTIFY_ADMIN_PASSWORD', 'AUTH_KEY_ENCRYPTION_KEY', 'RESET_TOKEN_SEAL_KEY'],
+  },
   user: { replicas: 2, secrets: ['MONGO_URL'] },
   event: { replicas: 2, secrets: ['MONGO_URL'] },
   booking: { replicas: 3, secrets: ['MONGO_URL'] },
@@ -110,7 +115,12 @@ function deployment(name, replicas, port, env, { mtls = true, extraPorts = [], p
           // fsGroup: the certificate's files (0440) are readable by the app's group, not by anyone else.
           securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 1000 },
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+            },
           ],
           containers: [container(name, port, env, { mtls, extraPorts })],
           volumes: [{ name: 'mtls', secret: { secretName: mtlsSecret(name), defaultMode: 0o440 } }],
@@ -153,7 +163,9 @@ const hpa = (name, min, max) => ({
 const secretEnv = (deployable) => (name) => ({ name, valueFrom: { secretKeyRef: { name: `${deployable}-secrets`, key: name } } });
 
 const files = {};
-files['namespace.yaml'] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
+files['namespace.yaml'] = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+];
 const config = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'info',
@@ -201,7 +213,12 @@ files['gateway.yaml'] = [
     spec: {
       ingressClassName: 'nginx',
       tls: [{ hosts: ['api.eventify.example'], secretName: 'eventify-tls' }],
-      rules: [{ host: 'api.eventify.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }] } }],
+      rules: [
+        {
+          host: 'api.eventify.example',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }] },
+        },
+      ],
     },
   },
 ];
@@ -212,7 +229,9 @@ files['redis-acl.yaml'] = [
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'eventify-redis-acl', namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } },
-    data: Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(config.REDIS_NAMESPACE, who), redisAclRules(config.REDIS_NAMESPACE, who).join(' ')])),
+    data: Object.fromEntries(
+      REDIS_CLIENTS.map((who) => [redisUsername(config.REDIS_NAMESPACE, who), redisAclRules(config.REDIS_NAMESPACE, who).join(' ')]),
+    ),
   },
 ];
 files['internal-pki.yaml'] = internalPki([...Object.values(SERVICES).map((s) => [s.name, `${s.name}-service`]), ['gateway', 'gateway']]);
@@ -234,18 +253,36 @@ files['kustomization.yaml'] = [
  * for payment and notification the internet on their ports only. DNS for every pod. Pods are chosen by app.kubernetes.io/name.
  */
 function networkPolicies() {
-  const policy = (name, spec) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } }, spec });
+  const policy = (name, spec) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'eventify' } },
+    spec,
+  });
   const pods = (name) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
   const tcp = (port) => ({ protocol: 'TCP', port });
   const host = (name) => `${name}-service`;
   const callersOf = (service) => Object.keys(CALLS).filter((caller) => CALLS[caller].includes(service));
   const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
   const egress = (name, service) => [
-    ...(service ? CALLS[service] : Object.keys(SERVICES)).map((callee) => ({ to: [pods(host(callee))], ports: [tcp(SERVICES[callee].port)] })),
-    ...(service ? SERVICES[service].databases : ['redis']).map((db) => ({ to: [{ ipBlock: { cidr: DATA_NETWORKS[db].cidr } }], ports: [tcp(DATA_NETWORKS[db].port)] })),
-    ...(service && SPECIFIC[service].internet ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: SPECIFIC[service].internet.map(tcp) }] : []),
+    ...(service ? CALLS[service] : Object.keys(SERVICES)).map((callee) => ({
+      to: [pods(host(callee))],
+      ports: [tcp(SERVICES[callee].port)],
+    })),
+    ...(service ? SERVICES[service].databases : ['redis']).map((db) => ({
+      to: [{ ipBlock: { cidr: DATA_NETWORKS[db].cidr } }],
+      ports: [tcp(DATA_NETWORKS[db].port)],
+    })),
+    ...(service && SPECIFIC[service].internet
+      ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: SPECIFIC[service].internet.map(tcp) }]
+      : []),
     {
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': OTEL_COLLECTOR.name } } }],
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OTEL_COLLECTOR.namespace } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': OTEL_COLLECTOR.name } },
+        },
+      ],
       ports: [tcp(OTEL_COLLECTOR.port)],
     },
   ];
@@ -254,29 +291,51 @@ function networkPolicies() {
     policy('dns', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: 53 }, tcp(53)],
-      }],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [{ protocol: 'UDP', port: 53 }, tcp(53)],
+        },
+      ],
     }),
     policy('gateway', {
       ...pods('gateway'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_CONTROLLER.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': INGRESS_CONTROLLER.name } } }],
-        ports: [tcp(8080)],
-      }, {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PROMETHEUS.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS.name } } }],
-        ports: [tcp(GATEWAY_OPS_PORT)],
-      }],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': INGRESS_CONTROLLER.namespace } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': INGRESS_CONTROLLER.name } },
+            },
+          ],
+          ports: [tcp(8080)],
+        },
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': PROMETHEUS.namespace } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS.name } },
+            },
+          ],
+          ports: [tcp(GATEWAY_OPS_PORT)],
+        },
+      ],
       egress: egress('gateway'),
     }),
-    ...Object.values(SERVICES).map((s) => policy(host(s.name), {
-      ...pods(host(s.name)),
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: ['gateway', ...callersOf(s.name).map(host)].map(pods), ports: [tcp(s.port)] }],
-      egress: egress(host(s.name), s.name),
-    })),
+    ...Object.values(SERVICES).map((s) =>
+      policy(host(s.name), {
+        ...pods(host(s.name)),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: ['gateway', ...callersOf(s.name).map(host)].map(pods), ports: [tcp(s.port)] }],
+        egress: egress(host(s.name), s.name),
+      }),
+    ),
   ];
 }
 
@@ -308,7 +367,12 @@ function internalPki(deployables) {
         issuerRef: issuerRef('eventify-selfsigned'),
       },
     },
-    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta('eventify-internal'), spec: { ca: { secretName: 'eventify-internal-ca' } } },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: meta('eventify-internal'),
+      spec: { ca: { secretName: 'eventify-internal-ca' } },
+    },
     ...deployables.map(([name, host]) => ({
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
@@ -331,7 +395,11 @@ function internalPki(deployables) {
 const header = '# Generated by deploy/k8s/generate.mjs from the service catalogue; edit the generator, not this file.\n';
 const render = (docs) => header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 const k8s = join(root, 'deploy/k8s');
-const deploymentNames = Object.values(files).flat().filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name).sort();
+const deploymentNames = Object.values(files)
+  .flat()
+  .filter((d) => d.kind === 'Deployment')
+  .map((d) => d.metadata.name)
+  .sort();
 const outputs = { base: files, ...overlays(deploymentNames) };
 const check = process.argv.includes('--check');
 let stale = [];
@@ -363,16 +431,21 @@ function overlays(deployables) {
   const patch = (kind, operations) => ({ target: { kind }, patch: stringify(operations, { lineWidth: 0 }) });
   return {
     'components/single-replica': {
-      'kustomization.yaml': [{
-        apiVersion: 'kustomize.config.k8s.io/v1alpha1',
-        kind: 'Component',
-        patches: [
-          patch('Deployment', replace('/spec/replicas', 1)),
-          patch('HorizontalPodAutoscaler', replace('/spec/minReplicas', 1)),
-          // minAvailable 1 of 1 replica would block every node drain.
-          patch('PodDisruptionBudget', [{ op: 'remove', path: '/spec/minAvailable' }, { op: 'add', path: '/spec/maxUnavailable', value: 1 }]),
-        ],
-      }],
+      'kustomization.yaml': [
+        {
+          apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+          kind: 'Component',
+          patches: [
+            patch('Deployment', replace('/spec/replicas', 1)),
+            patch('HorizontalPodAutoscaler', replace('/spec/minReplicas', 1)),
+            // minAvailable 1 of 1 replica would block every node drain.
+            patch('PodDisruptionBudget', [
+              { op: 'remove', path: '/spec/minAvailable' },
+              { op: 'add', path: '/spec/maxUnavailable', value: 1 },
+            ]),
+          ],
+        },
+      ],
     },
     'overlays/dev': {
       'kustomization.yaml': kustomization({
@@ -384,7 +457,11 @@ function overlays(deployables) {
     'overlays/production': {
       'kustomization.yaml': kustomization({
         resources: ['../../base'],
-        images: deployables.map((name) => ({ name: `${REGISTRY}/${name}`, newName: `${REGISTRY}/${name}`, digest: `sha256:${'0'.repeat(64)}` })),
+        images: deployables.map((name) => ({
+          name: `${REGISTRY}/${name}`,
+          newName: `${REGISTRY}/${name}`,
+          digest: `sha256:${'0'.repeat(64)}`,
+        })),
       }),
     },
   };

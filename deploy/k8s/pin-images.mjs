@@ -15,22 +15,26 @@ if (!file || !digestsDir || !registry) {
   process.exit(2);
 }
 const digests = new Map(readdirSync(digestsDir).map((name) => [name, readFileSync(join(digestsDir, name), 'utf8').trim()]));
-const problems = [...digests].filter(([, digest]) => !/^sha256:[0-9a-f]{64}$/.test(digest) || /^sha256:0+$/.test(digest)).map(([name, digest]) => `${name}: not a digest: ${JSON.stringify(digest)}`);
+const problems = [...digests]
+  .filter(([, digest]) => !/^sha256:[0-9a-f]{64}$/.test(digest) || /^sha256:0+$/.test(digest))
+  .map(([name, digest]) => `${name}: not a digest: ${JSON.stringify(digest)}`);
 
 // The generator writes each entry as `- name: <registry>/<image>` followed by its newName and digest lines.
 const pinned = new Set();
 let current;
-const lines = readFileSync(file, 'utf8').split('\n').map((line) => {
-  const name = /^ {2}- name: \S+\/([^/\s]+)$/.exec(line);
-  if (name) current = name[1];
-  if (!current || !digests.has(current)) return line;
-  if (/^ {4}newName: /.test(line)) return `    newName: ${registry.replace(/\/$/, '')}/${current}`;
-  if (/^ {4}digest: /.test(line)) {
-    pinned.add(current);
-    return `    digest: ${digests.get(current)}`;
-  }
-  return line;
-});
+const lines = readFileSync(file, 'utf8')
+  .split('\n')
+  .map((line) => {
+    const name = /^ {2}- name: \S+\/([^/\s]+)$/.exec(line);
+    if (name) current = name[1];
+    if (!current || !digests.has(current)) return line;
+    if (/^ {4}newName: /.test(line)) return `    newName: ${registry.replace(/\/$/, '')}/${current}`;
+    if (/^ {4}digest: /.test(line)) {
+      pinned.add(current);
+      return `    digest: ${digests.get(current)}`;
+    }
+    return line;
+  });
 const images = [...readFileSync(file, 'utf8').matchAll(/^ {2}- name: \S+\/([^/\s]+)$/gm)].map((m) => m[1]);
 for (const image of images) if (!digests.has(image)) problems.push(`${image}: no digest in ${digestsDir}`);
 for (const name of digests.keys()) if (!images.includes(name)) problems.push(`${name}: a digest for an image the overlay does not have`);

@@ -26,7 +26,10 @@ const steps: Record<string, () => void | Promise<void>> = {
     assert.deepEqual(sorted(Object.keys(SERVICES)), names);
     for (const name of SERVICE_NAMES) assert.equal(SERVICES[name].name, name);
     // The CI workflow builds and deploys what deploy/deployables.mjs lists, and names no service itself.
-    assert.deepEqual(await productionDeployables(), [{ name: 'gateway', app: 'gateway' }, ...SERVICE_NAMES.map((n) => ({ name: `${n}-service`, app: `services/${n}` }))]);
+    assert.deepEqual(await productionDeployables(), [
+      { name: 'gateway', app: 'gateway' },
+      ...SERVICE_NAMES.map((n) => ({ name: `${n}-service`, app: `services/${n}` })),
+    ]);
     const workflow = read('.github/workflows/ci.yml');
     assert.match(workflow, /run: node deploy\/deployables\.mjs --github-output >> "\$GITHUB_OUTPUT"/);
     assert.match(workflow, /deployable: \$\{\{ fromJSON\(needs\.test\.outputs\.images\) \}\}/);
@@ -43,7 +46,10 @@ const steps: Record<string, () => void | Promise<void>> = {
   },
   'TypeScript reference': () => {
     const references = (JSON.parse(read('tsconfig.json')) as { references: { path: string }[] }).references.map((r) => r.path);
-    assert.deepEqual(sorted(references.filter((p) => p.startsWith('services/'))), names.map((n) => `services/${n}`));
+    assert.deepEqual(
+      sorted(references.filter((p) => p.startsWith('services/'))),
+      names.map((n) => `services/${n}`),
+    );
     for (const path of references) assert.ok(existsSync(join(root, path, 'tsconfig.json')), `${path}/tsconfig.json`);
   },
   'Internal routes and calls': () => {
@@ -53,7 +59,11 @@ const steps: Record<string, () => void | Promise<void>> = {
   },
   Compose: () => {
     const services = compose.services;
-    const apps = Object.fromEntries(Object.entries(services).filter(([, s]) => s.build).map(([name, s]) => [name, s.build.args?.APP]));
+    const apps = Object.fromEntries(
+      Object.entries(services)
+        .filter(([, s]) => s.build)
+        .map(([name, s]) => [name, s.build.args?.APP]),
+    );
     const expected = {
       gateway: 'gateway',
       ...Object.fromEntries(SERVICE_NAMES.map((n) => [`${n}-service`, `services/${n}`])),
@@ -73,13 +83,25 @@ const steps: Record<string, () => void | Promise<void>> = {
       const env = service.environment as Record<string, string>;
       assert.equal(env.PORT, String(SERVICES[name].port), `${container}: PORT`);
       assert.match(env.REDIS_URL!, new RegExp(`-${name}:\\$\\{REDIS_PASSWORD_${upper(name)}:`), `${container}: its own Redis user`);
-      if (SERVICES[name].databases.includes('mongo')) assert.match(env.MONGO_URL!, new RegExp(`^mongodb://${name}:.*@mongo:27017/${name}_db$`), `${container}: MONGO_URL`);
-      if (SERVICES[name].databases.includes('postgres')) assert.match(env.DATABASE_URL!, new RegExp(`^postgres://${name}:.*@postgres:5432/${name}_db$`), `${container}: DATABASE_URL`);
-      const mount = (service.volumes as { source: string; target: string; read_only: boolean }[]).find((v) => v.target === '/etc/eventify/mtls');
+      if (SERVICES[name].databases.includes('mongo'))
+        assert.match(env.MONGO_URL!, new RegExp(`^mongodb://${name}:.*@mongo:27017/${name}_db$`), `${container}: MONGO_URL`);
+      if (SERVICES[name].databases.includes('postgres'))
+        assert.match(env.DATABASE_URL!, new RegExp(`^postgres://${name}:.*@postgres:5432/${name}_db$`), `${container}: DATABASE_URL`);
+      const mount = (service.volumes as { source: string; target: string; read_only: boolean }[]).find(
+        (v) => v.target === '/etc/eventify/mtls',
+      );
       assert.ok(mount?.source.endsWith(`/${name}`) && mount.read_only, `${container}: its certificate`);
       assert.ok(Object.keys(gateway.depends_on).includes(container), `gateway depends on ${container}`);
-      for (const [who, env2] of [['gateway', gateway.environment], [container, env]] as const) {
-        for (const other of SERVICE_NAMES) assert.equal(env2[serviceUrlEnvVar(other)], `https://${other}-service:${SERVICES[other].port}`, `${who}: ${serviceUrlEnvVar(other)}`);
+      for (const [who, env2] of [
+        ['gateway', gateway.environment],
+        [container, env],
+      ] as const) {
+        for (const other of SERVICE_NAMES)
+          assert.equal(
+            env2[serviceUrlEnvVar(other)],
+            `https://${other}-service:${SERVICES[other].port}`,
+            `${who}: ${serviceUrlEnvVar(other)}`,
+          );
       }
     }
     const urls = Object.keys(gateway.environment).filter((k) => k.endsWith('_SERVICE_URL'));
@@ -89,15 +111,31 @@ const steps: Record<string, () => void | Promise<void>> = {
     const initList = /const SERVICES = \[([^\]]*)\]/.exec(read('deploy/compose/mongo-init.js'))?.[1] ?? '';
     assert.deepEqual(sorted([...initList.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]!)), using('mongo'), 'deploy/compose/mongo-init.js');
     const mongoEnv = Object.keys(compose.services.mongo!.environment).filter((k) => k.endsWith('_MONGO_PASSWORD'));
-    assert.deepEqual(sorted(mongoEnv), using('mongo').map((n) => `${upper(n)}_MONGO_PASSWORD`), 'compose: the mongo container');
+    assert.deepEqual(
+      sorted(mongoEnv),
+      using('mongo').map((n) => `${upper(n)}_MONGO_PASSWORD`),
+      'compose: the mongo container',
+    );
     const postgresInit = read('deploy/compose/postgres-init.sh');
-    for (const name of using('postgres')) assert.match(postgresInit, new RegExp(`create role ${name} .*\\n.*create database ${name}_db owner ${name}`), `postgres-init.sh: ${name}`);
+    for (const name of using('postgres'))
+      assert.match(
+        postgresInit,
+        new RegExp(`create role ${name} .*\\n.*create database ${name}_db owner ${name}`),
+        `postgres-init.sh: ${name}`,
+      );
     const redisEnv = Object.keys(compose.services.redis!.environment).filter((k) => k.startsWith('REDIS_PASSWORD_'));
-    assert.deepEqual(sorted(redisEnv), sorted([...names, 'gateway'].map((n) => `REDIS_PASSWORD_${upper(n)}`)), 'compose: the redis container');
+    assert.deepEqual(
+      sorted(redisEnv),
+      sorted([...names, 'gateway'].map((n) => `REDIS_PASSWORD_${upper(n)}`)),
+      'compose: the redis container',
+    );
   },
   Settings: () => {
     const settings = [...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!);
-    assert.deepEqual(sorted(settings.filter((k) => k.endsWith('_MONGO_PASSWORD') && k !== 'MONGO_ROOT_PASSWORD')), using('mongo').map((n) => `${upper(n)}_MONGO_PASSWORD`));
+    assert.deepEqual(
+      sorted(settings.filter((k) => k.endsWith('_MONGO_PASSWORD') && k !== 'MONGO_ROOT_PASSWORD')),
+      using('mongo').map((n) => `${upper(n)}_MONGO_PASSWORD`),
+    );
     const redis = settings.filter((k) => k.startsWith('REDIS_PASSWORD_'));
     assert.deepEqual(sorted(redis), sorted([...names, 'gateway'].map((n) => `REDIS_PASSWORD_${upper(n)}`)));
   },
@@ -108,7 +146,9 @@ const steps: Record<string, () => void | Promise<void>> = {
     const base = join(root, 'deploy/k8s/base');
     const deployments = readdirSync(base)
       .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => parseAllDocuments(readFileSync(join(base, f), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string } }))
+      .flatMap((f) =>
+        parseAllDocuments(readFileSync(join(base, f), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string } }),
+      )
       .filter((o) => o.kind === 'Deployment')
       .map((o) => o.metadata.name);
     assert.deepEqual(sorted(deployments), deployables);

@@ -5,15 +5,40 @@ import { z } from 'zod';
  * cert-manager's API reference (kubernetes-models has no cert-manager CRDs). Strict: an unknown or misspelt
  * field fails, as the API server's structural schema would refuse it.
  */
-const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/).max(253);
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/)
+  .max(253);
 const metadata = z.object({ name, namespace: name, labels: z.record(z.string(), z.string()).optional() }).strict();
 /** A Go duration as cert-manager parses it, e.g. 720h, 2160h0m0s. */
-const duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/).refine((d) => d !== '', 'empty duration');
+const duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/)
+  .refine((d) => d !== '', 'empty duration');
 const KEY_USAGES = [
-  'signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment',
-  'cert sign', 'crl sign', 'encipher only', 'decipher only', 'any', 'server auth', 'client auth', 'code signing',
-  'email protection', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'timestamping', 'ocsp signing',
-  'microsoft sgc', 'netscape sgc',
+  'signing',
+  'digital signature',
+  'content commitment',
+  'key encipherment',
+  'key agreement',
+  'data encipherment',
+  'cert sign',
+  'crl sign',
+  'encipher only',
+  'decipher only',
+  'any',
+  'server auth',
+  'client auth',
+  'code signing',
+  'email protection',
+  's/mime',
+  'ipsec end system',
+  'ipsec tunnel',
+  'ipsec user',
+  'timestamping',
+  'ocsp signing',
+  'microsoft sgc',
+  'netscape sgc',
 ] as const;
 
 export const IssuerSchema = z
@@ -23,8 +48,14 @@ export const IssuerSchema = z
     metadata,
     spec: z
       .object({
-        selfSigned: z.object({ crlDistributionPoints: z.array(z.string()).optional() }).strict().optional(),
-        ca: z.object({ secretName: name, crlDistributionPoints: z.array(z.string()).optional() }).strict().optional(),
+        selfSigned: z
+          .object({ crlDistributionPoints: z.array(z.string()).optional() })
+          .strict()
+          .optional(),
+        ca: z
+          .object({ secretName: name, crlDistributionPoints: z.array(z.string()).optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((spec) => Object.keys(spec).length === 1, 'exactly one issuer type (selfSigned, ca, …)'),
@@ -59,9 +90,18 @@ export const CertificateSchema = z
           .optional(),
       })
       .strict()
-      .refine((spec) => spec.commonName || spec.dnsNames?.length || spec.uris?.length || spec.ipAddresses?.length, 'needs at least one of commonName, dnsNames, uris, ipAddresses')
-      .refine((spec) => !spec.duration || !spec.renewBefore || hours(spec.renewBefore) < hours(spec.duration), 'renewBefore must be shorter than duration')
-      .refine((spec) => spec.privateKey?.algorithm !== 'ECDSA' || [256, 384, 521].includes(spec.privateKey.size ?? 256), 'ECDSA size is 256, 384 or 521'),
+      .refine(
+        (spec) => spec.commonName || spec.dnsNames?.length || spec.uris?.length || spec.ipAddresses?.length,
+        'needs at least one of commonName, dnsNames, uris, ipAddresses',
+      )
+      .refine(
+        (spec) => !spec.duration || !spec.renewBefore || hours(spec.renewBefore) < hours(spec.duration),
+        'renewBefore must be shorter than duration',
+      )
+      .refine(
+        (spec) => spec.privateKey?.algorithm !== 'ECDSA' || [256, 384, 521].includes(spec.privateKey.size ?? 256),
+        'ECDSA size is 256, 384 or 521',
+      ),
   })
   .strict();
 

@@ -48,13 +48,16 @@ it('every manifest is a valid Kubernetes object, and every service and the gatew
   }
 });
 
-it('cert-manager issues every deployable its certificate, naming its identity, from the namespace\'s own CA', () => {
+it("cert-manager issues every deployable its certificate, naming its identity, from the namespace's own CA", () => {
   const objects = readdirSync(baseDir)
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .flatMap((file) => parseAllDocuments(readFileSync(join(baseDir, file), 'utf8')).map((doc) => doc.toJS() as Record<string, any>));
   const issuers = objects.filter((o) => o.kind === 'Issuer').map((o) => IssuerSchema.parse(o));
   const certificates = objects.filter((o) => o.kind === 'Certificate').map((o) => CertificateSchema.parse(o));
-  assert.ok(issuers.length === 2 && certificates.length === SERVICE_NAMES.length + 2, `${issuers.length} issuers, ${certificates.length} certificates`);
+  assert.ok(
+    issuers.length === 2 && certificates.length === SERVICE_NAMES.length + 2,
+    `${issuers.length} issuers, ${certificates.length} certificates`,
+  );
   const issuer = (name: string) => issuers.find((i) => i.metadata.name === name);
   // The CA: self-signed, and the secret the CA issuer signs with.
   const ca = certificates.find((c) => c.spec.isCA)!;
@@ -111,23 +114,37 @@ it('the gateway trusts the ingress as its one proxy, and keeps /metrics on an op
   assert.equal(pod.metadata.annotations['prometheus.io/port'], '9080');
   assert.equal(container.readinessProbe.httpGet.port, 'http', 'readiness on the public port, about the gateway itself');
   const service = docs.find((d) => d.kind === 'Service')!;
-  assert.deepEqual(service.spec.ports.map((p: { port: number }) => p.port), [8080], 'the Service (and so the ingress) has the public port only');
+  assert.deepEqual(
+    service.spec.ports.map((p: { port: number }) => p.port),
+    [8080],
+    'the Service (and so the ingress) has the public port only',
+  );
   const ingress = docs.find((d) => d.kind === 'Ingress')!;
-  assert.deepEqual(ingress.spec.rules[0].http.paths.map((p: any) => p.backend.service.port.number), [8080]);
+  assert.deepEqual(
+    ingress.spec.rules[0].http.paths.map((p: any) => p.backend.service.port.number),
+    [8080],
+  );
 });
 
-it('each deployable reads its own Redis URL (its own Redis user), and the users\' rules are the catalogue\'s', () => {
+it("each deployable reads its own Redis URL (its own Redis user), and the users' rules are the catalogue's", () => {
   const objects = readdirSync(baseDir)
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .flatMap((file) => parseAllDocuments(readFileSync(join(baseDir, file), 'utf8')).map((doc) => doc.toJS() as Record<string, any>));
   for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
     const name = deployment.metadata.name as string;
     const redisUrl = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'REDIS_URL');
-    assert.deepEqual(redisUrl?.valueFrom?.secretKeyRef, { name: `${name}-secrets`, key: 'REDIS_URL' }, `${name}: REDIS_URL from its own Secret`);
+    assert.deepEqual(
+      redisUrl?.valueFrom?.secretKeyRef,
+      { name: `${name}-secrets`, key: 'REDIS_URL' },
+      `${name}: REDIS_URL from its own Secret`,
+    );
   }
   const acl = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-redis-acl')!;
   const namespace = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'eventify-config')!.data.REDIS_NAMESPACE as string;
-  assert.deepEqual(acl.data, Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(namespace, who), redisAclRules(namespace, who).join(' ')])));
+  assert.deepEqual(
+    acl.data,
+    Object.fromEntries(REDIS_CLIENTS.map((who) => [redisUsername(namespace, who), redisAclRules(namespace, who).join(' ')])),
+  );
   // The compose Redis's start script comes from the same rules.
   const check = spawnSync(process.execPath, [join(root, 'deploy/redis/generate.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);

@@ -50,25 +50,47 @@ describe('kustomize overlays', { skip }, () => {
     for (const [name, image] of Object.entries(images(objects))) assert.equal(image, `ghcr.io/eventify/${name}:dev`);
     for (const d of ofKind(objects, 'Deployment')) assert.equal(d.spec.replicas, 1, d.metadata.name);
     for (const h of ofKind(objects, 'HorizontalPodAutoscaler')) assert.equal(h.spec.minReplicas, 1, h.metadata.name);
-    for (const p of ofKind(objects, 'PodDisruptionBudget')) assert.deepEqual([p.spec.minAvailable, p.spec.maxUnavailable], [undefined, 1], p.metadata.name);
+    for (const p of ofKind(objects, 'PodDisruptionBudget'))
+      assert.deepEqual([p.spec.minAvailable, p.spec.maxUnavailable], [undefined, 1], p.metadata.name);
   });
 
-  it('production keeps the base\'s replicas, resources and autoscaling, and pins every image by digest', () => {
+  it("production keeps the base's replicas, resources and autoscaling, and pins every image by digest", () => {
     const base = render(join(k8s, 'base'));
     const production = render(join(k8s, 'overlays/production'));
-    const withoutImages = (objects: Obj[]) => JSON.stringify(objects.map((o) => (o.kind === 'Deployment' ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, containers: o.spec.template.spec.containers.map((c: object) => ({ ...c, image: '' })) } } } } : o)));
+    const withoutImages = (objects: Obj[]) =>
+      JSON.stringify(
+        objects.map((o) =>
+          o.kind === 'Deployment'
+            ? {
+                ...o,
+                spec: {
+                  ...o.spec,
+                  template: {
+                    ...o.spec.template,
+                    spec: {
+                      ...o.spec.template.spec,
+                      containers: o.spec.template.spec.containers.map((c: object) => ({ ...c, image: '' })),
+                    },
+                  },
+                },
+              }
+            : o,
+        ),
+      );
     assert.equal(withoutImages(production), withoutImages(base), 'only the images differ');
-    for (const image of Object.values(images(production))) assert.match(image, /^ghcr\.io\/eventify\/[a-z-]+@sha256:0{64}$/, 'placeholders until the deploy job pins them');
+    for (const image of Object.values(images(production)))
+      assert.match(image, /^ghcr\.io\/eventify\/[a-z-]+@sha256:0{64}$/, 'placeholders until the deploy job pins them');
   });
 
-  it('the deploy job\'s pinning puts each pushed digest in place, and refuses to leave a placeholder', () => {
+  it("the deploy job's pinning puts each pushed digest in place, and refuses to leave a placeholder", () => {
     cpSync(k8s, join(work, 'k8s'), { recursive: true });
     const kustomization = join(work, 'k8s/overlays/production/kustomization.yaml');
     const digests = join(work, 'digests');
     mkdirSync(digests);
     const digestOf = (name: string) => `sha256:${Buffer.from(name.padEnd(32, '.')).toString('hex').slice(0, 64)}`;
     for (const name of deployables.filter((n) => n !== 'qr-service')) writeFileSync(join(digests, name), `${digestOf(name)}\n`);
-    const pin = () => spawnSync(process.execPath, [join(k8s, 'pin-images.mjs'), kustomization, digests, 'ghcr.io/acme'], { encoding: 'utf8' });
+    const pin = () =>
+      spawnSync(process.execPath, [join(k8s, 'pin-images.mjs'), kustomization, digests, 'ghcr.io/acme'], { encoding: 'utf8' });
     const before = readFileSync(kustomization, 'utf8');
     const missing = pin();
     assert.equal(missing.status, 1);

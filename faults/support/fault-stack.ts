@@ -5,7 +5,16 @@ import { Redis } from 'ioredis';
 import Stripe from 'stripe';
 import type { ServiceName } from '@eventify/contracts';
 import { startMailStandin, type MailStandin } from '@eventify/mail-standin';
-import { TEST_ADMIN_ENV, infraFromEnv, loginAdmin, postgresUrlFor, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  infraFromEnv,
+  loginAdmin,
+  postgresUrlFor,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 import { privateFerretDb, privateRedis, type PrivateServer } from './private-infra.js';
 
 export const ALL_SERVICES: ServiceName[] = ['auth', 'user', 'event', 'approval', 'booking', 'payment', 'qr', 'notification'];
@@ -61,7 +70,13 @@ export async function startFaultStack(): Promise<FaultStack> {
       booking: { ...FAST, SWEEP_INTERVAL_MS: '500', RESERVATION_TIMEOUT_MS: '3000', RESERVING_STUCK_MS: '6000' },
       payment: FAST,
       qr: FAST,
-      notification: { ...FAST, SMTP_URL: mail.smtpUrl, EXPO_BASE_URL: mail.httpUrl, DELIVERY_POLL_MS: '200', DELIVERY_RETRY_BASE_MS: '300' },
+      notification: {
+        ...FAST,
+        SMTP_URL: mail.smtpUrl,
+        EXPO_BASE_URL: mail.httpUrl,
+        DELIVERY_POLL_MS: '200',
+        DELIVERY_RETRY_BASE_MS: '300',
+      },
       gateway: { UPSTREAM_TIMEOUT_MS: '4000' },
     },
   });

@@ -87,7 +87,15 @@ const HOSTILE_IDS = [
 ];
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-const BAD_CURSORS = ['!!!', b64('not json'), b64({ c: { $gt: '' }, id: { $ne: null } }), b64({ c: 'not a date', id: 1 }), b64('{"s":1e309}'), b64([]), 'x'.repeat(5000)];
+const BAD_CURSORS = [
+  '!!!',
+  b64('not json'),
+  b64({ c: { $gt: '' }, id: { $ne: null } }),
+  b64({ c: 'not a date', id: 1 }),
+  b64('{"s":1e309}'),
+  b64([]),
+  'x'.repeat(5000),
+];
 
 function resolveRef(schema: Schema | undefined, components: Record<string, Schema>): Schema | undefined {
   if (schema?.$ref) return resolveRef(components[schema.$ref.split('/').pop()!], components);
@@ -126,7 +134,10 @@ export function operationsOf(doc: { paths?: Record<string, Record<string, unknow
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, raw] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const op = raw as { parameters?: { in: string; name: string; schema: Schema }[]; requestBody?: { content?: Record<string, { schema: Schema }> } };
+      const op = raw as {
+        parameters?: { in: string; name: string; schema: Schema }[];
+        requestBody?: { content?: Record<string, { schema: Schema }> };
+      };
       const params = op.parameters ?? [];
       operations.push({
         method: method.toUpperCase(),
@@ -158,7 +169,8 @@ export function variantsOf(op: Operation, components: Record<string, Schema>, kn
   for (const id of op.pathParams.length ? HOSTILE_IDS : []) variants.push({ name: `path id ${id.slice(0, 20)}`, url: fill(id) });
   for (const param of op.query) {
     const values = param.name === 'cursor' ? BAD_CURSORS : ['abc', '-1', '1e309', '99999999999999999999', '0', HOSTILE_STRINGS[2]!, '%00'];
-    for (const value of values) variants.push({ name: `query ${param.name}=${value.slice(0, 12)}`, url: `${url}?${param.name}=${encodeURIComponent(value)}` });
+    for (const value of values)
+      variants.push({ name: `query ${param.name}=${value.slice(0, 12)}`, url: `${url}?${param.name}=${encodeURIComponent(value)}` });
     variants.push({ name: `query ${param.name}[$gt]`, url: `${url}?${param.name}[$gt]=&${param.name}[$ne]=x` });
     variants.push({ name: `query ${param.name} twice`, url: `${url}?${param.name}=1&${param.name}=2` });
   }
@@ -166,27 +178,51 @@ export function variantsOf(op: Operation, components: Record<string, Schema>, kn
   const schema = resolveRef(op.body, components);
   const base = (op.body ? sample(op.body, components) : {}) as Record<string, unknown>;
   const required = schema?.required ?? [];
-  for (const [what, body] of [['null body', null], ['array body', []], ['string body', 'hello'], ['number body', 42], ['operator body', { $gt: '' }]] as const) {
+  for (const [what, body] of [
+    ['null body', null],
+    ['array body', []],
+    ['string body', 'hello'],
+    ['number body', 42],
+    ['operator body', { $gt: '' }],
+  ] as const) {
     variants.push({ name: what, url, body });
   }
   variants.push({ name: 'malformed JSON', url, rawBody: '{"a": ', headers: { 'content-type': 'application/json' } });
   variants.push({ name: 'text/plain', url, rawBody: 'hello', headers: { 'content-type': 'text/plain' } });
-  variants.push({ name: 'deep nesting', url, rawBody: '['.repeat(5000) + ']'.repeat(5000), headers: { 'content-type': 'application/json' } });
+  variants.push({
+    name: 'deep nesting',
+    url,
+    rawBody: '['.repeat(5000) + ']'.repeat(5000),
+    headers: { 'content-type': 'application/json' },
+  });
   if (required.length) {
     variants.push({ name: 'empty object', url, body: {} });
-    variants.push({ name: 'extra fields, required missing', url, body: { ...without(base, required[0]!), $where: '1', isAdmin: true, roles: ['admin'] } });
+    variants.push({
+      name: 'extra fields, required missing',
+      url,
+      body: { ...without(base, required[0]!), $where: '1', isAdmin: true, roles: ['admin'] },
+    });
   }
   for (const key of Object.keys(schema?.properties ?? {})) {
     if (required.includes(key)) variants.push({ name: `missing ${key}`, url, body: without(base, key) });
     const prop = resolveRef(schema!.properties![key], components);
     const type = Array.isArray(prop?.type) ? prop!.type.find((t) => t !== 'null') : prop?.type;
     const isObject = type === 'object' || type === undefined;
-    for (const [what, value] of OPERATORS) variants.push({ name: `${key}: ${what}`, url, body: { ...base, [key]: value }, mayBeValid: isObject });
-    for (const [what, value] of HOSTILE_VALUES) variants.push({ name: `${key}: ${what}`, url, body: { ...base, [key]: value }, mayBeValid: true });
+    for (const [what, value] of OPERATORS)
+      variants.push({ name: `${key}: ${what}`, url, body: { ...base, [key]: value }, mayBeValid: isObject });
+    for (const [what, value] of HOSTILE_VALUES)
+      variants.push({ name: `${key}: ${what}`, url, body: { ...base, [key]: value }, mayBeValid: true });
     if (type === 'string' || type === undefined) {
-      for (const text of HOSTILE_STRINGS) variants.push({ name: `${key}: string ${JSON.stringify(text.slice(0, 8))}`, url, body: { ...base, [key]: text }, mayBeValid: true });
+      for (const text of HOSTILE_STRINGS)
+        variants.push({
+          name: `${key}: string ${JSON.stringify(text.slice(0, 8))}`,
+          url,
+          body: { ...base, [key]: text },
+          mayBeValid: true,
+        });
     }
-    if (type === 'integer' || type === 'number') variants.push({ name: `${key}: numeric string`, url, body: { ...base, [key]: '12' }, mayBeValid: true });
+    if (type === 'integer' || type === 'number')
+      variants.push({ name: `${key}: numeric string`, url, body: { ...base, [key]: '12' }, mayBeValid: true });
   }
   return variants;
 }
@@ -198,7 +234,14 @@ const without = (object: Record<string, unknown>, key: string) => Object.fromEnt
  * possibly valid ones; collect every 5xx, transport error (a reset, a hang), 4xx that is not problem+json,
  * and every invalid request that was accepted.
  */
-export async function fuzz(api: HttpClient, operations: Operation[], components: Record<string, Schema>, token: string, knownId: string, phase: 'invalid' | 'hostile') {
+export async function fuzz(
+  api: HttpClient,
+  operations: Operation[],
+  components: Record<string, Schema>,
+  token: string,
+  knownId: string,
+  phase: 'invalid' | 'hostile',
+) {
   const findings: FuzzFinding[] = [];
   const accepted: FuzzFinding[] = [];
   const queue = operations.flatMap((op) =>
@@ -210,20 +253,38 @@ export async function fuzz(api: HttpClient, operations: Operation[], components:
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { op, variant } = next;
-      const options = { token, timeoutMs: 10_000, headers: variant.headers ?? {}, ...(variant.rawBody !== undefined ? { rawBody: variant.rawBody } : {}) };
+      const options = {
+        token,
+        timeoutMs: 10_000,
+        headers: variant.headers ?? {},
+        ...(variant.rawBody !== undefined ? { rawBody: variant.rawBody } : {}),
+      };
       let response: HttpResult | { status: string; text: string };
       try {
-        response = variant.rawBody !== undefined || variant.body === undefined
-          ? await api.request(op.method, variant.url, options)
-          : await api.request(op.method, variant.url, { ...options, rawBody: JSON.stringify(variant.body), headers: { 'content-type': 'application/json', ...options.headers } });
+        response =
+          variant.rawBody !== undefined || variant.body === undefined
+            ? await api.request(op.method, variant.url, options)
+            : await api.request(op.method, variant.url, {
+                ...options,
+                rawBody: JSON.stringify(variant.body),
+                headers: { 'content-type': 'application/json', ...options.headers },
+              });
       } catch (error) {
         response = { status: (error as Error).name, text: (error as Error).message };
       }
       sent++;
-      const record = { method: op.method, url: variant.url.slice(0, 120), variant: variant.name, status: response.status, body: response.text.slice(0, 300) };
+      const record = {
+        method: op.method,
+        url: variant.url.slice(0, 120),
+        variant: variant.name,
+        status: response.status,
+        body: response.text.slice(0, 300),
+      };
       if (typeof response.status !== 'number' || response.status >= 500) findings.push(record);
-      else if (response.status < 300 && !['GET', 'DELETE'].includes(op.method) && !variant.mayBeValid) accepted.push(record); // a DELETE of nothing is a 204
-      else if (response.status >= 400 && !/problem\+json/.test((response as HttpResult).headers.get('content-type') ?? '')) findings.push({ ...record, variant: `${variant.name} (not problem+json)` });
+      else if (response.status < 300 && !['GET', 'DELETE'].includes(op.method) && !variant.mayBeValid)
+        accepted.push(record); // a DELETE of nothing is a 204
+      else if (response.status >= 400 && !/problem\+json/.test((response as HttpResult).headers.get('content-type') ?? ''))
+        findings.push({ ...record, variant: `${variant.name} (not problem+json)` });
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));

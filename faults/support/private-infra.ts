@@ -71,8 +71,25 @@ export async function privateRedis(): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'eventify-faults-redis-'));
   // Users kept in an ACL file (the harness saves the per-service users there), so they survive the restart too.
   writeFileSync(join(dir, 'users.acl'), '');
-  const args = () => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--aclfile', join(dir, 'users.acl')];
-  const server = managed('redis-server', args, port, `redis://127.0.0.1:${port}`, async () => rmSync(dir, { recursive: true, force: true }));
+  const args = () => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--aclfile',
+    join(dir, 'users.acl'),
+  ];
+  const server = managed('redis-server', args, port, `redis://127.0.0.1:${port}`, async () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
   await server.start();
   return server;
 }

@@ -27,7 +27,12 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   await registerHttpSecurity(app, config);
   const limits = await registerAccessControl(app, config, mtls);
   await registerOpsListener(app, config, targets, mtls);
-  const docs = new MergedDocs(targets, { timeoutMs: config.READINESS_TIMEOUT_MS, ttlMs: config.DOCS_TTL_MS, retryMs: config.DOCS_RETRY_MS, mtls });
+  const docs = new MergedDocs(targets, {
+    timeoutMs: config.READINESS_TIMEOUT_MS,
+    ttlMs: config.DOCS_TTL_MS,
+    retryMs: config.DOCS_RETRY_MS,
+    mtls,
+  });
   await registerDocs(app, docs, limits.ownRoute);
   // Tests only (the config refuses it in production): no hook at all otherwise.
   if (config.RESPONSE_CHECK_FILE) registerResponseCheck(app, docs, config.RESPONSE_CHECK_FILE);

@@ -26,12 +26,18 @@ export const trustProxySetting = () =>
         return { kind: 'hops', hops };
       }
       const list = new BlockList();
-      for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         const [address = '', prefix] = entry.split('/');
         const family = isIP(address);
         const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
         if (!family || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
-          context.addIssue({ code: 'custom', message: `"${entry}" is neither a hop count nor an IP address or CIDR range (e.g. 1, or 10.0.0.0/8,fd00::/8)` });
+          context.addIssue({
+            code: 'custom',
+            message: `"${entry}" is neither a hop count nor an IP address or CIDR range (e.g. 1, or 10.0.0.0/8,fd00::/8)`,
+          });
           return z.NEVER;
         }
         list.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
@@ -49,7 +55,10 @@ function isTrusted(list: BlockList, address: string): boolean {
  * anything further left was written by the client and cannot be trusted (it would let anyone pick their own
  * rate-limit bucket, or someone else's).
  */
-export function clientAddress(request: { ip: string; headers: Record<string, string | string[] | undefined> }, trusted: TrustedProxies): string {
+export function clientAddress(
+  request: { ip: string; headers: Record<string, string | string[] | undefined> },
+  trusted: TrustedProxies,
+): string {
   const socket = plain(request.ip);
   if (trusted.kind === 'none') return socket;
   const header = request.headers['x-forwarded-for'];

@@ -37,7 +37,10 @@ export const gatewayConfigSchema = baseConfigSchema
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(5_000),
     // Declared secret in the kit: a development password in it stops a production start.
     REDIS_URL: redisConfig.REDIS_URL,
-    REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
+    REDIS_NAMESPACE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .default('eventify'),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
     /** Requests per window for a signed-in user (counted after the token is verified). */
     RATE_LIMIT_USER_MAX: z.coerce.number().int().positive().default(600),
@@ -53,7 +56,10 @@ export const gatewayConfigSchema = baseConfigSchema
     /** Origins allowed to call the API from a browser (the mobile web build), comma separated. */
     CORS_ORIGINS: csv(),
     /** Serve HTTP/2 (with HTTP/1.1 fallback) when TLS is on. */
-    HTTP2: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    HTTP2: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /**
      * The gateway's internal identity (tls.crt, tls.key, ca.crt), presented to the services, which speak mutual
      * TLS only. Its public side is TLS_CERT_FILE/TLS_KEY_FILE (or plain HTTP behind a TLS-terminating ingress).
@@ -62,16 +68,31 @@ export const gatewayConfigSchema = baseConfigSchema
   })
   .superRefine((config, context) => {
     if (config.RESPONSE_CHECK_FILE && config.NODE_ENV === 'production') {
-      context.addIssue({ code: 'custom', path: ['RESPONSE_CHECK_FILE'], message: 'is for the test harness: it buffers and checks every answer' });
+      context.addIssue({
+        code: 'custom',
+        path: ['RESPONSE_CHECK_FILE'],
+        message: 'is for the test harness: it buffers and checks every answer',
+      });
     }
     const internal = [
       ['AUTH_JWKS_URL', config.AUTH_JWKS_URL],
-      ...SERVICE_NAMES.flatMap((name) => (((config as Record<string, unknown>)[serviceUrlEnvVar(name)] as string[] | undefined) ?? []).map((url) => [serviceUrlEnvVar(name), url])),
+      ...SERVICE_NAMES.flatMap((name) =>
+        (((config as Record<string, unknown>)[serviceUrlEnvVar(name)] as string[] | undefined) ?? []).map((url) => [
+          serviceUrlEnvVar(name),
+          url,
+        ]),
+      ),
     ];
     for (const [name, url] of internal as [string, string][]) {
-      if (url.startsWith('https://') && !config.MTLS_DIR) context.addIssue({ code: 'custom', path: ['MTLS_DIR'], message: `is needed to reach ${name} over mutual TLS` });
+      if (url.startsWith('https://') && !config.MTLS_DIR)
+        context.addIssue({ code: 'custom', path: ['MTLS_DIR'], message: `is needed to reach ${name} over mutual TLS` });
       // Outside production a plain-HTTP upstream is allowed for fixtures and the TLS benchmark's baseline.
-      if (!url.startsWith('https://') && config.NODE_ENV === 'production') context.addIssue({ code: 'custom', path: [name], message: 'must be an https:// URL in production (services speak mutual TLS only)' });
+      if (!url.startsWith('https://') && config.NODE_ENV === 'production')
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'must be an https:// URL in production (services speak mutual TLS only)',
+        });
     }
   });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

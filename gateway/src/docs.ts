@@ -37,7 +37,7 @@ const problemRef = (name: string) => ({ content: { [PROBLEM_MEDIA_TYPE]: { schem
 
 /** What the gateway itself may answer for any operation (besides what the service declares). */
 const GATEWAY_ANSWERS: Record<string, string> = {
-  '429': 'Too many requests (the gateway\'s rate limits): wait as long as `Retry-After` says.',
+  '429': "Too many requests (the gateway's rate limits): wait as long as `Retry-After` says.",
   '502': 'The service answered badly.',
   '503': 'The service is unavailable right now: try again in a moment.',
   '504': 'The service did not answer in time.',
@@ -48,7 +48,8 @@ function rewriteRefs(value: unknown, rename: (name: string) => string): void {
   if (Array.isArray(value)) return value.forEach((item) => rewriteRefs(item, rename));
   if (!value || typeof value !== 'object') return;
   const object = value as Json;
-  if (typeof object.$ref === 'string' && object.$ref.startsWith(SCHEMA_REF)) object.$ref = SCHEMA_REF + rename(object.$ref.slice(SCHEMA_REF.length));
+  if (typeof object.$ref === 'string' && object.$ref.startsWith(SCHEMA_REF))
+    object.$ref = SCHEMA_REF + rename(object.$ref.slice(SCHEMA_REF.length));
   for (const child of Object.values(object)) rewriteRefs(child, rename);
 }
 
@@ -81,7 +82,10 @@ export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDoc
     },
     servers: [{ url: '/' }],
     paths: {},
-    components: { schemas: { Problem: problem.$defs?.Problem ?? {} }, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      schemas: { Problem: problem.$defs?.Problem ?? {} },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
     tags: [],
   };
   const shared = merged.components.schemas.Problem;
@@ -98,7 +102,7 @@ export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDoc
     );
     // The components its operations use, and those they use in turn.
     const used = refsIn(document.paths, new Set());
-    for (const pending = [...used]; pending.length; ) {
+    for (const pending = [...used]; pending.length;) {
       for (const name of refsIn(schemas[pending.pop()!], new Set())) {
         if (used.has(name)) continue;
         used.add(name);
@@ -113,7 +117,8 @@ export function mergeDocuments(documents: Partial<Record<ServiceName, ServiceDoc
         for (const [status, response] of Object.entries(responses)) {
           if (response.description === 'Default Response') responses[status] = { ...response, description: STATUS_CODES[status] ?? status };
         }
-        for (const [status, description] of Object.entries(GATEWAY_ANSWERS)) responses[status] ??= { description, ...problemRef('Problem') };
+        for (const [status, description] of Object.entries(GATEWAY_ANSWERS))
+          responses[status] ??= { description, ...problemRef('Problem') };
         (merged.paths[path] ??= {})[method] = { tags: [service], ...operation, responses };
       }
     }
@@ -177,7 +182,11 @@ export class MergedDocs {
       }),
     );
     const document = mergeDocuments(documents, unavailable);
-    this.cached = { document, json: JSON.stringify(document), until: Date.now() + (unavailable.length ? this.options.retryMs : this.options.ttlMs) };
+    this.cached = {
+      document,
+      json: JSON.stringify(document),
+      until: Date.now() + (unavailable.length ? this.options.retryMs : this.options.ttlMs),
+    };
     return document;
   }
 }
@@ -185,7 +194,8 @@ export class MergedDocs {
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 /** Swagger UI may run its own scripts and styles (all served from /docs/static), nothing from elsewhere. */
-const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const UI_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /**
  * `/docs`: the interactive API docs (Swagger UI, its assets served from here: no CDN), and the document itself at

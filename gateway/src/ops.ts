@@ -10,7 +10,13 @@ import { registerServiceReadiness } from './readiness.js';
 export async function registerOpsListener(app: App, config: GatewayConfig, upstreams: Upstreams, mtls: Mtls | undefined): Promise<void> {
   // Plain HTTP whatever the public side uses: the kubelet and Prometheus reach it inside the pod network. No
   // request context either: one scrape would turn on AsyncLocalStorage's per-promise hook for the whole process.
-  const ops = await createApp({ name: 'gateway-ops', config: { ...config, TLS_CERT_FILE: undefined, TLS_KEY_FILE: undefined }, healthRoutes: false, metrics: 'none', requestContext: false });
+  const ops = await createApp({
+    name: 'gateway-ops',
+    config: { ...config, TLS_CERT_FILE: undefined, TLS_KEY_FILE: undefined },
+    healthRoutes: false,
+    metrics: 'none',
+    requestContext: false,
+  });
   serveMetrics(ops, app.metrics!);
   registerServiceReadiness(ops, upstreams, config.READINESS_TIMEOUT_MS, mtls);
   app.addHook('onReady', async () => {

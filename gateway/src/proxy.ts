@@ -2,7 +2,17 @@ import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICES, type ServiceName } from '@eventify/contracts';
-import { type AppError, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, badGateway, gatewayTimeout, sendProblem, serviceUnavailable, type App, type Mtls } from '@eventify/kit';
+import {
+  type AppError,
+  CLIENT_ADDRESS_HEADER,
+  REQUEST_ID_HEADER,
+  badGateway,
+  gatewayTimeout,
+  sendProblem,
+  serviceUnavailable,
+  type App,
+  type Mtls,
+} from '@eventify/kit';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import type { Upstreams } from './config.js';
 import { upstreamDispatcher } from './upstream-tls.js';
@@ -22,8 +32,23 @@ export const STRIPPED_REQUEST_HEADERS = [
   'x-client-cert',
 ];
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
-const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'FST_REPLY_FROM_SERVICE_UNAVAILABLE',
+]);
+const TIMEOUT = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'FST_REPLY_FROM_GATEWAY_TIMEOUT',
+  'FST_REPLY_FROM_TIMEOUT',
+  'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT',
+]);
 
 /** Why forwarding failed, as the problem the client should see. */
 export function upstreamProblem(service: ServiceName, error: unknown): AppError {
@@ -33,7 +58,8 @@ export function upstreamProblem(service: ServiceName, error: unknown): AppError 
     if (codes.size > 8) break;
   }
   if ([...codes].some((c) => TIMEOUT.has(c))) return gatewayTimeout(`The ${service} service did not answer in time. Try again shortly.`);
-  if ([...codes].some((c) => UNREACHABLE.has(c))) return serviceUnavailable(`The ${service} service is unavailable right now. Try again shortly.`);
+  if ([...codes].some((c) => UNREACHABLE.has(c)))
+    return serviceUnavailable(`The ${service} service is unavailable right now. Try again shortly.`);
   return badGateway(`The ${service} service could not be reached properly.`);
 }
 
@@ -100,10 +126,14 @@ async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, 
           // stream for the JSON most routes answer. Large, unsized and HEAD answers stream as they come.
           onResponse: (request, reply, res) => {
             // reply-from's types call this a ServerResponse; it is { statusCode, headers, stream: undici's body }.
-            const { headers, stream } = res as unknown as { headers: Record<string, unknown>; stream: Readable & { arrayBuffer?: () => Promise<ArrayBuffer> } };
+            const { headers, stream } = res as unknown as {
+              headers: Record<string, unknown>;
+              stream: Readable & { arrayBuffer?: () => Promise<ArrayBuffer> };
+            };
             const length = Number(headers['content-length']);
             const body = stream;
-            if (request.method === 'HEAD' || !(length <= SMALL_ANSWER_BYTES) || typeof body.arrayBuffer !== 'function') return void reply.send(stream);
+            if (request.method === 'HEAD' || !(length <= SMALL_ANSWER_BYTES) || typeof body.arrayBuffer !== 'function')
+              return void reply.send(stream);
             body.arrayBuffer().then(
               (bytes) => reply.send(Buffer.from(bytes)),
               (error: unknown) => {
@@ -125,4 +155,3 @@ async function registerProxyRoutes(app: App, upstreams: Upstreams, { timeoutMs, 
     }
   }
 }
-

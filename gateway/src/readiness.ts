@@ -45,17 +45,22 @@ async function probeService(name: ServiceName, urls: string[], timeoutMs: number
 export function registerServiceReadiness(app: App, upstreams: Upstreams, timeoutMs: number, mtls?: Mtls): void {
   app.get('/readyz/services', { schema: { hide: true } }, async (_request, reply) => {
     const entries = await Promise.all(
-      Object.entries(upstreams).map(async ([name, urls]) => [name, await probeService(name as ServiceName, urls!, timeoutMs, mtls)] as const),
+      Object.entries(upstreams).map(
+        async ([name, urls]) => [name, await probeService(name as ServiceName, urls!, timeoutMs, mtls)] as const,
+      ),
     );
     const services = Object.fromEntries(entries);
     const down = entries.filter(([, r]) => r.status !== 'ready').map(([name]) => name);
     if (down.length === 0) return { status: 'ready', service: 'gateway', services };
-    return reply.status(503).type(PROBLEM_CONTENT_TYPE).send({
-      type: 'https://eventify.dev/problems/not-ready',
-      title: 'Not ready',
-      status: 503,
-      detail: `Not ready: ${down.join(', ')}.`,
-      services,
-    });
+    return reply
+      .status(503)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({
+        type: 'https://eventify.dev/problems/not-ready',
+        title: 'Not ready',
+        status: 503,
+        detail: `Not ready: ${down.join(', ')}.`,
+        services,
+      });
   });
 }

@@ -57,14 +57,20 @@ export class ResponseChecker {
     if (!route) {
       // No such operation (a 404 for an unknown route, a 405…): an error, as problem+json, is all that can be asked.
       if (status < 400) return `answered ${status} for an operation the API document does not have`;
-      return this.validate(`problem`, { $ref: '#/components/schemas/Problem' }, mediaType === 'application/problem+json' ? body : undefined, 'a problem+json body');
+      return this.validate(
+        `problem`,
+        { $ref: '#/components/schemas/Problem' },
+        mediaType === 'application/problem+json' ? body : undefined,
+        'a problem+json body',
+      );
     }
     const operation = route.operations[method.toLowerCase()]!;
     const responses = operation.responses ?? {};
     const response = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
     if (!response) return `status ${status} is not among the documented ones (${Object.keys(responses).join(', ')})`;
     const content = response.content ?? {};
-    if (Object.keys(content).length === 0) return body.length ? `a body was sent where the document declares none: ${contentType}` : undefined;
+    if (Object.keys(content).length === 0)
+      return body.length ? `a body was sent where the document declares none: ${contentType}` : undefined;
     const declared = content[mediaType];
     if (!declared) return `content type "${contentType}" is not among the documented ones (${Object.keys(content).join(', ')})`;
     if (!/json/.test(mediaType) || !declared.schema) return undefined;
@@ -82,7 +88,11 @@ export class ResponseChecker {
     let validate = this.validators.get(key);
     if (!validate) {
       // Compiled with the document's components alongside, where the schema's `#/components/schemas/…` refs point.
-      validate = this.ajv.compile({ ...(schema as object), $id: `urn:eventify:check:${this.validators.size}`, components: this.document.components });
+      validate = this.ajv.compile({
+        ...(schema as object),
+        $id: `urn:eventify:check:${this.validators.size}`,
+        components: this.document.components,
+      });
       this.validators.set(key, validate);
     }
     if (validate(data)) return undefined;
@@ -97,7 +107,9 @@ export class ResponseChecker {
 
   /** False for a path of a service that could not be asked when the document was built: its routes are not in it. */
   judges(path: string): boolean {
-    const owner = Object.values(SERVICES).find((service) => service.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+    const owner = Object.values(SERVICES).find((service) =>
+      service.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
+    );
     return !owner || !this.unavailable.has(owner.name);
   }
 }
@@ -136,7 +148,14 @@ export function registerResponseCheck(app: App, docs: MergedDocs, file: string):
     if (checker.checker.judges(path)) {
       const problem = checker.checker.check(request.method, path, reply.statusCode, contentType, text);
       if (problem) {
-        const violation: ResponseViolation = { method: request.method, path, status: reply.statusCode, contentType, problem, body: text.slice(0, 300) };
+        const violation: ResponseViolation = {
+          method: request.method,
+          path,
+          status: reply.statusCode,
+          contentType,
+          problem,
+          body: text.slice(0, 300),
+        };
         const operation = checker.checker.operationOf(request.method, path);
         if (operation) violation.operation = operation;
         appendFileSync(file, `${JSON.stringify(violation)}\n`);

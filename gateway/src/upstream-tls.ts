@@ -9,7 +9,8 @@ import type { GatewayConfig } from './config.js';
 export function loadUpstreamTls(app: App, config: GatewayConfig): Mtls | undefined {
   if (!config.MTLS_DIR) return undefined;
   const mtls = Mtls.load(config.MTLS_DIR);
-  if (mtls.identity !== 'gateway') throw new Error(`gateway: MTLS_DIR=${config.MTLS_DIR} holds the ${mtls.identity} service's certificate, not the gateway's`);
+  if (mtls.identity !== 'gateway')
+    throw new Error(`gateway: MTLS_DIR=${config.MTLS_DIR} holds the ${mtls.identity} service's certificate, not the gateway's`);
   const stop = mtls.watch(app.log as unknown as Parameters<Mtls['watch']>[0]);
   app.addHook('onClose', async () => {
     stop();
@@ -24,7 +25,12 @@ export function loadUpstreamTls(app: App, config: GatewayConfig): Mtls | undefin
  * several replicas, requests are spread over them and one that is down is skipped (kit `replicaDispatcher`); the
  * mutual TLS applies to each. Plain http:// (fixtures, the TLS benchmark's baseline) gets the same spreading.
  */
-export function upstreamDispatcher(mtls: Mtls | undefined, service: ServiceName, urls: readonly string[], timeoutMs: number): ReturnType<typeof replicaDispatcher> | undefined {
+export function upstreamDispatcher(
+  mtls: Mtls | undefined,
+  service: ServiceName,
+  urls: readonly string[],
+  timeoutMs: number,
+): ReturnType<typeof replicaDispatcher> | undefined {
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
   // The connect timeout covers the TLS handshake too, which a busy service can take seconds to finish during a burst:
   // it is part of the service's answer time (a service that is down still refuses the connection at once).

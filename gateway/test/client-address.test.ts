@@ -27,7 +27,11 @@ describe('client address for rate limits', () => {
     assert.equal(clientAddress(request('10.0.0.9', '6.6.6.6, 203.0.113.7, 192.0.2.1'), proxies), '203.0.113.7');
     assert.equal(clientAddress(request('::ffff:10.1.2.3', '203.0.113.7'), proxies), '203.0.113.7', 'IPv4-mapped socket address');
     assert.equal(clientAddress(request('fd00::5', '2001:db8::1'), proxies), '2001:db8::1');
-    assert.equal(clientAddress(request('203.0.113.50', '6.6.6.6'), proxies), '203.0.113.50', 'a client not behind a trusted proxy names nobody');
+    assert.equal(
+      clientAddress(request('203.0.113.50', '6.6.6.6'), proxies),
+      '203.0.113.50',
+      'a client not behind a trusted proxy names nobody',
+    );
     assert.equal(clientAddress(request('10.0.0.9', '10.0.0.8'), proxies), '10.0.0.8', 'all trusted: the leftmost');
   });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { ensurePki, freePort, httpClient, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
+import {
+  ensurePki,
+  freePort,
+  httpClient,
+  startProcess,
+  startTestStack,
+  type HttpClient,
+  type RunningProcess,
+  type TestStack,
+} from '@eventify/testing';
 
 let echo: RunningProcess;
 let stack: TestStack;
@@ -12,7 +21,12 @@ before(async () => {
   // The echo fixture plays the event service; auth is real, so routes that need a token get one.
   // It holds the event service's certificate, so the gateway reaches it over mutual TLS as it would the real one.
   const pki = await ensurePki();
-  echo = await startProcess({ name: 'echo', entry: 'gateway/test/fixtures/echo-service.ts', port: await freePort(), env: { MTLS_DIR: pki.identityDir('event') } });
+  echo = await startProcess({
+    name: 'echo',
+    entry: 'gateway/test/fixtures/echo-service.ts',
+    port: await freePort(),
+    env: { MTLS_DIR: pki.identityDir('event') },
+  });
   const closedPort = await freePort(); // nothing listens here: a service that is down
   stack = await startTestStack({
     services: ['auth'],
@@ -32,7 +46,9 @@ before(async () => {
   });
   api = stack.api;
   // Straight to the auth service: the gateway here gives services only 1 s, and hashing a password on a busy machine can take longer.
-  const registered = await stack.direct('auth').post('/auth/register', { email: 'gateway-test@example.com', password: 'a sturdy passphrase', name: 'G' });
+  const registered = await stack
+    .direct('auth')
+    .post('/auth/register', { email: 'gateway-test@example.com', password: 'a sturdy passphrase', name: 'G' });
   token = registered.body.accessToken;
 });
 after(async () => {
@@ -54,7 +70,10 @@ describe('gateway routing', () => {
     assert.equal((await api.get('/events/echo', { token, headers: { 'x-request-id': 'access-log-1' } })).status, 200);
     const lines = async () => {
       await new Promise((r) => setTimeout(r, 300)); // the output reaches us a moment after the answer
-      return stack.processes.gateway!.output().split('\n').filter((line) => line.includes('"access-log-1"'));
+      return stack.processes
+        .gateway!.output()
+        .split('\n')
+        .filter((line) => line.includes('"access-log-1"'));
     };
     const logged = await lines();
     assert.equal(logged.length, 1, logged.join('\n'));
@@ -78,13 +97,21 @@ describe('gateway routing', () => {
   });
 
   it('forwards a JSON body byte for byte', async () => {
-    const response = await api.request('POST', '/events/echo', { token, rawBody: '{"name":  "Ada"}', headers: { 'content-type': 'application/json' } });
+    const response = await api.request('POST', '/events/echo', {
+      token,
+      rawBody: '{"name":  "Ada"}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(response.status, 200);
     assert.deepEqual(response.body, { got: { name: 'Ada' } });
   });
 
   it('passes a malformed JSON body through to the service, which answers 400 problem+json', async () => {
-    const response = await api.request('POST', '/events/echo', { token, rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    const response = await api.request('POST', '/events/echo', {
+      token,
+      rawBody: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type')!, /problem\+json/);
   });
@@ -136,7 +163,7 @@ describe('gateway when services fail', () => {
     assert.equal(response.body.services, undefined, 'the public port does not list the services');
   });
 
-  it('lists each service\'s readiness on the ops port only', async () => {
+  it("lists each service's readiness on the ops port only", async () => {
     const ops = httpClient(stack.opsUrl);
     const response = await ops.get('/readyz/services');
     assert.equal(response.status, 503);
@@ -147,7 +174,7 @@ describe('gateway when services fail', () => {
     assert.equal((await api.get('/readyz/services')).status, 404);
   });
 
-  it('serves /metrics on the ops port, not on the public one, and no service\'s metrics either', async () => {
+  it("serves /metrics on the ops port, not on the public one, and no service's metrics either", async () => {
     const metrics = await httpClient(stack.opsUrl).get('/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.text, /^http_requests_total\{.*service="gateway"/m);
@@ -163,7 +190,7 @@ describe('gateway when services fail', () => {
 });
 
 describe('gateway docs', () => {
-  it('merges the services\' OpenAPI documents, namespacing their schemas', async () => {
+  it("merges the services' OpenAPI documents, namespacing their schemas", async () => {
     const response = await api.get('/docs/openapi.json');
     assert.equal(response.status, 200);
     assert.ok(response.body.paths['/events/echo'].post, 'the echo service route is documented');
@@ -173,12 +200,18 @@ describe('gateway docs', () => {
     assert.equal(session.$ref, '#/components/schemas/auth.Session');
     assert.ok(response.body.components.schemas['auth.Session'], 'the referenced schema is there');
     assert.equal(response.body.components.schemas['auth.Session'].properties.user.$ref, '#/components/schemas/auth.Account');
-    assert.ok(!Object.keys(response.body.components.schemas).some((name) => name.startsWith('auth.') && name.includes('Booking')), 'no schema auth does not use');
+    assert.ok(
+      !Object.keys(response.body.components.schemas).some((name) => name.startsWith('auth.') && name.includes('Booking')),
+      'no schema auth does not use',
+    );
     // Security follows from the guard: logout needs a token, login does not.
     assert.deepEqual(response.body.paths['/auth/logout'].post.security, [{ bearerAuth: [] }]);
     assert.equal(response.body.paths['/auth/login'].post.security, undefined);
-    assert.ok(response.body.paths['/auth/logout'].post.responses['401'].content['application/problem+json'], '401 is documented as problem+json');
-    assert.ok(response.body.paths['/auth/login'].post.responses['429'], 'the gateway\'s rate limit is documented');
+    assert.ok(
+      response.body.paths['/auth/logout'].post.responses['401'].content['application/problem+json'],
+      '401 is documented as problem+json',
+    );
+    assert.ok(response.body.paths['/auth/login'].post.responses['429'], "the gateway's rate limit is documented");
   });
 
   it('serves the interactive docs at /docs, with their assets, no CDN', async () => {

@@ -18,7 +18,10 @@ let scratch: string;
 
 const file = (dir: string, name: string) => readFileSync(join(dir, name));
 /** What a request to a service ends in: its HTTP status, or the error that ended it before one. */
-function attempt(url: string, tls: { cert?: Buffer; key?: Buffer; ca?: Buffer; rejectUnauthorized?: boolean }): Promise<{ status?: number; error?: string }> {
+function attempt(
+  url: string,
+  tls: { cert?: Buffer; key?: Buffer; ca?: Buffer; rejectUnauthorized?: boolean },
+): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
     const outgoing = httpsRequest(url, { ...tls, timeout: 5_000 }, (response) => {
       response.resume();
@@ -33,11 +36,14 @@ function attempt(url: string, tls: { cert?: Buffer; key?: Buffer; ca?: Buffer; r
 function servedCertificate(port: number): Promise<PeerCertificate> {
   const client = join(pkiDir, 'gateway');
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, cert: file(client, 'tls.crt'), key: file(client, 'tls.key'), rejectUnauthorized: false }, () => {
-      const certificate = socket.getPeerCertificate();
-      socket.end();
-      resolve(certificate);
-    });
+    const socket = connect(
+      { host: '127.0.0.1', port, cert: file(client, 'tls.crt'), key: file(client, 'tls.key'), rejectUnauthorized: false },
+      () => {
+        const certificate = socket.getPeerCertificate();
+        socket.end();
+        resolve(certificate);
+      },
+    );
     socket.on('error', reject);
   });
 }
@@ -82,14 +88,22 @@ describe('a service port', () => {
   it('completes no HTTPS request with a certificate from another CA, even one naming a real service', async () => {
     const foreign = await ensurePki({ dir: join(scratch, 'foreign-pki'), names: ['booking'] });
     const booking = foreign.identityDir('booking');
-    const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, { cert: file(booking, 'tls.crt'), key: file(booking, 'tls.key'), ca: ownCa() });
+    const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, {
+      cert: file(booking, 'tls.crt'),
+      key: file(booking, 'tls.key'),
+      ca: ownCa(),
+    });
     assert.equal(result.status, undefined, 'no HTTP answer');
     assert.match(result.error!, /UNKNOWN_CA|ECONNRESET|EPIPE/);
   });
 
   it('serves a holder of a certificate from the internal CA', async () => {
     const gateway = join(pkiDir, 'gateway');
-    const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, { cert: file(gateway, 'tls.crt'), key: file(gateway, 'tls.key'), ca: ownCa() });
+    const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, {
+      cert: file(gateway, 'tls.crt'),
+      key: file(gateway, 'tls.key'),
+      ca: ownCa(),
+    });
     assert.equal(result.status, 200);
   });
 });
@@ -128,10 +142,12 @@ describe('callers check whom they reached', () => {
   it('a service client expecting the user service refuses the auth service', async () => {
     const booking = Mtls.load(join(pkiDir, 'booking'));
     try {
-      const wrong = await booking.fetcher('user')(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`).then(
-        () => 'answered',
-        (error: Error) => (error.cause as { code?: string } | undefined)?.code ?? error.message,
-      );
+      const wrong = await booking
+        .fetcher('user')(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`)
+        .then(
+          () => 'answered',
+          (error: Error) => (error.cause as { code?: string } | undefined)?.code ?? error.message,
+        );
       assert.equal(wrong, 'ERR_MTLS_WRONG_PEER');
       const right = await booking.fetcher('auth')(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`);
       assert.equal(right.status, 200);
@@ -163,7 +179,11 @@ describe('renewed certificates are used without a restart', () => {
   it('a new CA and new certificates everywhere: servers and callers follow, nothing restarts', async () => {
     const pids = (['auth', 'gateway'] as const).map((name) => stack.processes[name]!.child.pid);
     const old = join(scratch, 'old-gateway');
-    writeIdentity(old, { pem: file(join(pkiDir, 'gateway'), 'tls.crt').toString(), keyPem: file(join(pkiDir, 'gateway'), 'tls.key').toString() }, file(pkiDir, 'ca.crt').toString());
+    writeIdentity(
+      old,
+      { pem: file(join(pkiDir, 'gateway'), 'tls.crt').toString(), keyPem: file(join(pkiDir, 'gateway'), 'tls.key').toString() },
+      file(pkiDir, 'ca.crt').toString(),
+    );
     const oldCa = file(pkiDir, 'ca.crt').toString();
     rmSync(join(pkiDir, 'ca.key'));
     const { renewed } = await ensurePki({ dir: pkiDir });
@@ -171,7 +191,11 @@ describe('renewed certificates are used without a restart', () => {
     const newCa = file(pkiDir, 'ca.crt');
     // auth (not restarted) trusts the new CA only: the gateway's previous certificate is refused.
     const refused = await waitFor('auth refuses a certificate of the old CA', async () => {
-      const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, { cert: file(old, 'tls.crt'), key: file(old, 'tls.key'), ca: newCa });
+      const result = await attempt(`https://127.0.0.1:${stack.plan.ports.auth}/healthz`, {
+        cert: file(old, 'tls.crt'),
+        key: file(old, 'tls.key'),
+        ca: newCa,
+      });
       return result.status === undefined ? result : undefined;
     });
     assert.ok(refused.error);
@@ -181,7 +205,11 @@ describe('renewed certificates are used without a restart', () => {
     await stack.stopService('user');
     await stack.startService('user');
     const person = await waitFor('a sign-up through the gateway works', async () => {
-      const registered = await stack.api.post('/auth/register', { email: `renewed-${Date.now()}@example.com`, password: 'a sturdy passphrase', name: 'R' });
+      const registered = await stack.api.post('/auth/register', {
+        email: `renewed-${Date.now()}@example.com`,
+        password: 'a sturdy passphrase',
+        name: 'R',
+      });
       return registered.status === 201 ? registered.body : undefined;
     });
     const me = await waitFor('GET /users/me through the gateway works', async () => {
@@ -189,6 +217,9 @@ describe('renewed certificates are used without a restart', () => {
       return response.status === 200 ? response : undefined;
     });
     assert.equal(me.body.id, person.user.id);
-    assert.deepEqual((['auth', 'gateway'] as const).map((name) => stack.processes[name]!.child.pid), pids);
+    assert.deepEqual(
+      (['auth', 'gateway'] as const).map((name) => stack.processes[name]!.child.pid),
+      pids,
+    );
   });
 });

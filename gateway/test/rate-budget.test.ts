@@ -11,14 +11,20 @@ const namespace = `rate-budget-test-${randomBytes(4).toString('hex')}`;
 const clients: Redis[] = [];
 const budgets: RateBudget[] = [];
 const replica = (windowMs = 60_000, url = redisUrl, errors: unknown[] = []) => {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: url !== redisUrl, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: url !== redisUrl,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   clients.push(redis);
   const budget = new RateBudget(redis, `${namespace}:`, windowMs, (error) => errors.push(error));
   budgets.push(budget);
   return budget;
 };
-const ready = async () => Promise.all(clients.filter((c) => c.status !== 'ready' && !c.options.lazyConnect).map((c) => new Promise((r) => c.once('ready', r))));
+const ready = async () =>
+  Promise.all(clients.filter((c) => c.status !== 'ready' && !c.options.lazyConnect).map((c) => new Promise((r) => c.once('ready', r))));
 after(async () => {
   budgets.forEach((b) => b.close());
   clients.forEach((c) => c.disconnect());

@@ -35,7 +35,12 @@ before(async () => {
     services: ['auth'],
     env: {
       auth: { JWT_PRIVATE_JWKS: JSON.stringify([signingJwk]) },
-      gateway: { RATE_LIMIT_SENSITIVE_MAX: '10', RATE_LIMIT_USER_MAX: '100000', RATE_LIMIT_IP_MAX: '100000', CORS_ORIGINS: 'http://localhost:8081' },
+      gateway: {
+        RATE_LIMIT_SENSITIVE_MAX: '10',
+        RATE_LIMIT_USER_MAX: '100000',
+        RATE_LIMIT_IP_MAX: '100000',
+        CORS_ORIGINS: 'http://localhost:8081',
+      },
     },
   });
   const registered = await stack.api.post('/auth/register', { email: 'sec@example.com', password: 'a sturdy passphrase', name: 'Sec' });
@@ -67,7 +72,14 @@ describe('gateway token check', () => {
   it('refuses an HMAC token signed with the public key as secret', async () => {
     const jwks = (await stack.api.get('/auth/.well-known/jwks.json')).body;
     const header = b64({ alg: 'HS256', typ: 'JWT', kid: signingJwk.kid });
-    const payload = b64({ sub: session.user.id, roles: ['admin'], iss: 'eventify-auth', aud: 'eventify', exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000) });
+    const payload = b64({
+      sub: session.user.id,
+      roles: ['admin'],
+      iss: 'eventify-auth',
+      aud: 'eventify',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      iat: Math.floor(Date.now() / 1000),
+    });
     for (const secret of [JSON.stringify(jwks.keys[0]), Buffer.from(jwks.keys[0].x, 'base64url')]) {
       const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
       assert.equal((await protectedCall(`${header}.${payload}.${signature}`)).status, 401);
@@ -92,7 +104,14 @@ describe('gateway token check', () => {
 
   it('refuses a tampered token', async () => {
     const [header, , signature] = session.accessToken.split('.');
-    const payload = b64({ sub: session.user.id, roles: ['admin'], iss: 'eventify-auth', aud: 'eventify', exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000) });
+    const payload = b64({
+      sub: session.user.id,
+      roles: ['admin'],
+      iss: 'eventify-auth',
+      aud: 'eventify',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      iat: Math.floor(Date.now() / 1000),
+    });
     assert.equal((await protectedCall(`${header}.${payload}.${signature}`)).status, 401);
   });
 
@@ -122,7 +141,11 @@ describe('gateway headers', () => {
     assert.ok(response.headers.get('content-security-policy'));
     const preflight = await fetch(`${stack.gatewayUrl}/bookings`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:8081', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'http://localhost:8081',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:8081');
     const stranger = await fetch(`${stack.gatewayUrl}/bookings`, {
@@ -193,7 +216,7 @@ describe('gateway rate limits', () => {
           AUTH_JWKS_URL: `${stack.processes.auth!.url}/auth/.well-known/jwks.json`,
           MTLS_DIR: join(stack.plan.pki, 'gateway'),
           OPS_PORT: '0', // any free port: gateways run side by side here
-        OPS_PORT: '0', // any free port: gateways run side by side here
+          OPS_PORT: '0', // any free port: gateways run side by side here
           RATE_LIMIT_USER_MAX: '3',
           RATE_LIMIT_IP_MAX: '8',
           RATE_LIMIT_SENSITIVE_MAX: '100',
@@ -203,7 +226,9 @@ describe('gateway rate limits', () => {
     try {
       const [apiA, apiB] = [httpClient(a.url), httpClient(b.url)];
       // Straight to auth: the stack gateway's sign-up budget was spent by the test above.
-      const registered = await stack.direct('auth').post('/auth/register', { email: 'other@example.com', password: 'a sturdy passphrase', name: 'O' });
+      const registered = await stack
+        .direct('auth')
+        .post('/auth/register', { email: 'other@example.com', password: 'a sturdy passphrase', name: 'O' });
       assert.equal(registered.status, 201, registered.text);
       const other = registered.body;
       const logout = (api: typeof apiA, token: string) => api.post('/auth/logout', { refreshToken: 'x' }, { token });
@@ -230,8 +255,27 @@ describe('gateway rate limits', () => {
 describe('gateway TLS', () => {
   it('terminates TLS with HTTP/2 and HTTP/1.1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const gateway = await startProcess({
       name: 'gateway-tls',
       entry: 'gateway/src/main.ts',

@@ -64,8 +64,17 @@ function logLines(name: keyof TestStack['processes']): Record<string, unknown>[]
 
 describe('tracing one booking', () => {
   it('follows the cancellation of a paid booking from the gateway through booking, event, payment, qr and notification, bus included', async () => {
-    const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Standard', price: 2500, currency: 'EUR', capacity: 10 }] }));
-    const booked = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: event.tiers[0]!.id, quantity: 1 }] }, { token: buyer.token });
+    const event = await publishEvent(
+      stack.api,
+      organizer,
+      admin,
+      eventInput({ tiers: [{ name: 'Standard', price: 2500, currency: 'EUR', capacity: 10 }] }),
+    );
+    const booked = await stack.api.post(
+      '/bookings',
+      { eventId: event.id, items: [{ tierId: event.tiers[0]!.id, quantity: 1 }] },
+      { token: buyer.token },
+    );
     assert.equal(booked.status, 201, booked.text);
     const intent = await stack.api.post('/payments/intents', { bookingId: booked.body.id }, { token: buyer.token });
     assert.equal(intent.status, 200, intent.text);
@@ -76,7 +85,10 @@ describe('tracing one booking', () => {
       body: 'payment_method=pm_card_visa',
     });
     assert.equal(confirmed.status, 200, await confirmed.clone().text());
-    await poll(async () => (await stack.api.get(`/bookings/${booked.body.id}`, { token: buyer.token })).body.status === 'confirmed', 'booking confirmed');
+    await poll(
+      async () => (await stack.api.get(`/bookings/${booked.body.id}`, { token: buyer.token })).body.status === 'confirmed',
+      'booking confirmed',
+    );
     await poll(async () => {
       const tickets = await stack.api.get(`/tickets?eventId=${event.id}`, { token: buyer.token });
       return tickets.body.items?.length === 1;
@@ -89,7 +101,15 @@ describe('tracing one booking', () => {
 
     // The gateway's server span of this request names the trace.
     const root = await poll(
-      async () => receiver.spans().find((s) => s.service === 'gateway' && s.kind === SPAN_KIND.server && String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').endsWith('/cancel')),
+      async () =>
+        receiver
+          .spans()
+          .find(
+            (s) =>
+              s.service === 'gateway' &&
+              s.kind === SPAN_KIND.server &&
+              String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').endsWith('/cancel'),
+          ),
       'the gateway exported the cancel request',
     );
     const consumers = ['payment', 'qr', 'notification'];
@@ -97,7 +117,9 @@ describe('tracing one booking', () => {
       async () => {
         const spans = spansOfTrace(root.traceId);
         const services = new Set(spans.map((s) => s.service));
-        const handled = consumers.every((name) => spans.some((s) => s.service === name && s.kind === SPAN_KIND.consumer && s.name === 'process BookingCancelled'));
+        const handled = consumers.every((name) =>
+          spans.some((s) => s.service === name && s.kind === SPAN_KIND.consumer && s.name === 'process BookingCancelled'),
+        );
         return ['gateway', 'booking', 'event'].every((name) => services.has(name)) && handled ? spans : undefined;
       },
       'one trace across gateway, booking, event, payment, qr and notification',
@@ -106,17 +128,33 @@ describe('tracing one booking', () => {
 
     // The bus hop: each consumer span's parent is booking's publish span, itself inside the request's trace.
     const publish = trace.find((s) => s.service === 'booking' && s.kind === SPAN_KIND.producer && s.name === 'publish BookingCancelled');
-    assert.ok(publish, 'booking published BookingCancelled in the request\'s trace');
+    assert.ok(publish, "booking published BookingCancelled in the request's trace");
     for (const name of consumers) {
       const consumer = trace.find((s) => s.service === name && s.kind === SPAN_KIND.consumer && s.name === 'process BookingCancelled')!;
       assert.equal(consumer.parentSpanId, publish.spanId, `${name}'s consumer span is a child of the publish span`);
     }
     // Work done in the handlers is inside the consumer spans: payment's refund calls Stripe, in the same trace.
-    assert.ok(trace.some((s) => s.service === 'payment' && s.kind === 3), 'payment\'s outgoing calls during the refund are in the trace');
+    assert.ok(
+      trace.some((s) => s.service === 'payment' && s.kind === 3),
+      "payment's outgoing calls during the refund are in the trace",
+    );
     // Database and Redis calls made while handling the request are traced too.
-    assert.ok(trace.some((s) => s.service === 'booking' && (s.attributes['db.system'] === 'mongodb' || s.attributes['db.system.name'] === 'mongodb')), 'booking\'s MongoDB calls');
-    assert.ok(trace.some((s) => s.service === 'payment' && (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql')), 'payment\'s PostgreSQL calls');
-    assert.ok(trace.some((s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis'), 'Redis calls');
+    assert.ok(
+      trace.some(
+        (s) => s.service === 'booking' && (s.attributes['db.system'] === 'mongodb' || s.attributes['db.system.name'] === 'mongodb'),
+      ),
+      "booking's MongoDB calls",
+    );
+    assert.ok(
+      trace.some(
+        (s) => s.service === 'payment' && (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql'),
+      ),
+      "payment's PostgreSQL calls",
+    );
+    assert.ok(
+      trace.some((s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis'),
+      'Redis calls',
+    );
 
     // Every service's log lines for the request, the bus consumers' included, carry its request id and trace id.
     for (const name of ['booking', 'event', 'payment', 'qr', 'notification'] as const) {
@@ -126,8 +164,10 @@ describe('tracing one booking', () => {
       }, `${name} logged the request`);
       for (const line of lines) assert.equal(line.traceId, root.traceId, `${name}: ${JSON.stringify(line)}`);
     }
-    const handledLines = logLines('payment').filter((line) => line.msg === 'event handled' && line.type === 'BookingCancelled' && line.requestId === requestId);
-    assert.equal(handledLines.length, 1, 'payment logged handling the event with the request\'s id');
+    const handledLines = logLines('payment').filter(
+      (line) => line.msg === 'event handled' && line.type === 'BookingCancelled' && line.requestId === requestId,
+    );
+    assert.equal(handledLines.length, 1, "payment logged handling the event with the request's id");
     const gatewayLines = logLines('gateway').filter((line) => line.reqId === requestId);
     assert.ok(gatewayLines.length > 0);
     for (const line of gatewayLines) assert.equal(line.traceId, root.traceId);

@@ -44,7 +44,9 @@ async function journey(page: Page, size: keyof typeof SIZES, report: (line: stri
   const opened = Date.now();
   await page.goto(webUrl);
   await page.getByRole('link', { name: new RegExp(title) }).waitFor();
-  report(`${size}: first event list visible ${Date.now() - opened} ms after opening; JavaScript downloaded ${(scripts.reduce((a, b) => a + b, 0) / 1024).toFixed(0)} KiB (compressed)`);
+  report(
+    `${size}: first event list visible ${Date.now() - opened} ms after opening; JavaScript downloaded ${(scripts.reduce((a, b) => a + b, 0) / 1024).toFixed(0)} KiB (compressed)`,
+  );
   await shot('1-discover');
 
   await page.getByLabel('Search events').fill(title.split(' ').at(-1)!);
@@ -96,7 +98,8 @@ async function journey(page: Page, size: keyof typeof SIZES, report: (line: stri
   // The app's files come from its service worker, the tickets from the copy this device keeps.
   const controlled = await page.evaluate(async () => {
     // In the page: the browser's navigator (this file is type-checked against Node's globals, not the DOM's).
-    const { serviceWorker } = (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } } }).navigator;
+    const { serviceWorker } = (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } } })
+      .navigator;
     await serviceWorker.ready;
     for (let i = 0; i < 100 && !serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 100));
     return !!serviceWorker.controller;

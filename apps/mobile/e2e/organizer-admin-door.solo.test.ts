@@ -66,18 +66,25 @@ async function buy(attendee: TestUser, tierName: string, quantity: number) {
   assert.equal(booking.status, 201, booking.text);
   if (booking.body.status === 'pending_payment') {
     const intent = await app.stack.api.post('/payments/intents', { bookingId: booking.body.id }, { token: attendee.token });
-    const confirm = await fetch(`http://127.0.0.1:${app.stack.plan.stripe.port}/v1/payment_intents/${intent.body.paymentIntentId}/confirm`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer sk_test_e2e', 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'payment_method=pm_card_visa',
-    });
+    const confirm = await fetch(
+      `http://127.0.0.1:${app.stack.plan.stripe.port}/v1/payment_intents/${intent.body.paymentIntentId}/confirm`,
+      {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk_test_e2e', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'payment_method=pm_card_visa',
+      },
+    );
     assert.equal(confirm.status, 200);
   }
-  return poll(async () => {
-    const tickets = (await app.stack.api.get(`/tickets?eventId=${eventId}`, { token: attendee.token })).body.items ?? [];
-    const mine = tickets.filter((t: { bookingId: string }) => t.bookingId === booking.body.id);
-    return mine.length === quantity ? { bookingId: booking.body.id as string, tickets: mine as { id: string; qr: string }[] } : undefined;
-  }, 'tickets issued', 30_000);
+  return poll(
+    async () => {
+      const tickets = (await app.stack.api.get(`/tickets?eventId=${eventId}`, { token: attendee.token })).body.items ?? [];
+      const mine = tickets.filter((t: { bookingId: string }) => t.bookingId === booking.body.id);
+      return mine.length === quantity ? { bookingId: booking.body.id as string, tickets: mine as { id: string; qr: string }[] } : undefined;
+    },
+    'tickets issued',
+    30_000,
+  );
 }
 
 /** Part 1's journey, shortened: sign up on the event's page, buy one Standard ticket by card, see its QR code. */
@@ -175,7 +182,11 @@ describe('organizers, admins and the door in the web app', () => {
     await shot(page, 'phone-9-admitted.png');
     // The camera keeps showing the same ticket: once the result clears, scanning it again is refused.
     await page.getByTestId('scan-result').click();
-    await poll(async () => ((await word.count()) && (await word.textContent()) === 'ALREADY USED' ? true : undefined), 'the second scan', 20_000);
+    await poll(
+      async () => ((await word.count()) && (await word.textContent()) === 'ALREADY USED' ? true : undefined),
+      'the second scan',
+      20_000,
+    );
     await shot(page, 'phone-10-already-used.png');
     const stats = await app.stack.api.get(`/entry/events/${eventId}/stats`, { token: (await loginAs(doorEmail)).token });
     assert.equal(stats.body.checkedIn, 1);
@@ -186,10 +197,14 @@ describe('organizers, admins and the door in the web app', () => {
     const valid = await buy(attendee, 'Standard', 1);
     const cancelled = await buy(attendee, 'Guest list', 1);
     assert.equal((await app.stack.api.post(`/bookings/${cancelled.bookingId}/cancel`, undefined, { token: attendee.token })).status, 200);
-    await poll(async () => {
-      const ticket = (await app.stack.api.get(`/tickets/${cancelled.tickets[0]!.id}`, { token: attendee.token })).body;
-      return ticket.status === 'cancelled' || undefined;
-    }, 'the cancelled ticket voided', 20_000);
+    await poll(
+      async () => {
+        const ticket = (await app.stack.api.get(`/tickets/${cancelled.tickets[0]!.id}`, { token: attendee.token })).body;
+        return ticket.status === 'cancelled' || undefined;
+      },
+      'the cancelled ticket voided',
+      20_000,
+    );
 
     // A camera that sees no code: codes are typed in, as door staff do when a phone's screen is cracked.
     const blank = join(videos, 'blank.y4m');
@@ -221,10 +236,14 @@ describe('organizers, admins and the door in the web app', () => {
     await page.context().setOffline(false);
     await page.getByText('Online: the server decides every scan.').waitFor({ timeout: 30_000 });
     const organizerView = await loginAs(doorEmail);
-    const stats = await poll(async () => {
-      const answer = (await app.stack.api.get(`/entry/events/${eventId}/stats`, { token: organizerView.token })).body;
-      return answer.checkedIn === 2 ? answer : undefined;
-    }, 'the offline admission uploaded', 30_000);
+    const stats = await poll(
+      async () => {
+        const answer = (await app.stack.api.get(`/entry/events/${eventId}/stats`, { token: organizerView.token })).body;
+        return answer.checkedIn === 2 ? answer : undefined;
+      },
+      'the offline admission uploaded',
+      30_000,
+    );
     assert.equal(stats.checkedIn, 2, 'the camera scan of the previous test and this offline one, each once');
     assert.deepEqual(stats.conflicts, []);
   });

@@ -29,7 +29,11 @@ export async function startAppStack(): Promise<AppStack> {
     services: [...SERVICE_NAMES],
     env: { auth: TEST_ADMIN_ENV, gateway: { CORS_ORIGINS: webUrl }, notification: { SMTP_URL: mail.smtpUrl, EXPO_BASE_URL: mail.httpUrl } },
   });
-  const web = await startWebApp({ port: webPort, apiUrl: stack.gatewayUrl.replace('127.0.0.1', 'localhost'), stripeApiUrl: `http://localhost:${stack.plan.stripe.port}` });
+  const web = await startWebApp({
+    port: webPort,
+    apiUrl: stack.gatewayUrl.replace('127.0.0.1', 'localhost'),
+    stripeApiUrl: `http://localhost:${stack.plan.stripe.port}`,
+  });
   return {
     stack,
     web,

@@ -35,11 +35,15 @@ if (!process.argv.includes('--force') && existsSync(marker) && statSync(marker).
 }
 
 const started = Date.now();
-const exported = spawnSync(process.execPath, [join(app, 'node_modules/expo/bin/cli'), 'export', '--platform', 'web', '--output-dir', 'dist'], {
-  cwd: app,
-  stdio: 'inherit',
-  env: { ...process.env, CI: '1', EXPO_NO_TELEMETRY: '1' },
-});
+const exported = spawnSync(
+  process.execPath,
+  [join(app, 'node_modules/expo/bin/cli'), 'export', '--platform', 'web', '--output-dir', 'dist'],
+  {
+    cwd: app,
+    stdio: 'inherit',
+    env: { ...process.env, CI: '1', EXPO_NO_TELEMETRY: '1' },
+  },
+);
 if (exported.status !== 0) process.exit(exported.status ?? 1);
 
 const { count, size, warnings } = await generateSW({
@@ -56,7 +60,13 @@ const { count, size, warnings } = await generateSW({
   cleanupOutdatedCaches: true,
   sourcemap: false,
   // Where the API is: fresh when online, the last copy when not.
-  runtimeCaching: [{ urlPattern: ({ url }) => url.pathname === '/config.js', handler: 'NetworkFirst', options: { cacheName: 'eventify-config', networkTimeoutSeconds: 3 } }],
+  runtimeCaching: [
+    {
+      urlPattern: ({ url }) => url.pathname === '/config.js',
+      handler: 'NetworkFirst',
+      options: { cacheName: 'eventify-config', networkTimeoutSeconds: 3 },
+    },
+  ],
 });
 for (const warning of warnings) console.warn('[web]', warning);
 
@@ -77,4 +87,6 @@ const compress = (dir) => {
 };
 compress(dist);
 console.log(`[web] JavaScript: ${(gzipped / 1024).toFixed(0)} KiB gzip`);
-console.log(`[web] built in ${((Date.now() - started) / 1000).toFixed(1)} s; the service worker precaches ${count} files (${(size / 1024).toFixed(0)} KiB)`);
+console.log(
+  `[web] built in ${((Date.now() - started) / 1000).toFixed(1)} s; the service worker precaches ${count} files (${(size / 1024).toFixed(0)} KiB)`,
+);

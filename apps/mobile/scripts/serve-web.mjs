@@ -46,7 +46,9 @@ const server = createServer((request, response) => {
 
 const port = Number(process.env.PORT ?? 8081);
 const host = process.env.HOST ?? '127.0.0.1';
-server.listen(port, host, () => console.log(`[web] serving ${dist} on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (API ${settings.apiUrl})`));
+server.listen(port, host, () =>
+  console.log(`[web] serving ${dist} on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (API ${settings.apiUrl})`),
+);
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

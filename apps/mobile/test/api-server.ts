@@ -22,7 +22,11 @@ type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
 
 /** A problem+json answer, as every error of the gateway is. */
 export function problem(status: number, detail: string, extra: Record<string, unknown> = {}): Reply {
-  return { status, body: { type: `https://eventify.dev/problems/${extra.code ?? 'error'}`, title: 'Problem', status, detail, ...extra }, headers: { 'content-type': 'application/problem+json' } };
+  return {
+    status,
+    body: { type: `https://eventify.dev/problems/${extra.code ?? 'error'}`, title: 'Problem', status, detail, ...extra },
+    headers: { 'content-type': 'application/problem+json' },
+  };
 }
 
 /**
@@ -88,7 +92,13 @@ export class ApiServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const text = Buffer.concat(chunks).toString();
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: text ? JSON.parse(text) : undefined };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
     this.requests.push(recorded);
     const handler = [...this.routes].find(([route]) => matches(route, recorded.method, recorded.path))?.[1];
     const reply = handler ? await handler(recorded) : problem(404, `No test answer for ${recorded.method} ${recorded.path}`);

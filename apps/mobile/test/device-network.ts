@@ -7,6 +7,11 @@ import NetInfo, { type NetInfoState } from '@react-native-community/netinfo';
  * (`goOffline()`, `goOnline()`).
  */
 export function deviceNetwork(connected: boolean): void {
-  const state = { type: connected ? 'wifi' : 'none', isConnected: connected, isInternetReachable: connected, details: null } as NetInfoState;
+  const state = {
+    type: connected ? 'wifi' : 'none',
+    isConnected: connected,
+    isInternetReachable: connected,
+    details: null,
+  } as NetInfoState;
   for (const [listener] of jest.mocked(NetInfo.addEventListener).mock.calls) listener(state);
 }

@@ -1,7 +1,33 @@
-import type { Account, Booking, EntryStats, Notification, NotificationKind, NotificationPage, NotificationPreferences, OwnedEvent, Page, Payment, PaymentIntent, Profile, PublicEvent, Review, Role, ScanAnswer, Session, StaffList, Ticket } from '@eventify/contracts';
+import type {
+  Account,
+  Booking,
+  EntryStats,
+  Notification,
+  NotificationKind,
+  NotificationPage,
+  NotificationPreferences,
+  OwnedEvent,
+  Page,
+  Payment,
+  PaymentIntent,
+  Profile,
+  PublicEvent,
+  Review,
+  Role,
+  ScanAnswer,
+  Session,
+  StaffList,
+  Ticket,
+} from '@eventify/contracts';
 
 /** Answers shaped by the API contract (@eventify/contracts), so a change there breaks these fixtures at compile time. */
-export const ACCOUNT: Account = { id: 'user-1', email: 'ana@example.com', name: 'Ana', roles: ['attendee'], createdAt: '2026-11-01T10:00:00.000Z' };
+export const ACCOUNT: Account = {
+  id: 'user-1',
+  email: 'ana@example.com',
+  name: 'Ana',
+  roles: ['attendee'],
+  createdAt: '2026-11-01T10:00:00.000Z',
+};
 
 export function session(overrides: Partial<Session> = {}): Session {
   return { user: ACCOUNT, accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900, ...overrides };
@@ -22,8 +48,32 @@ export function event(overrides: Partial<PublicEvent> = {}): PublicEvent {
     status: 'published',
     phase: 'upcoming',
     tiers: [
-      { id: 'tier-std', name: 'Standard', description: null, price: 2500, currency: 'EUR', capacity: 100, available: 40, sold: 60, salesStart: null, salesEnd: null, maxPerOrder: 10 },
-      { id: 'tier-vip', name: 'VIP', description: 'Front rows', price: 7900, currency: 'EUR', capacity: 10, available: 0, sold: 10, salesStart: null, salesEnd: null, maxPerOrder: 4 },
+      {
+        id: 'tier-std',
+        name: 'Standard',
+        description: null,
+        price: 2500,
+        currency: 'EUR',
+        capacity: 100,
+        available: 40,
+        sold: 60,
+        salesStart: null,
+        salesEnd: null,
+        maxPerOrder: 10,
+      },
+      {
+        id: 'tier-vip',
+        name: 'VIP',
+        description: 'Front rows',
+        price: 7900,
+        currency: 'EUR',
+        capacity: 10,
+        available: 0,
+        sold: 10,
+        salesStart: null,
+        salesEnd: null,
+        maxPerOrder: 4,
+      },
     ],
     publishedAt: '2026-11-01T10:00:00.000Z',
     ...overrides,
@@ -85,7 +135,11 @@ export function notification(overrides: Partial<Notification> = {}): Notificatio
 export const page = <T>(items: T[], nextCursor: string | null = null): Page<T> => ({ items, nextCursor });
 
 /** The inbox's answer: a page of notifications and how many are unread in all. */
-export const inbox = (items: Notification[], unreadCount = items.filter((n) => !n.readAt).length): NotificationPage => ({ items, nextCursor: null, unreadCount });
+export const inbox = (items: Notification[], unreadCount = items.filter((n) => !n.readAt).length): NotificationPage => ({
+  items,
+  nextCursor: null,
+  unreadCount,
+});
 
 export function profile(overrides: Partial<Profile> = {}): Profile {
   return {
@@ -178,7 +232,10 @@ export function review(overrides: Partial<Review> = {}): Review {
   };
 }
 
-export const staffList = (...emails: string[]): StaffList => ({ eventId: 'event-1', staff: emails.map((email) => ({ email, addedAt: '2026-11-26T10:00:00.000Z' })) });
+export const staffList = (...emails: string[]): StaffList => ({
+  eventId: 'event-1',
+  staff: emails.map((email) => ({ email, addedAt: '2026-11-26T10:00:00.000Z' })),
+});
 
 export function payment(overrides: Partial<Payment> = {}): Payment {
   return {
@@ -216,5 +273,11 @@ export function entryStats(overrides: Partial<EntryStats> = {}): EntryStats {
 }
 
 export function scanAnswer(overrides: Partial<ScanAnswer> = {}): ScanAnswer {
-  return { result: 'admitted', ticket: ticket(1, { checkedInAt: '2027-05-01T17:05:00.000Z' }), checkedInAt: '2027-05-01T17:05:00.000Z', gate: 'Main entrance', ...overrides };
+  return {
+    result: 'admitted',
+    ticket: ticket(1, { checkedInAt: '2027-05-01T17:05:00.000Z' }),
+    checkedInAt: '2027-05-01T17:05:00.000Z',
+    gate: 'Main entrance',
+    ...overrides,
+  };
 }

@@ -7,7 +7,10 @@ import { EVENT_CATEGORIES as CATEGORIES } from './public-api.js';
  */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone offset, e.g. 2027-05-01T19:30:00+02:00' });
+const isoDateTime = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time with a time zone offset, e.g. 2027-05-01T19:30:00+02:00',
+});
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -23,7 +26,10 @@ export const TierInputSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(80),
   description: z.string().trim().max(1000).optional(),
   price: z.number().int('must be a whole number of minor units (cents)').min(0, 'must not be negative').max(100_000_000),
-  currency: z.string().transform((c) => c.toUpperCase()).refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code such as EUR'),
+  currency: z
+    .string()
+    .transform((c) => c.toUpperCase())
+    .refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code such as EUR'),
   capacity: z.number().int().min(1, 'must be at least 1').max(1_000_000),
   salesStart: isoDateTime.optional(),
   salesEnd: isoDateTime.optional(),
@@ -43,7 +49,12 @@ const eventFields = z.object({
   title: z.string().trim().min(3, 'must be at least 3 characters').max(150),
   description: z.string().trim().max(10_000).default(''),
   category: z.enum(CATEGORIES),
-  coverImageUrl: z.string().url().max(2048).refine((u) => u.startsWith('https://'), 'must be an https:// URL').optional(),
+  coverImageUrl: z
+    .string()
+    .url()
+    .max(2048)
+    .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
+    .optional(),
   venue,
   startsAt: isoDateTime,
   endsAt: isoDateTime,
@@ -79,7 +90,8 @@ export type TierInput = z.input<typeof TierInputSchema>;
  * PATCH accepts any subset; the merged result must pass the full schema. No defaults here: a default would
  * fill in a field the organizer did not send (an absent description became '' and wiped the stored one).
  */
-export const EventPatchSchema = eventFields.extend({ description: z.string().trim().max(10_000) }).partial().strict();
+export const EventPatchSchema = eventFields
+  .extend({ description: z.string().trim().max(10_000) })
+  .partial()
+  .strict();
 export type EventPatch = z.input<typeof EventPatchSchema>;
-
-

@@ -24,11 +24,23 @@ export const EVENT_SCHEMAS = {
    * auth and notification hold, bound to `resetTokenSealContext(userId)`): neither the outbox document nor the
    * stream holds it in clear. Notification opens it to build the e-mail's link; never log it.
    */
-  PasswordResetRequested: z.object({ userId: id, email: z.string(), name: z.string(), sealedResetToken: z.string().min(1), expiresAt: isoTime }),
+  PasswordResetRequested: z.object({
+    userId: id,
+    email: z.string(),
+    name: z.string(),
+    sealedResetToken: z.string().min(1),
+    expiresAt: isoTime,
+  }),
   PasswordChanged: z.object({ userId: id, email: z.string() }),
 
   /** event → approval: a submission to review, with the event's content as submitted. */
-  EventSubmitted: z.object({ eventId: id, organizerId: id, submissionId: id, submittedAt: isoTime, snapshot: z.record(z.string(), z.unknown()) }),
+  EventSubmitted: z.object({
+    eventId: id,
+    organizerId: id,
+    submissionId: id,
+    submittedAt: isoTime,
+    snapshot: z.record(z.string(), z.unknown()),
+  }),
   EventPublished: z.object({ eventId: id, organizerId: id, title: z.string(), startsAt: isoTime }),
   /**
    * event → notification, booking: a published event was edited. `changedFields` names what actually changed
@@ -45,7 +57,9 @@ export const EVENT_SCHEMAS = {
     endsAt: isoTime.optional(),
     timeZone: z.string().optional(),
     venue: venue.optional(),
-    previous: z.object({ startsAt: isoTime.optional(), endsAt: isoTime.optional(), timeZone: z.string().optional(), venue: venue.optional() }).optional(),
+    previous: z
+      .object({ startsAt: isoTime.optional(), endsAt: isoTime.optional(), timeZone: z.string().optional(), venue: venue.optional() })
+      .optional(),
   }),
   /** event → booking (cancel and refund every booking), notification. */
   EventCancelled: z.object({ eventId: id, organizerId: id, title: z.string(), reason: z.string().optional() }),
@@ -57,7 +71,15 @@ export const EVENT_SCHEMAS = {
   /** approval → event (publish), notification. */
   EventApproved: z.object({ eventId: id, organizerId: id, reviewId: id, submissionId: id, reviewerId: id, decidedAt: isoTime }),
   /** approval → event (back to the organizer), notification. */
-  EventRejected: z.object({ eventId: id, organizerId: id, reviewId: id, submissionId: id, reviewerId: id, reason: z.string(), decidedAt: isoTime }),
+  EventRejected: z.object({
+    eventId: id,
+    organizerId: id,
+    reviewId: id,
+    submissionId: id,
+    reviewerId: id,
+    reason: z.string(),
+    decidedAt: isoTime,
+  }),
 
   BookingCreated: z.object({
     bookingId: id,
@@ -72,7 +94,15 @@ export const EVENT_SCHEMAS = {
     bookingId: id,
     userId: id,
     eventId: id,
-    items: z.array(z.object({ tierId: id, tierName: z.string(), quantity: z.number().int().positive(), unitPrice: z.number().int(), currency: z.string().length(3) })),
+    items: z.array(
+      z.object({
+        tierId: id,
+        tierName: z.string(),
+        quantity: z.number().int().positive(),
+        unitPrice: z.number().int(),
+        currency: z.string().length(3),
+      }),
+    ),
     ...money,
     confirmedAt: isoTime,
   }),

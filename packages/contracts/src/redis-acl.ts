@@ -25,7 +25,19 @@ export function redisUsername(namespace: string, who: Deployable): string {
  * list the other services' key names (e-mail addresses in the login throttle's, for one). INFO is given back:
  * the client's ready check asks it, to wait while Redis is still loading its data after a restart.
  */
-const OWN_KEY_COMMANDS = ['+@read', '+@write', '+@transaction', '+@connection', '+eval', '+evalsha', '-@dangerous', '-scan', '-randomkey', '-function', '+info'];
+const OWN_KEY_COMMANDS = [
+  '+@read',
+  '+@write',
+  '+@transaction',
+  '+@connection',
+  '+eval',
+  '+evalsha',
+  '-@dangerous',
+  '-scan',
+  '-randomkey',
+  '-function',
+  '+info',
+];
 
 /**
  * What a consumer may do on a stream it consumes: run its consumer group (create it, read, claim stale entries,
@@ -53,7 +65,8 @@ export function redisAclRules(namespace: string, who: Deployable): string[] {
     ...published.map((type) => `~${redisKeys.stream(namespace, type)}`),
     ...OWN_KEY_COMMANDS,
   ];
-  if (consumed.length) rules.push(`(${[...consumed.map((type) => `~${redisKeys.stream(namespace, type)}`), ...CONSUMER_COMMANDS].join(' ')})`);
+  if (consumed.length)
+    rules.push(`(${[...consumed.map((type) => `~${redisKeys.stream(namespace, type)}`), ...CONSUMER_COMMANDS].join(' ')})`);
   return rules;
 }
 

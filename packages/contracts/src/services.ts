@@ -16,16 +16,7 @@ export interface ServiceDescriptor {
   readonly databases: readonly DatabaseKind[];
 }
 
-export const SERVICE_NAMES = [
-  'auth',
-  'user',
-  'event',
-  'booking',
-  'payment',
-  'approval',
-  'qr',
-  'notification',
-] as const;
+export const SERVICE_NAMES = ['auth', 'user', 'event', 'booking', 'payment', 'approval', 'qr', 'notification'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceDescriptor>> = {

@@ -22,18 +22,26 @@ const codeOf = (service: ServiceName) => {
   const files = sources(join(root, 'services', service, 'src'));
   return {
     publishes: matches(files, /(?:outboxEvent\(|outbox\.add\(\w+, )'([A-Za-z]+)'/g),
-    consumes: matches(files.filter((f) => f.includes('/events/')), /(?:\.subscribe(?:<[^>]*>)?|\bon)\('([A-Za-z]+)'/g),
+    consumes: matches(
+      files.filter((f) => f.includes('/events/')),
+      /(?:\.subscribe(?:<[^>]*>)?|\bon)\('([A-Za-z]+)'/g,
+    ),
   };
 };
 
 it('each service publishes exactly the event types PUBLISHER gives it, and consumes exactly its CONSUMES row', () => {
   for (const service of SERVICE_NAMES) {
     const code = codeOf(service);
-    assert.deepEqual(code.publishes, [...publishedBy(service)].sort(), `${service}: published types (outbox entries in its code vs PUBLISHER)`);
+    assert.deepEqual(
+      code.publishes,
+      [...publishedBy(service)].sort(),
+      `${service}: published types (outbox entries in its code vs PUBLISHER)`,
+    );
     assert.deepEqual(code.consumes, [...CONSUMES[service]].sort(), `${service}: subscriptions in src/events vs CONSUMES`);
   }
 });
 
 it('every consumed type has a publisher other than its consumer', () => {
-  for (const service of SERVICE_NAMES) for (const type of CONSUMES[service]) assert.notEqual(PUBLISHER[type], service, `${service} consumes its own ${type}`);
+  for (const service of SERVICE_NAMES)
+    for (const type of CONSUMES[service]) assert.notEqual(PUBLISHER[type], service, `${service} consumes its own ${type}`);
 });

@@ -85,10 +85,8 @@ export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many re
   });
 export const serviceUnavailable = (detail: string) =>
   new AppError({ status: 503, code: 'service-unavailable', title: 'Service unavailable', detail });
-export const badGateway = (detail: string) =>
-  new AppError({ status: 502, code: 'bad-gateway', title: 'Bad gateway', detail });
-export const gatewayTimeout = (detail: string) =>
-  new AppError({ status: 504, code: 'gateway-timeout', title: 'Gateway timeout', detail });
+export const badGateway = (detail: string) => new AppError({ status: 502, code: 'bad-gateway', title: 'Bad gateway', detail });
+export const gatewayTimeout = (detail: string) => new AppError({ status: 504, code: 'gateway-timeout', title: 'Gateway timeout', detail });
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

@@ -12,9 +12,15 @@ export const serviceUrls = () => z.string().transform(replicaUrls).pipe(z.array(
 export const httpsUrl = (fallback: string) =>
   z
     .string()
-    .refine((value) => serviceUrls().safeParse(value).data?.every((url) => url.startsWith('https://')) ?? false, {
-      message: 'must be an https:// URL, or several (one per replica) comma separated (services speak mutual TLS only)',
-    })
+    .refine(
+      (value) =>
+        serviceUrls()
+          .safeParse(value)
+          .data?.every((url) => url.startsWith('https://')) ?? false,
+      {
+        message: 'must be an https:// URL, or several (one per replica) comma separated (services speak mutual TLS only)',
+      },
+    )
     .default(fallback);
 
 /** Settings for the shared infrastructure; services pick the pieces they use. */
@@ -27,9 +33,18 @@ export const postgresConfig = {
   DATABASE_URL: secret(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URI'), { url: true }),
 };
 export const redisConfig = {
-  REDIS_URL: secret(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URI').default('redis://127.0.0.1:6379'), { url: true }),
+  REDIS_URL: secret(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URI')
+      .default('redis://127.0.0.1:6379'),
+    { url: true },
+  ),
   /** Prefix of every Redis key (streams, rate limits, caches): separates environments sharing one Redis. */
-  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eventify'),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('eventify'),
   /** Idle time after which a pending event is delivered again (retry / crashed consumer take-over). */
   BUS_CLAIM_IDLE_MS: z.coerce.number().int().positive().default(15_000),
   BUS_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),

@@ -6,7 +6,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * holds an internal certificate, when it expires (alert well before: renewal is automatic, so an expiry close
  * at hand means renewal is failing).
  */
-export function registerMetrics(app: FastifyInstance, service: string, options: { certificateExpiry?: () => Date; serve?: boolean } = {}): Registry {
+export function registerMetrics(
+  app: FastifyInstance,
+  service: string,
+  options: { certificateExpiry?: () => Date; serve?: boolean } = {},
+): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -101,7 +105,12 @@ export function busMetrics(registry: Registry, backlog?: () => Promise<StreamBac
     registry.registerMetric(pending);
   }
   return {
-    published: new Counter({ name: 'bus_events_published_total', help: 'Events published to the bus, by type', labelNames: ['type'], registers: [registry] }),
+    published: new Counter({
+      name: 'bus_events_published_total',
+      help: 'Events published to the bus, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
     consumed: new Counter({
       name: 'bus_events_consumed_total',
       help: 'Events delivered to a handler, by type and outcome (ok; failed: retried, or dead-lettered after the last attempt; duplicate: already handled)',
@@ -115,7 +124,12 @@ export function busMetrics(registry: Registry, backlog?: () => Promise<StreamBac
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    deadLettered: new Counter({ name: 'bus_events_dead_lettered_total', help: 'Events moved to the dead-letter stream, by type', labelNames: ['type'], registers: [registry] }),
+    deadLettered: new Counter({
+      name: 'bus_events_dead_lettered_total',
+      help: 'Events moved to the dead-letter stream, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -130,8 +144,16 @@ export interface LockMetrics {
 export function lockMetrics(registry: Registry): LockMetrics {
   return {
     acquired: new Counter({ name: 'lock_acquired_total', help: 'Locks taken', registers: [registry] }),
-    busy: new Counter({ name: 'lock_busy_total', help: 'Lock waits given up (answered 503: the resource stayed busy)', registers: [registry] }),
-    lost: new Counter({ name: 'lock_lease_lost_total', help: 'Leases lost while the work ran (renewal refused or not confirmed in time)', registers: [registry] }),
+    busy: new Counter({
+      name: 'lock_busy_total',
+      help: 'Lock waits given up (answered 503: the resource stayed busy)',
+      registers: [registry],
+    }),
+    lost: new Counter({
+      name: 'lock_lease_lost_total',
+      help: 'Leases lost while the work ran (renewal refused or not confirmed in time)',
+      registers: [registry],
+    }),
     waitSeconds: new Histogram({
       name: 'lock_wait_seconds',
       help: 'Time spent waiting for a lock, taken or not',
@@ -173,13 +195,24 @@ export function outboxMetrics(registry: Registry, backlog: () => Promise<OutboxB
       const rows = await backlog().catch(() => []);
       for (const row of rows) {
         this.set({ source: row.source }, row.pending);
-        if (row.oldest !== undefined) oldest.set({ source: row.source }, row.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
+        if (row.oldest !== undefined)
+          oldest.set({ source: row.source }, row.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
       }
     },
   });
   registry.registerMetric(oldest);
   return {
-    relayed: new Counter({ name: 'outbox_relayed_total', help: 'Events published from an outbox to the bus', labelNames: ['source'], registers: [registry] }),
-    errors: new Counter({ name: 'outbox_relay_errors_total', help: 'Relay runs of an outbox that failed (retried at the next tick)', labelNames: ['source'], registers: [registry] }),
+    relayed: new Counter({
+      name: 'outbox_relayed_total',
+      help: 'Events published from an outbox to the bus',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'outbox_relay_errors_total',
+      help: 'Relay runs of an outbox that failed (retried at the next tick)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
   };
 }

@@ -82,7 +82,9 @@ export class Mutex {
     const replies = (await acquiring.exec()) ?? [];
     const taken = unique.flatMap((key, i) => (replies[i]?.[1] === 'OK' ? [{ key, token: tokens[i]! }] : []));
     this.metrics?.acquired.inc(taken.length);
-    const leases = taken.map(({ key, token }) => new RenewedLease(this.redis, `${this.prefix}:lock:${key}`, token, ttlMs, askedAt, () => this.metrics?.lost.inc()));
+    const leases = taken.map(
+      ({ key, token }) => new RenewedLease(this.redis, `${this.prefix}:lock:${key}`, token, ttlMs, askedAt, () => this.metrics?.lost.inc()),
+    );
     try {
       return await currentLeases.run([...(currentLeases.getStore() ?? []), ...leases], () => fn(taken.map((t) => t.key)));
     } finally {

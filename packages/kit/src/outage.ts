@@ -42,7 +42,11 @@ const OUTAGE_MESSAGES = [
 ];
 
 export function isOutage(error: unknown): boolean {
-  for (let e = error as { name?: string; code?: unknown; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { name?: string; code?: unknown; message?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e !== 'object') return false;
     if (e.name && OUTAGE_NAMES.has(e.name)) return true;
     if (typeof e.code === 'string' && OUTAGE_CODES.has(e.code)) return true;

@@ -48,11 +48,13 @@ export const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   'secret',
   'eventify',
 ]);
-const PLACEHOLDER = /change[-_ ]?me|changeme|placeholder|dev[-_]only|development[-_]only|for[-_]tests|eventify[-_](development|compose|tests?)\b|^x+$|^(your|my)[-_ ]/i;
+const PLACEHOLDER =
+  /change[-_ ]?me|changeme|placeholder|dev[-_]only|development[-_]only|for[-_]tests|eventify[-_](development|compose|tests?)\b|^x+$|^(your|my)[-_ ]/i;
 
 /** Why a secret value is not fit for production, or undefined. */
 export function productionSecretProblem(value: string, minLength = DEFAULT_MIN_LENGTH): string | undefined {
-  if (DEVELOPMENT_SECRETS.has(value) || PLACEHOLDER.test(value) || PLACEHOLDER.test(base64Text(value))) return 'is a development or placeholder value';
+  if (DEVELOPMENT_SECRETS.has(value) || PLACEHOLDER.test(value) || PLACEHOLDER.test(base64Text(value)))
+    return 'is a development or placeholder value';
   if (value.length < minLength) return `is shorter than ${minLength} characters`;
   return undefined;
 }

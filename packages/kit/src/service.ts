@@ -74,7 +74,8 @@ export async function buildService<TConfig extends ServiceConfig>(
   const { config, name } = options;
   const checks: ReadinessCheck[] = [];
   const mtls = Mtls.load(config.MTLS_DIR);
-  if (mtls.identity !== name) throw new Error(`${name}: MTLS_DIR=${config.MTLS_DIR} holds the ${mtls.identity} service's certificate, not this service's`);
+  if (mtls.identity !== name)
+    throw new Error(`${name}: MTLS_DIR=${config.MTLS_DIR} holds the ${mtls.identity} service's certificate, not this service's`);
   const app = await createApp({ name, config, readiness: () => checks, openapi: options.openapi ?? {}, mtls });
   const log = app.log as unknown as Logger;
 

@@ -88,10 +88,19 @@ describe('service app: problem+json for everything a client can get wrong', () =
     const { request } = await import('node:http');
     const url = new URL(base);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: '/things', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(3_000_000) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/things',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(3_000_000) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       const piece = Buffer.alloc(64 * 1024, 'a');
       let sent = 0;

@@ -95,10 +95,14 @@ describe('event bus on Redis Streams', () => {
     });
     await bus.start();
     const event = await bus.publish('BookingExpired', expired('b-poison'));
-    const dead = await eventually(async () => {
-      const entries = await redis.xrange(bus.deadLetterKey(), '-', '+');
-      return entries.length ? entries : undefined;
-    }, 10_000, 'dead letter');
+    const dead = await eventually(
+      async () => {
+        const entries = await redis.xrange(bus.deadLetterKey(), '-', '+');
+        return entries.length ? entries : undefined;
+      },
+      10_000,
+      'dead letter',
+    );
     assert.equal(attempts, 3);
     const fields = dead[0]![1];
     const value = (name: string) => fields[fields.indexOf(name) + 1];
@@ -162,10 +166,14 @@ describe('streams and slow consumer groups', () => {
     });
     await bus.start();
     const published = await bus.publish('BookingExpired', expired('b-replay'));
-    const letters = await eventually(async () => {
-      const found = await listDeadLetters(redis, namespace, 'svc');
-      return found.length ? found : undefined;
-    }, 10_000, 'dead letter');
+    const letters = await eventually(
+      async () => {
+        const found = await listDeadLetters(redis, namespace, 'svc');
+        return found.length ? found : undefined;
+      },
+      10_000,
+      'dead letter',
+    );
     assert.equal(letters[0]!.error, 'downstream broken');
     assert.equal(JSON.parse(letters[0]!.event).id, published.id);
     failing = false;
@@ -175,30 +183,43 @@ describe('streams and slow consumer groups', () => {
     assert.equal((await listDeadLetters(redis, namespace, 'svc')).length, 0);
   });
 
-  it('refuses, before Redis would, to publish or subscribe to a type outside its row of the contracts\' tables', async () => {
+  it("refuses, before Redis would, to publish or subscribe to a type outside its row of the contracts' tables", async () => {
     const namespace = uniqueName('bus-test');
     const { bus, redis } = await makeBus(namespace, { source: 'notification', allowed: { publishes: [], consumes: ['BookingConfirmed'] } });
     const paid = { paymentId: 'p-1', bookingId: 'b-1', userId: 'u-1', paymentIntentId: 'pi_1', amount: 1000, currency: 'EUR' };
-    await assert.rejects(bus.publish('PaymentSucceeded', paid), /notification service may not publish PaymentSucceeded: add it to PUBLISHER/);
+    await assert.rejects(
+      bus.publish('PaymentSucceeded', paid),
+      /notification service may not publish PaymentSucceeded: add it to PUBLISHER/,
+    );
     assert.throws(() => bus.subscribe('PaymentSucceeded', async () => undefined), /may not consume PaymentSucceeded: add it to CONSUMES/);
     bus.subscribe('BookingConfirmed', async () => undefined);
     assert.equal(await redis.exists(`${namespace}:stream:PaymentSucceeded`), 0, 'nothing was written');
   });
 
-  it('dead-letters at once, with the reason, an event whose payload does not match its type\'s schema; the handler never sees it', async () => {
+  it("dead-letters at once, with the reason, an event whose payload does not match its type's schema; the handler never sees it", async () => {
     const namespace = uniqueName('bus-test');
     const handled: string[] = [];
     const { bus, redis } = await makeBus(namespace, { group: 'svc', maxAttempts: 5 });
     bus.subscribe('BookingExpired', async (event) => void handled.push(event.data.bookingId));
     await bus.start();
     // Written as another publisher (an older version, a bug) might have: bookingId missing, userId a number.
-    const forged = { id: 'evt-bad', type: 'BookingExpired', occurredAt: new Date().toISOString(), source: 'booking', data: { userId: 7, eventId: 'e-1' } };
+    const forged = {
+      id: 'evt-bad',
+      type: 'BookingExpired',
+      occurredAt: new Date().toISOString(),
+      source: 'booking',
+      data: { userId: 7, eventId: 'e-1' },
+    };
     await redis.xadd(bus.streamKey('BookingExpired'), '*', 'event', JSON.stringify(forged));
     await bus.publish('BookingExpired', expired('b-good'));
-    const letters = await eventually(async () => {
-      const found = await listDeadLetters(redis, namespace, 'svc');
-      return found.length ? found : undefined;
-    }, 10_000, 'dead letter');
+    const letters = await eventually(
+      async () => {
+        const found = await listDeadLetters(redis, namespace, 'svc');
+        return found.length ? found : undefined;
+      },
+      10_000,
+      'dead letter',
+    );
     assert.equal(letters.length, 1);
     assert.equal(JSON.parse(letters[0]!.event).id, 'evt-bad');
     assert.match(letters[0]!.error, /^invalid BookingExpired payload: /);
@@ -209,7 +230,7 @@ describe('streams and slow consumer groups', () => {
     assert.deepEqual(handled, ['b-good']);
   });
 
-  it('refuses to publish, or to store in an outbox, a payload that does not match its type\'s schema', async () => {
+  it("refuses to publish, or to store in an outbox, a payload that does not match its type's schema", async () => {
     const namespace = uniqueName('bus-test');
     const { bus, redis } = await makeBus(namespace);
     // Cast: what a caller outside TypeScript's reach (or a careless `as`) could hand over.

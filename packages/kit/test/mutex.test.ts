@@ -30,18 +30,26 @@ describe('Mutex.runMany: whichever locks are free, in one round trip', () => {
       assert.ok(Date.now() - started < 1_000, 'a busy key is skipped, not waited for');
     });
     assert.deepEqual(seen.sort(), ['many-a', 'many-c']);
-    assert.equal(await redis.redis.exists(`${namespace}:lock:many-a`, `${namespace}:lock:many-b`, `${namespace}:lock:many-c`), 0, 'all released');
+    assert.equal(
+      await redis.redis.exists(`${namespace}:lock:many-a`, `${namespace}:lock:many-b`, `${namespace}:lock:many-c`),
+      0,
+      'all released',
+    );
   });
 
   it('refuses to write once any of its leases is lost', async () => {
     const mutex = new Mutex(redis.redis, namespace);
     const outcome = await mutex
-      .runMany(['lost-a', 'lost-b'], async () => {
-        await redis.redis.set(`${namespace}:lock:lost-b`, 'someone else');
-        await sleep(250); // a renewal round notices
-        assertLeasesHeld();
-        return 'wrote';
-      }, { ttlMs: 300 })
+      .runMany(
+        ['lost-a', 'lost-b'],
+        async () => {
+          await redis.redis.set(`${namespace}:lock:lost-b`, 'someone else');
+          await sleep(250); // a renewal round notices
+          assertLeasesHeld();
+          return 'wrote';
+        },
+        { ttlMs: 300 },
+      )
       .catch((error: unknown) => (isAppError(error) ? error.status : error));
     assert.equal(outcome, 503);
     assert.equal(await redis.redis.get(`${namespace}:lock:lost-b`), 'someone else', 'the other holder keeps its lock');
@@ -52,11 +60,15 @@ describe('Mutex with a renewed lease', () => {
   it('keeps the lock for work that runs longer than the lease: nobody else gets in meanwhile', async () => {
     const mutex = new Mutex(redis.redis, namespace);
     let second = 0;
-    const first = mutex.run('long', async (lease) => {
-      await sleep(900); // three times the lease
-      lease.assertHeld();
-      return Date.now();
-    }, { ttlMs: 300 });
+    const first = mutex.run(
+      'long',
+      async (lease) => {
+        await sleep(900); // three times the lease
+        lease.assertHeld();
+        return Date.now();
+      },
+      { ttlMs: 300 },
+    );
     await sleep(50);
     const contender = mutex.run('long', async () => (second = Date.now()), { ttlMs: 300, waitMs: 5_000 });
     const firstEnded = await first;
@@ -67,13 +79,17 @@ describe('Mutex with a renewed lease', () => {
   it('work stops before writing once the lease is lost (someone else holds the key)', async () => {
     const mutex = new Mutex(redis.redis, namespace);
     const outcome = await mutex
-      .run('stolen', async (lease) => {
-        await redis.redis.set(`${namespace}:lock:stolen`, 'someone else'); // e.g. our lease expired during a pause
-        await sleep(250); // a renewal round notices
-        assert.equal(lease.signal.aborted, true);
-        assertLeasesHeld(); // what repositories call right before writing
-        return 'wrote';
-      }, { ttlMs: 300 })
+      .run(
+        'stolen',
+        async (lease) => {
+          await redis.redis.set(`${namespace}:lock:stolen`, 'someone else'); // e.g. our lease expired during a pause
+          await sleep(250); // a renewal round notices
+          assert.equal(lease.signal.aborted, true);
+          assertLeasesHeld(); // what repositories call right before writing
+          return 'wrote';
+        },
+        { ttlMs: 300 },
+      )
       .catch((error: unknown) => (isAppError(error) ? error.status : error));
     assert.equal(outcome, 503);
     assert.equal(await redis.redis.get(`${namespace}:lock:stolen`), 'someone else', 'the other holder keeps its lock');
@@ -82,14 +98,18 @@ describe('Mutex with a renewed lease', () => {
   it('refuses to write when renewal could not be confirmed in time (the process was paused)', async () => {
     const mutex = new Mutex(redis.redis, namespace);
     const outcome = await mutex
-      .run('paused', async (lease) => {
-        const until = Date.now() + 400; // block the event loop past the lease: no renewal can run
-        while (Date.now() < until) {
-          /* a paused process */
-        }
-        lease.assertHeld();
-        return 'wrote';
-      }, { ttlMs: 300 })
+      .run(
+        'paused',
+        async (lease) => {
+          const until = Date.now() + 400; // block the event loop past the lease: no renewal can run
+          while (Date.now() < until) {
+            /* a paused process */
+          }
+          lease.assertHeld();
+          return 'wrote';
+        },
+        { ttlMs: 300 },
+      )
       .catch((error: unknown) => (isAppError(error) ? error.status : error));
     assert.equal(outcome, 503);
   });

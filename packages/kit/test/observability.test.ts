@@ -7,7 +7,16 @@ import { pino } from 'pino';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import type { IntegrationEvent } from '@eventify/contracts';
-import { EventBus, Mutex, OutboxRelay, PostgresOutbox, connectRedis, loggerOptions, requestContext, type RedisHandle } from '../src/index.js';
+import {
+  EventBus,
+  Mutex,
+  OutboxRelay,
+  PostgresOutbox,
+  connectRedis,
+  loggerOptions,
+  requestContext,
+  type RedisHandle,
+} from '../src/index.js';
 import { eventually, infra, uniqueName, withDatabase } from './helpers.js';
 import { ensurePostgresDatabase } from '../src/db/postgres.js';
 
@@ -24,7 +33,16 @@ const expired = (bookingId: string) => ({ bookingId, userId: 'user-1', eventId: 
 async function makeBus(namespace: string, group: string, logger?: pino.Logger) {
   const handle = await connectRedis(infra.redis);
   handles.push(handle);
-  const bus = new EventBus({ redis: handle.redis, blockingRedis: handle.duplicate(), namespace, source: 'test', group, claimIdleMs: 200, blockMs: 100, ...(logger ? { logger } : {}) });
+  const bus = new EventBus({
+    redis: handle.redis,
+    blockingRedis: handle.duplicate(),
+    namespace,
+    source: 'test',
+    group,
+    claimIdleMs: 200,
+    blockMs: 100,
+    ...(logger ? { logger } : {}),
+  });
   buses.push(bus);
   return bus;
 }
@@ -52,7 +70,7 @@ after(async () => {
 });
 
 describe('the trace across the event bus', () => {
-  it('carries the publisher\'s trace in the envelope; the handler runs in a consumer span under it, with the request id, and logs both', async () => {
+  it("carries the publisher's trace in the envelope; the handler runs in a consumer span under it, with the request id, and logs both", async () => {
     const namespace = uniqueName('otel-test');
     const { logger, lines } = capturedLogger();
     const publisher = await makeBus(namespace, 'publisher');
@@ -61,7 +79,12 @@ describe('the trace across the event bus', () => {
     consumer.subscribe('BookingExpired', async (event) => {
       const span = trace.getActiveSpan();
       logger.info('inside the handler');
-      seen.push({ event, traceId: span?.spanContext().traceId, parent: (span as unknown as { parentSpanContext?: { spanId: string } })?.parentSpanContext?.spanId, requestId: requestContext.current()?.requestId });
+      seen.push({
+        event,
+        traceId: span?.spanContext().traceId,
+        parent: (span as unknown as { parentSpanContext?: { spanId: string } })?.parentSpanContext?.spanId,
+        requestId: requestContext.current()?.requestId,
+      });
     });
     await consumer.start();
 
@@ -83,7 +106,11 @@ describe('the trace across the event bus', () => {
     assert.equal(publish.parentSpanContext?.spanId, request.spanContext().spanId);
     // The envelope names the publish span, and the consumer span is its child.
     assert.equal(received!.event.traceparent!.split('-')[2], publish.spanContext().spanId);
-    const process = await eventually(() => exporter.getFinishedSpans().find((s) => s.name === 'process BookingExpired'), 5_000, 'consumer span');
+    const process = await eventually(
+      () => exporter.getFinishedSpans().find((s) => s.name === 'process BookingExpired'),
+      5_000,
+      'consumer span',
+    );
     assert.equal(process.kind, SpanKind.CONSUMER);
     assert.equal(received!.parent, publish.spanContext().spanId);
     assert.equal(process.spanContext().traceId, traceId);
@@ -111,7 +138,10 @@ describe('the trace across the event bus', () => {
     await eventually(() => traces.length === 1 || undefined, 5_000, 'delivery');
     assert.match(traces[0] ?? '', /^[0-9a-f]{32}$/);
     logger.info('outside');
-    assert.deepEqual(Object.keys(lines[0]!).filter((key) => ['requestId', 'traceId', 'spanId'].includes(key)), []);
+    assert.deepEqual(
+      Object.keys(lines[0]!).filter((key) => ['requestId', 'traceId', 'spanId'].includes(key)),
+      [],
+    );
   });
 });
 
@@ -122,7 +152,9 @@ describe('the outbox keeps the trace', () => {
     const url = withDatabase(infra.postgres, database);
     await ensurePostgresDatabase(url);
     pool = new pg.Pool({ connectionString: url });
-    await pool.query('create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)');
+    await pool.query(
+      'create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)',
+    );
   });
   after(async () => {
     await pool?.end();
@@ -132,7 +164,7 @@ describe('the outbox keeps the trace', () => {
     await admin.end();
   });
 
-  it('an event stored during a request is published later, from a timer, in that request\'s trace; the relay and the backlog are counted', async () => {
+  it("an event stored during a request is published later, from a timer, in that request's trace; the relay and the backlog are counted", async () => {
     const namespace = uniqueName('otel-test');
     const bus = await makeBus(namespace, 'publisher');
     const consumer = await makeBus(namespace, 'consumers');
@@ -152,7 +184,10 @@ describe('the outbox keeps the trace', () => {
     });
     request.end();
     assert.match(await registry.getSingleMetricAsString('outbox_pending'), /outbox_pending\{source="outbox"\} 1/);
-    assert.match(await registry.getSingleMetricAsString('outbox_oldest_pending_age_seconds'), /outbox_oldest_pending_age_seconds\{source="outbox"\} \d/);
+    assert.match(
+      await registry.getSingleMetricAsString('outbox_oldest_pending_age_seconds'),
+      /outbox_oldest_pending_age_seconds\{source="outbox"\} \d/,
+    );
 
     // The relay runs outside the request (no active span): the stored traceparent is what links it.
     await relay.start();
@@ -162,7 +197,10 @@ describe('the outbox keeps the trace', () => {
     assert.equal(event!.traceparent?.split('-')[1], request.spanContext().traceId);
     assert.match(await registry.getSingleMetricAsString('outbox_relayed_total'), /outbox_relayed_total\{source="outbox"\} 1/);
     assert.match(await registry.getSingleMetricAsString('outbox_pending'), /outbox_pending\{source="outbox"\} 0/);
-    assert.match(await registry.getSingleMetricAsString('bus_events_published_total'), /bus_events_published_total\{type="BookingExpired"\} 1/);
+    assert.match(
+      await registry.getSingleMetricAsString('bus_events_published_total'),
+      /bus_events_published_total\{type="BookingExpired"\} 1/,
+    );
   });
 });
 
@@ -181,7 +219,11 @@ describe('bus and lock metrics', () => {
     await publisher.publish('BookingExpired', expired('b-ok'));
     await publisher.publish('BookingExpired', expired('b-fails'));
     // maxAttempts is 5 by default: the failing event is tried five times, then dead-lettered.
-    await eventually(async () => /bus_events_dead_lettered_total\{type="BookingExpired"\} 1/.test(await registry.metrics()) || undefined, 15_000, 'dead letter');
+    await eventually(
+      async () => /bus_events_dead_lettered_total\{type="BookingExpired"\} 1/.test(await registry.metrics()) || undefined,
+      15_000,
+      'dead letter',
+    );
     const text = await registry.metrics();
     assert.match(text, /bus_events_consumed_total\{type="BookingExpired",outcome="ok"\} 1/);
     assert.match(text, /bus_events_consumed_total\{type="BookingExpired",outcome="failed"\} 5/);
@@ -194,7 +236,10 @@ describe('bus and lock metrics', () => {
     handles.push(handle);
     const mutex = new Mutex(handle.redis, `${namespace}:own`).instrument(registry);
     await mutex.run('a', async () => {
-      await assert.rejects(mutex.run('a', async () => undefined, { waitMs: 50 }), /busy/);
+      await assert.rejects(
+        mutex.run('a', async () => undefined, { waitMs: 50 }),
+        /busy/,
+      );
     });
     const locks = await registry.metrics();
     assert.match(locks, /lock_acquired_total 1/);

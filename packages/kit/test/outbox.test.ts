@@ -3,7 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
 import type { IntegrationEvent } from '@eventify/contracts';
-import { EventBus, Mutex, OutboxRelay, PostgresOutbox, connectRedis, outboxEvent, pushOutbox, withOutbox, type RedisHandle, type WithOutbox } from '../src/index.js';
+import {
+  EventBus,
+  Mutex,
+  OutboxRelay,
+  PostgresOutbox,
+  connectRedis,
+  outboxEvent,
+  pushOutbox,
+  withOutbox,
+  type RedisHandle,
+  type WithOutbox,
+} from '../src/index.js';
 import { eventually, infra, uniqueName, withDatabase } from './helpers.js';
 
 interface Order extends WithOutbox {
@@ -40,9 +51,25 @@ describe('MongoDB outbox: events stored in the changed document', () => {
     const orders = db.collection<Order>('orders');
     const mutex = new Mutex(redis.redis, namespace);
     // The "crashed" process: the state change and its events are written; it dies before any relay ran.
-    const placed = outboxEvent('BookingCreated', { bookingId: 'o1', userId: 'u', eventId: 'e', status: 'pending_payment', amount: 1, currency: 'EUR', expiresAt: null });
+    const placed = outboxEvent('BookingCreated', {
+      bookingId: 'o1',
+      userId: 'u',
+      eventId: 'e',
+      status: 'pending_payment',
+      amount: 1,
+      currency: 'EUR',
+      expiresAt: null,
+    });
     await orders.insertOne(withOutbox({ _id: 'o1', status: 'placed' }, [placed]));
-    const confirmed = outboxEvent('BookingConfirmed', { bookingId: 'o1', userId: 'u', eventId: 'e', items: [], amount: 1, currency: 'EUR', confirmedAt: new Date().toISOString() });
+    const confirmed = outboxEvent('BookingConfirmed', {
+      bookingId: 'o1',
+      userId: 'u',
+      eventId: 'e',
+      items: [],
+      amount: 1,
+      currency: 'EUR',
+      confirmedAt: new Date().toISOString(),
+    });
     await orders.updateOne({ _id: 'o1' }, pushOutbox<Order>({ $set: { status: 'confirmed' } }, [confirmed]));
     assert.equal((await streamed('BookingCreated')).length, 0);
 
@@ -94,9 +121,15 @@ describe('MongoDB outbox: events stored in the changed document', () => {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal((await orders.findOne({ _id: 'b-busy' }))!.outboxPending, true, 'not while its writer holds the lock');
     });
-    await eventually(async () => (await orders.countDocuments({ outboxPending: true })) === 0, 5_000, 'the busy one relayed once its lock was free');
+    await eventually(
+      async () => (await orders.countDocuments({ outboxPending: true })) === 0,
+      5_000,
+      'the busy one relayed once its lock was free',
+    );
     await relay.stop();
-    const ids = (await streamed('EventStaffChanged')).map((e) => (e.data as { eventId: string }).eventId).filter((id) => id.startsWith('b'));
+    const ids = (await streamed('EventStaffChanged'))
+      .map((e) => (e.data as { eventId: string }).eventId)
+      .filter((id) => id.startsWith('b'));
     assert.equal(ids.length, 151);
     assert.equal(new Set(ids).size, 151, 'each published once');
   });
@@ -107,7 +140,9 @@ describe('MongoDB outbox: events stored in the changed document', () => {
     const brokenBus = new EventBus({ redis: broken.redis, namespace, source: 'orders' });
     const relay = new OutboxRelay(brokenBus, { intervalMs: 100 });
     relay.mongo(orders);
-    await orders.insertOne(withOutbox({ _id: 'x', status: 'new' }, [outboxEvent('EventStaffChanged', { eventId: 'outage', staffIds: [] })]));
+    await orders.insertOne(
+      withOutbox({ _id: 'x', status: 'new' }, [outboxEvent('EventStaffChanged', { eventId: 'outage', staffIds: [] })]),
+    );
     broken.redis.disconnect(); // every publish fails now
     await relay.start();
     await new Promise((r) => setTimeout(r, 300));
@@ -128,19 +163,37 @@ describe('PostgreSQL outbox', () => {
     await admin.query(`create database "${name}"`);
     const pool = new pg.Pool({ connectionString: withDatabase(infra.postgres, name), max: 2 });
     try {
-      await pool.query('create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)');
+      await pool.query(
+        'create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)',
+      );
       const relay = new OutboxRelay(bus(), { intervalMs: 60_000 });
       const outbox = relay.add(new PostgresOutbox(pool, () => relay.kick()));
       const client = await pool.connect();
       await client.query('begin');
-      await outbox.add(client, 'PaymentFailed', { paymentId: 'rolled-back', bookingId: 'b', userId: 'u', paymentIntentId: 'pi', reason: 'r' });
+      await outbox.add(client, 'PaymentFailed', {
+        paymentId: 'rolled-back',
+        bookingId: 'b',
+        userId: 'u',
+        paymentIntentId: 'pi',
+        reason: 'r',
+      });
       await client.query('rollback');
       await client.query('begin');
-      await outbox.add(client, 'PaymentFailed', { paymentId: 'committed', bookingId: 'b', userId: 'u', paymentIntentId: 'pi', reason: 'r' });
+      await outbox.add(client, 'PaymentFailed', {
+        paymentId: 'committed',
+        bookingId: 'b',
+        userId: 'u',
+        paymentIntentId: 'pi',
+        reason: 'r',
+      });
       await client.query('commit');
       client.release();
       await relay.start();
-      await eventually(async () => (await pool.query('select 1 from outbox where published_at is null')).rowCount === 0, 5_000, 'published');
+      await eventually(
+        async () => (await pool.query('select 1 from outbox where published_at is null')).rowCount === 0,
+        5_000,
+        'published',
+      );
       await relay.stop();
       const published = (await streamed('PaymentFailed')).map((e) => (e.data as { paymentId: string }).paymentId);
       assert.deepEqual(published, ['committed']);

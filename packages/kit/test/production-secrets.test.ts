@@ -34,12 +34,18 @@ function start(entry: string, env: Record<string, string>): Promise<{ code: numb
 }
 
 /** Auth's key rings, real-looking (random), so a case fails only on the setting it is about. */
-const authKeys = { AUTH_KEY_ENCRYPTION_KEY: 'Rrz8efXGb15zKC79m3urHbXpwGKzx6kb1kUoxWql2ds=', RESET_TOKEN_SEAL_KEY: 'zdunyeuoZimTQRmebVL+Xf4Kqk/2NB2X6A0I+vKmWCE=' };
+const authKeys = {
+  AUTH_KEY_ENCRYPTION_KEY: 'Rrz8efXGb15zKC79m3urHbXpwGKzx6kb1kUoxWql2ds=',
+  RESET_TOKEN_SEAL_KEY: 'zdunyeuoZimTQRmebVL+Xf4Kqk/2NB2X6A0I+vKmWCE=',
+};
 
 const cases: { entry: string; env: Record<string, string>; setting: string; value: string }[] = [
   {
     entry: 'services/payment/dist/main.js',
-    env: { DATABASE_URL: 'postgres://payment:Vq83mZt0Lr5xWk2pNc7y@127.0.0.1:1/payment_db', STRIPE_SECRET_KEY: 'sk_live_5f0c3b8a9d2e4f1a7c6b0d9e8f7a' },
+    env: {
+      DATABASE_URL: 'postgres://payment:Vq83mZt0Lr5xWk2pNc7y@127.0.0.1:1/payment_db',
+      STRIPE_SECRET_KEY: 'sk_live_5f0c3b8a9d2e4f1a7c6b0d9e8f7a',
+    },
     setting: 'STRIPE_WEBHOOK_SECRET',
     value: 'whsec_change_me_compose_webhook_secret', // .env.example's
   },
@@ -80,7 +86,7 @@ for (const { entry, env, setting, value } of cases) {
   });
 }
 
-it('the first admin\'s password follows the registration rule in every environment', async () => {
+it("the first admin's password follows the registration rule in every environment", async () => {
   const { code, stderr } = await start('services/auth/dist/main.js', {
     ...authKeys,
     NODE_ENV: 'development',

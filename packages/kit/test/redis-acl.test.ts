@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { CONSUMES, PUBLISHER, REDIS_CLIENTS, SERVICE_NAMES, redisKeys, redisUsername, type Deployable, type EventType } from '@eventify/contracts';
+import {
+  CONSUMES,
+  PUBLISHER,
+  REDIS_CLIENTS,
+  SERVICE_NAMES,
+  redisKeys,
+  redisUsername,
+  type Deployable,
+  type EventType,
+} from '@eventify/contracts';
 import { createRedisUsers, deleteRedisNamespace, dropRedisUsers } from '@eventify/testing';
 import { EventBus, Mutex, connectRedis, type RedisHandle } from '../src/index.js';
 import { eventually, infra, uniqueName } from './helpers.js';
@@ -52,20 +61,42 @@ describe('per-service Redis users', () => {
     const booking = await connectAs('booking');
     const payment = await connectAs('payment');
     const seen: string[] = [];
-    const consumer = new EventBus({ redis: booking.redis, blockingRedis: booking.duplicate(), namespace, source: 'booking', group: 'booking', claimIdleMs: 200, maxAttempts: 1 });
+    const consumer = new EventBus({
+      redis: booking.redis,
+      blockingRedis: booking.duplicate(),
+      namespace,
+      source: 'booking',
+      group: 'booking',
+      claimIdleMs: 200,
+      maxAttempts: 1,
+    });
     consumer.subscribe('PaymentFailed', async ({ data }) => {
       seen.push(data.bookingId);
       if (data.bookingId === 'poison') throw new Error('cannot handle this one');
     });
     await consumer.start(); // XGROUP CREATE … MKSTREAM on a stream booking does not own
     const publisher = new EventBus({ redis: payment.redis, namespace, source: 'payment' });
-    const failed = (bookingId: string) => ({ paymentId: `p-${bookingId}`, bookingId, userId: 'u1', paymentIntentId: 'pi_2', reason: 'card_declined' });
+    const failed = (bookingId: string) => ({
+      paymentId: `p-${bookingId}`,
+      bookingId,
+      userId: 'u1',
+      paymentIntentId: 'pi_2',
+      reason: 'card_declined',
+    });
     await publisher.publish('PaymentFailed', failed('b2'));
     await publisher.publish('PaymentFailed', failed('poison'));
     await eventually(() => seen.length === 2, 10_000, 'both events delivered');
     // Acknowledged, marked processed and dead-lettered under booking's own prefix.
-    await eventually(async () => (await admin.xlen(consumer.deadLetterKey())) === 1 || undefined, 10_000, 'the failing event dead-lettered');
-    await eventually(async () => Number((await admin.xpending(stream('PaymentFailed'), 'booking'))[0]) === 0 || undefined, 10_000, 'nothing pending');
+    await eventually(
+      async () => (await admin.xlen(consumer.deadLetterKey())) === 1 || undefined,
+      10_000,
+      'the failing event dead-lettered',
+    );
+    await eventually(
+      async () => Number((await admin.xpending(stream('PaymentFailed'), 'booking'))[0]) === 0 || undefined,
+      10_000,
+      'nothing pending',
+    );
     await consumer.stop();
     await publisher.stop();
     await refused(booking.redis.xadd(stream('PaymentFailed'), '*', 'event', '{}'));
@@ -77,7 +108,7 @@ describe('per-service Redis users', () => {
     await booking.redis.xtrim(stream('BookingConfirmed'), 'MAXLEN', 0);
   });
 
-  it('a service reaches its own private keys only: not another service\'s locks or caches, nor a listing of keys', async () => {
+  it("a service reaches its own private keys only: not another service's locks or caches, nor a listing of keys", async () => {
     const qr = await connectAs('qr');
     const auth = await connectAs('auth');
     await new Mutex(qr.redis, redisKeys.own(namespace, 'qr')).run('ticket-set:1', async () => undefined);
@@ -108,11 +139,19 @@ describe('per-service Redis users', () => {
         const publishes = PUBLISHER[type] === who;
         const consumes = who !== 'gateway' && CONSUMES[who].includes(type);
         assert.equal(await allowed(who, 'XADD', stream(type), '*', 'event', '{}'), publishes, `${who} XADD ${type}`);
-        assert.equal(await allowed(who, 'XREADGROUP', 'GROUP', who, 'c', 'STREAMS', stream(type), '>'), publishes || consumes, `${who} XREADGROUP ${type}`);
+        assert.equal(
+          await allowed(who, 'XREADGROUP', 'GROUP', who, 'c', 'STREAMS', stream(type), '>'),
+          publishes || consumes,
+          `${who} XREADGROUP ${type}`,
+        );
         assert.equal(await allowed(who, 'XACK', stream(type), who, '0-1'), publishes || consumes, `${who} XACK ${type}`);
       }
       for (const other of REDIS_CLIENTS) {
-        assert.equal(await allowed(who, 'SET', `${redisKeys.own(namespace, other)}:lock:x`, 'v'), who === other, `${who} SET ${other}'s key`);
+        assert.equal(
+          await allowed(who, 'SET', `${redisKeys.own(namespace, other)}:lock:x`, 'v'),
+          who === other,
+          `${who} SET ${other}'s key`,
+        );
       }
     }
     assert.equal(SERVICE_NAMES.length + 1, REDIS_CLIENTS.length);

@@ -84,7 +84,10 @@ it('does not repeat a POST cut after it was sent (it may have run); repeats a GE
   const dispatcher = replicaDispatcher(live);
   try {
     const before = received[0]! + received[1]!;
-    await assert.rejects(call(dispatcher, 'POST', '/cut', '{}'), (error: Error & { code?: string }) => error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET');
+    await assert.rejects(
+      call(dispatcher, 'POST', '/cut', '{}'),
+      (error: Error & { code?: string }) => error.code === 'UND_ERR_SOCKET' || error.code === 'ECONNRESET',
+    );
     assert.equal(received[0]! + received[1]! - before, 1, 'the POST reached one replica, once');
     const getBefore = received[0]! + received[1]!;
     await assert.rejects(call(dispatcher, 'GET', '/cut'));

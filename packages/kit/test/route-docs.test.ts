@@ -16,11 +16,21 @@ it("documents a route's security and usual errors from its guard", async () => {
   try {
     const ok = { 200: BookingSchema };
     app.get('/open', { schema: { response: ok } }, async () => undefined as never);
-    app.get('/mine/:id', { onRequest: guards.authenticate, schema: { params: z.object({ id: z.string() }), response: ok } }, async () => undefined as never);
-    app.post('/admin', { onRequest: guards.requireRole('admin'), schema: { response: { ...ok, ...problems(409) } } }, async () => undefined as never);
+    app.get(
+      '/mine/:id',
+      { onRequest: guards.authenticate, schema: { params: z.object({ id: z.string() }), response: ok } },
+      async () => undefined as never,
+    );
+    app.post(
+      '/admin',
+      { onRequest: guards.requireRole('admin'), schema: { response: { ...ok, ...problems(409) } } },
+      async () => undefined as never,
+    );
     app.get('/maybe', { onRequest: guards.optionalAuth, schema: { response: ok } }, async () => undefined as never);
     await app.ready();
-    const spec = app.swagger() as { paths: Record<string, Record<string, { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const spec = app.swagger() as {
+      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
     const statuses = (path: string, method = 'get') => Object.keys(spec.paths[path]![method]!.responses).sort();
     assert.equal(spec.paths['/open']!.get!.security, undefined);
     assert.deepEqual(statuses('/open'), ['200', '400', '503']);
@@ -39,10 +49,18 @@ it('refuses a route that writes its security by hand, or does not say what it an
   const { app, guards } = await appWithGuards();
   try {
     assert.throws(
-      () => app.get('/hand', { onRequest: guards.authenticate, schema: { security: [{ bearerAuth: [] }], response: { 200: BookingSchema } } }, async () => undefined as never),
+      () =>
+        app.get(
+          '/hand',
+          { onRequest: guards.authenticate, schema: { security: [{ bearerAuth: [] }], response: { 200: BookingSchema } } },
+          async () => undefined as never,
+        ),
       /do not write schema\.security by hand/,
     );
-    assert.throws(() => app.get('/silent', { onRequest: guards.authenticate }, async () => ({})), /declare the success answer in schema\.response/);
+    assert.throws(
+      () => app.get('/silent', { onRequest: guards.authenticate }, async () => ({})),
+      /declare the success answer in schema\.response/,
+    );
     // Hidden and internal routes are not documented, so they need neither.
     app.get('/hidden', { schema: { hide: true } }, async () => ({}));
   } finally {

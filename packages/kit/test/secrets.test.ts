@@ -62,7 +62,7 @@ function envValues(file: string, section?: RegExp): [string, string][] {
   return [...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]);
 }
 
-it('every secret .env.example and the services\' dev.env files hand out is refused in production', () => {
+it("every secret .env.example and the services' dev.env files hand out is refused in production", () => {
   const secrets = envValues(join(root, '.env.example'), /^# --- Secrets/m).filter(([name]) => name !== 'EVENTIFY_ADMIN_EMAIL');
   assert.ok(secrets.length >= 8, `only ${secrets.length} secrets found in .env.example`);
   const devEnv = readdirSync(join(root, 'services')).flatMap((name) => {
@@ -73,5 +73,6 @@ it('every secret .env.example and the services\' dev.env files hand out is refus
     }
   });
   assert.ok(devEnv.length >= 4, `only ${devEnv.length} secrets in dev.env files`);
-  for (const [name, value] of [...secrets, ...devEnv]) assert.ok(productionSecretProblem(value), `${name}=${value} would pass in production`);
+  for (const [name, value] of [...secrets, ...devEnv])
+    assert.ok(productionSecretProblem(value), `${name}=${value} would pass in production`);
 });

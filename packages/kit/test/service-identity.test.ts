@@ -19,10 +19,12 @@ it('reads the service from its one spiffe://eventify/ URI SAN, and nothing else'
   assert.equal(identityFromSubjectAltName(undefined), undefined);
 });
 
-it('CALLS is the call graph INTERNAL_ROUTES implies, plus every service fetching auth\'s JWKS', () => {
+it("CALLS is the call graph INTERNAL_ROUTES implies, plus every service fetching auth's JWKS", () => {
   for (const caller of SERVICE_NAMES) {
     const implied = SERVICE_NAMES.filter(
-      (callee) => callee !== caller && (callee === 'auth' || Object.values<readonly string[]>(INTERNAL_ROUTES[callee]).some((callers) => callers.includes(caller))),
+      (callee) =>
+        callee !== caller &&
+        (callee === 'auth' || Object.values<readonly string[]>(INTERNAL_ROUTES[callee]).some((callers) => callers.includes(caller))),
     );
     assert.deepEqual([...CALLS[caller]].sort(), implied.sort(), caller);
   }
@@ -34,10 +36,16 @@ it('CALLS is the call graph INTERNAL_ROUTES implies, plus every service fetching
 it('every route INTERNAL_ROUTES lists exists in its service (the services refuse to start with one it does not list)', () => {
   for (const service of SERVICE_NAMES) {
     const dir = join(root, 'services', service, 'src', 'http');
-    const source = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const source = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
     for (const key of Object.keys(INTERNAL_ROUTES[service])) {
       const [method, path] = key.split(' ');
-      assert.match(source, new RegExp(`app\\.${method!.toLowerCase()}\\(\\s*'${path!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`), `${service}: ${key}`);
+      assert.match(
+        source,
+        new RegExp(`app\\.${method!.toLowerCase()}\\(\\s*'${path!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`),
+        `${service}: ${key}`,
+      );
     }
   }
 });
@@ -48,7 +56,10 @@ it('a service refuses to start with an /internal route that INTERNAL_ROUTES does
   const guards = createGuards(app, { service: 'event', jwksUrl: 'https://127.0.0.1:1/jwks.json', issuer: 'i', audience: 'a' });
   try {
     app.get('/internal/events/:eventId', { onRequest: guards.internalOnly }, async () => ({}));
-    assert.throws(() => app.post('/internal/events/:eventId/secret', { onRequest: guards.internalOnly }, async () => ({})), /add "POST \/internal\/events\/:eventId\/secret" to INTERNAL_ROUTES\.event/);
+    assert.throws(
+      () => app.post('/internal/events/:eventId/secret', { onRequest: guards.internalOnly }, async () => ({})),
+      /add "POST \/internal\/events\/:eventId\/secret" to INTERNAL_ROUTES\.event/,
+    );
     assert.throws(() => app.get('/internal/events/:eventId/seats', async () => ({})), /needs onRequest: guards\.internalOnly/);
   } finally {
     await app.close();

@@ -35,7 +35,11 @@ export function identityAgent(dir: string): Agent {
 
 export function httpClient(baseUrl: string, clientOptions: HttpClientOptions = {}) {
   const send = clientOptions.dispatcher
-    ? (url: string, init: RequestInit) => undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: clientOptions.dispatcher }) as unknown as Promise<Response>
+    ? (url: string, init: RequestInit) =>
+        undiciFetch(url, {
+          ...(init as Parameters<typeof undiciFetch>[1]),
+          dispatcher: clientOptions.dispatcher,
+        }) as unknown as Promise<Response>
     : fetch;
   const request = async <T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> => {
     const headers: Record<string, string> = { ...options.headers };

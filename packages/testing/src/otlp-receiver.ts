@@ -68,7 +68,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 }
 
 function spansOf(body: {
-  resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[] }[] }[] }[];
+  resourceSpans?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeSpans?: {
+      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[] }[];
+    }[];
+  }[];
 }): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
   for (const resourceSpans of body.resourceSpans ?? []) {

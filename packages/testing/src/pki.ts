@@ -31,7 +31,10 @@ async function loadX509(): Promise<typeof X509> {
 
 export const DEPLOYABLES: readonly Deployable[] = [...SERVICE_NAMES, 'gateway'];
 /** Outside the clone, like the other tools (`~/.cache/eventify`). */
-export const DEFAULT_PKI_DIR = join(process.env.EVENTIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eventify'), 'pki');
+export const DEFAULT_PKI_DIR = join(
+  process.env.EVENTIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eventify'),
+  'pki',
+);
 
 const DAY = 86_400_000;
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -208,7 +211,10 @@ function writeFiles(dir: string, files: Record<string, string>, owner?: number):
 
 async function keyToPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
 function pemToDer(pem: string): Buffer {

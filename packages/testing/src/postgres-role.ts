@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /** Outside the clone, like the PKI (`~/.cache/eventify/postgres/<role>.password`). */
-const PASSWORD_DIR = join(process.env.EVENTIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eventify'), 'postgres');
+const PASSWORD_DIR = join(
+  process.env.EVENTIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'eventify'),
+  'postgres',
+);
 
 /** The role's password: made once at random, kept (0600) for every later run and every parallel test file. */
 function rolePassword(role: string): string {
@@ -39,7 +42,9 @@ export async function ensureServiceDatabase(adminUrl: string, role: string, data
     const literal = client.escapeLiteral(password);
     const attributes = 'login nosuperuser nocreatedb nocreaterole noreplication';
     await client.query(`${exists.rowCount ? 'alter' : 'create'} role ${ident(role)} ${attributes} password ${literal}`);
-    const owner = await client.query<{ owner: string }>('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database]);
+    const owner = await client.query<{ owner: string }>('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [
+      database,
+    ]);
     if (!owner.rowCount) await client.query(`create database ${ident(database)} owner ${ident(role)}`);
     else if (owner.rows[0]!.owner !== role) await handOver(adminUrl, database, role); // made before services had roles
     await client.query(`revoke all on database ${ident(database)} from public`);

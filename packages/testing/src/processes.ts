@@ -88,15 +88,11 @@ function processArgs(entry: string): string[] {
 }
 
 export async function startProcess(options: StartProcessOptions): Promise<RunningProcess> {
-  const child = spawn(
-    process.execPath,
-    processArgs(options.entry),
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...options.env, PORT: String(options.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, processArgs(options.entry), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...options.env, PORT: String(options.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();

@@ -8,7 +8,11 @@ import { REDIS_CLIENTS, redisAclSetUser, redisUrlFor, redisUsername, type Deploy
  * each deployable's REDIS_URL. Calling it again re-creates the users with new passwords: processes still
  * connected keep their connections, a reconnect needs the new URL.
  */
-export async function createRedisUsers(adminUrl: string, namespace: string, who: readonly Deployable[] = REDIS_CLIENTS): Promise<Record<Deployable, string>> {
+export async function createRedisUsers(
+  adminUrl: string,
+  namespace: string,
+  who: readonly Deployable[] = REDIS_CLIENTS,
+): Promise<Record<Deployable, string>> {
   const redis = new Redis(adminUrl, { maxRetriesPerRequest: 2 });
   try {
     const urls = {} as Record<Deployable, string>;

@@ -124,7 +124,8 @@ export function serviceEnv(name: ServiceName, plan: StackPlan, replica = 0): Rec
   }
   const descriptor = SERVICES[name];
   if (descriptor.databases.includes('mongo')) env.MONGO_URL = mongoUrlFor(plan.infra.mongo, `${name}_db${suffix}`);
-  if (descriptor.databases.includes('postgres')) env.DATABASE_URL = plan.databaseUrls?.[name] ?? postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
+  if (descriptor.databases.includes('postgres'))
+    env.DATABASE_URL = plan.databaseUrls?.[name] ?? postgresUrlFor(plan.infra.postgres, `${name}_db${suffix}`);
   for (const other of SERVICE_NAMES) env[serviceUrlEnvVar(other)] = serviceUrlsOf(plan, other);
   return env;
 }
@@ -187,7 +188,12 @@ export function describeViolations(violations: readonly ResponseViolation[]): st
     const group = groups.get(key) ?? groups.set(key, { example: v, count: 0 }).get(key)!;
     group.count++;
   }
-  const listed = [...groups].slice(0, 30).map(([key, { example, count }]) => `  ${count > 1 ? `${count} × ` : ''}${key}\n    e.g. ${example.method} ${example.path}: ${example.body}`);
+  const listed = [...groups]
+    .slice(0, 30)
+    .map(
+      ([key, { example, count }]) =>
+        `  ${count > 1 ? `${count} × ` : ''}${key}\n    e.g. ${example.method} ${example.path}: ${example.body}`,
+    );
   return `${violations.length} answer(s) of the gateway do not match its API document (GET /docs/openapi.json):\n${listed.join('\n')}`;
 }
 
@@ -254,7 +260,8 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
   const replicas: TestStack['replicas'] = {};
   const agents = new Map<Deployable, ReturnType<typeof identityAgent>>();
   const agentOf = (name: Deployable) => agents.get(name) ?? agents.set(name, identityAgent(join(plan.pki, name))).get(name)!;
-  const checkFile = options.checkResponses === false || options.gateway === false ? undefined : join(tmpdir(), `eventify-responses-${runId}.jsonl`);
+  const checkFile =
+    options.checkResponses === false || options.gateway === false ? undefined : join(tmpdir(), `eventify-responses-${runId}.jsonl`);
   const takeResponseViolations = (): ResponseViolation[] => {
     if (!checkFile || !existsSync(checkFile)) return [];
     const lines = readFileSync(checkFile, 'utf8').split('\n').filter(Boolean);
@@ -298,7 +305,8 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
       (replicas[name] ??= [])[replica] = p;
       if (replica === 0) processes[name] = p;
     });
-  const start = (name: ServiceName) => Promise.all(replicaPorts(plan, name).map((_, replica) => startOne(name, replica))).then(() => undefined);
+  const start = (name: ServiceName) =>
+    Promise.all(replicaPorts(plan, name).map((_, replica) => startOne(name, replica))).then(() => undefined);
   try {
     await provisionServiceDatabases(plan, options.services);
     if (options.services.includes('payment')) {
@@ -309,7 +317,13 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
     if (options.services.includes('auth')) await start('auth');
     await Promise.all(options.services.filter((s) => s !== 'auth').map((name) => startOne(name, 0)));
     // Further replicas after the first of each is up: a few at a time, so two cores are not asked to boot every process at once.
-    const more = options.services.flatMap((name) => replicaPorts(plan, name).slice(1).map((_, i) => [name, i + 1] as const)).filter(([name]) => name !== 'auth');
+    const more = options.services
+      .flatMap((name) =>
+        replicaPorts(plan, name)
+          .slice(1)
+          .map((_, i) => [name, i + 1] as const),
+      )
+      .filter(([name]) => name !== 'auth');
     for (let i = 0; i < more.length; i += 4) await Promise.all(more.slice(i, i + 4).map(([name, replica]) => startOne(name, replica)));
     if (options.gateway !== false) {
       processes.gateway = await startProcess({
@@ -317,7 +331,12 @@ export async function startTestStack(options: StartTestStackOptions): Promise<Te
         entry: 'gateway/src/main.ts',
         port: ports.gateway,
         // Test suites sign up many users from one address: limits are raised unless a test sets its own.
-        env: { ...gatewayEnv(plan, options.services), ...RELAXED_RATE_LIMITS, ...(checkFile ? { RESPONSE_CHECK_FILE: checkFile } : {}), ...options.env?.gateway },
+        env: {
+          ...gatewayEnv(plan, options.services),
+          ...RELAXED_RATE_LIMITS,
+          ...(checkFile ? { RESPONSE_CHECK_FILE: checkFile } : {}),
+          ...options.env?.gateway,
+        },
         readyPath: options.gatewayReadyPath ?? '/readyz',
         echo: options.echo ?? false,
       });

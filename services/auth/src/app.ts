@@ -23,7 +23,8 @@ export async function buildAuthService(config: AuthServiceConfig): Promise<App> 
       await Promise.all([users.ensureIndexes(), refreshTokens.ensureIndexes()]);
       const keysRepository = new KeysRepository(db, config.AUTH_KEY_ENCRYPTION_KEY);
       const migrated = await keysRepository.sealAll();
-      if (migrated.sealed || migrated.resealed) ctx.log.info(migrated, 'signing keys encrypted at rest with the current AUTH_KEY_ENCRYPTION_KEY');
+      if (migrated.sealed || migrated.resealed)
+        ctx.log.info(migrated, 'signing keys encrypted at rest with the current AUTH_KEY_ENCRYPTION_KEY');
       const keys = new SigningKeys(keysRepository, {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,

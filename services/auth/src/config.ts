@@ -8,7 +8,11 @@ export const authServiceConfigSchema = baseConfigSchema.extend({
   ...authConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 86_400),
   PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).default(1_800),
   /** Private Ed25519 JWKs (JSON array, each with kid); the first signs, all verify. Unset: keys live in MongoDB. */
   JWT_PRIVATE_JWKS: secret(z.string().optional(), { minLength: 64 }),
@@ -37,9 +41,11 @@ export const authServiceConfigSchema = baseConfigSchema.extend({
   /** How long failures are remembered (per address: the window of the limit; per account: since the last one). */
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   /** The web app's refresh cookie is Secure (sent over HTTPS only; browsers also allow it on http://localhost). */
-  REFRESH_COOKIE_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  REFRESH_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;
 
-export const loadAuthConfig = (env: Record<string, string | undefined> = process.env) =>
-  loadConfig('auth', authServiceConfigSchema, env);
+export const loadAuthConfig = (env: Record<string, string | undefined> = process.env) => loadConfig('auth', authServiceConfigSchema, env);

@@ -19,7 +19,10 @@ const uniqueEmail = () => `person${++counter}-${Date.now()}@example.com`;
 before(async () => {
   stack = await startTestStack({
     services: ['auth'],
-    env: { auth: { EVENTIFY_ADMIN_EMAIL: ADMIN.email, EVENTIFY_ADMIN_PASSWORD: ADMIN.password }, gateway: { CORS_ORIGINS: 'http://localhost:8081' } },
+    env: {
+      auth: { EVENTIFY_ADMIN_EMAIL: ADMIN.email, EVENTIFY_ADMIN_PASSWORD: ADMIN.password },
+      gateway: { CORS_ORIGINS: 'http://localhost:8081' },
+    },
   });
   redis = new Redis(stack.plan.infra.redis);
   mongo = await MongoClient.connect(mongoUrlFor(stack.plan.infra.mongo, `auth_db_${stack.plan.runId}`));
@@ -175,7 +178,8 @@ describe('browser sessions: the refresh token in an HttpOnly cookie', () => {
     assert.ok(response.body.accessToken);
     const cookie = cookieOf(response.headers);
     assert.match(cookie, /^eventify_refresh=[^;]+;/);
-    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/auth', 'Max-Age=']) assert.ok(cookie.includes(attribute), `${attribute} in ${cookie}`);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/auth', 'Max-Age='])
+      assert.ok(cookie.includes(attribute), `${attribute} in ${cookie}`);
   });
 
   it('refreshes from the cookie, rotates it, and treats the spent cookie as a stolen token', async () => {
@@ -216,7 +220,11 @@ describe('browser sessions: the refresh token in an HttpOnly cookie', () => {
     const preflight = (origin: string) =>
       fetch(`${stack.gatewayUrl}/auth/refresh`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-refresh-token-transport' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-refresh-token-transport',
+        },
       });
     const allowed = await preflight('http://localhost:8081');
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:8081');
@@ -305,7 +313,8 @@ describe('signing keys', () => {
   });
 
   it('keeps private keys encrypted in the database, and encrypts keys stored in clear by an earlier version at start', async () => {
-    const isSealed = (doc: Record<string, unknown>) => doc.privateJwk === undefined && /^v1\./.test(String(doc.sealedPrivateJwk)) && !JSON.stringify(doc).includes('"d"');
+    const isSealed = (doc: Record<string, unknown>) =>
+      doc.privateJwk === undefined && /^v1\./.test(String(doc.sealedPrivateJwk)) && !JSON.stringify(doc).includes('"d"');
     const keys = authDb().collection<Record<string, unknown>>('signing_keys');
     assert.ok((await keys.find({}).toArray()).every(isSealed));
     // A key as the previous version stored it: the private JWK in clear, still inside its retirement window.

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort, gatewayEnv, httpClient, startProcess, startTestStack, type HttpClient, type RunningProcess, type TestStack } from '@eventify/testing';
+import {
+  freePort,
+  gatewayEnv,
+  httpClient,
+  startProcess,
+  startTestStack,
+  type HttpClient,
+  type RunningProcess,
+  type TestStack,
+} from '@eventify/testing';
 
 // Sign-in throttling per client address, through real gateways: the auth service counts the address the gateway
 // derived (trusting X-Forwarded-For only from TRUST_PROXY), never the gateway's own address, never a client's claim.

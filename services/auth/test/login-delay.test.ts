@@ -9,7 +9,10 @@ it('lets the first failures go without a wait', () => {
 });
 
 it('then doubles the wait with each failure, from the base', () => {
-  assert.deepEqual([5, 6, 7, 8, 9, 10].map((f) => loginDelaySeconds(f, schedule)), [1, 2, 4, 8, 16, 32]);
+  assert.deepEqual(
+    [5, 6, 7, 8, 9, 10].map((f) => loginDelaySeconds(f, schedule)),
+    [1, 2, 4, 8, 16, 32],
+  );
   assert.equal(loginDelaySeconds(6, { ...schedule, baseSeconds: 3 }), 6);
 });
 

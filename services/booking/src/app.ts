@@ -18,7 +18,8 @@ export async function buildBookingService(config: BookingServiceConfig): Promise
     async register(ctx) {
       const repository = new BookingsRepository(ctx.mongo!.db, ctx.outbox, ctx.mutex);
       await repository.ensureIndexes();
-      const event = (timeoutMs: number) => createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls, timeoutMs });
+      const event = (timeoutMs: number) =>
+        createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls, timeoutMs });
       const bookings = new Bookings(
         repository,
         // Generous: in a rush the event service queues seat takers one at a time per tier.

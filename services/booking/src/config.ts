@@ -8,7 +8,11 @@ export const bookingServiceConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /** How long seats are held for an unpaid booking. */
-  HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  HOLD_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /** How long a booking request waits for its seats; the event service takes none after this minus 1.5 s. */
   RESERVATION_TIMEOUT_MS: z.coerce.number().int().min(3_000).default(30_000),
   /** A booking still `reserving` after this long was abandoned by a crash: the sweep releases its seats. */

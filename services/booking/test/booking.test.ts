@@ -28,7 +28,11 @@ let admin: TestUser;
 let buyers: TestUser[];
 
 before(async () => {
-  stack = await startTestStack({ services: ['auth', 'event', 'approval', 'booking'], env: { auth: TEST_ADMIN_ENV, booking: HOLD }, echo: process.env.ECHO === '1' });
+  stack = await startTestStack({
+    services: ['auth', 'event', 'approval', 'booking'],
+    env: { auth: TEST_ADMIN_ENV, booking: HOLD },
+    echo: process.env.ECHO === '1',
+  });
   // A second booking replica on the same database: two sweepers at once.
   secondBooking = await startProcess({
     name: 'booking-2',
@@ -48,7 +52,8 @@ after(async () => {
 });
 
 const tiers = (event: { tiers: { id: string }[] }) => event.tiers.map((t) => t.id);
-const available = async (eventId: string) => (await stack.api.get(`/events/${eventId}`)).body.tiers.map((t: { available: number }) => t.available);
+const available = async (eventId: string) =>
+  (await stack.api.get(`/events/${eventId}`)).body.tiers.map((t: { available: number }) => t.available);
 const book = (buyer: TestUser, eventId: string, items: { tierId: string; quantity: number }[], key?: string) =>
   stack.api.post('/bookings', { eventId, items }, { token: buyer.token, headers: key ? { 'idempotency-key': key } : {} });
 
@@ -82,7 +87,10 @@ describe('booking', () => {
     assert.equal(paidBooking.body.amount, 4500);
     assert.ok(Date.parse(paidBooking.body.expiresAt) > Date.now());
     assert.deepEqual(await available(event.id), [7, 8]);
-    const confirmed = await poll(async () => (await streamEvents('BookingConfirmed')).find((e) => e.data.bookingId === freeBooking.body.id), 'BookingConfirmed');
+    const confirmed = await poll(
+      async () => (await streamEvents('BookingConfirmed')).find((e) => e.data.bookingId === freeBooking.body.id),
+      'BookingConfirmed',
+    );
     assert.equal(confirmed.data.items[0].quantity, 2);
   });
 
@@ -130,7 +138,11 @@ describe('booking', () => {
   });
 
   it('refuses bad input with 400 naming the field', async () => {
-    const response = await stack.api.post('/bookings', { eventId: 'x', items: [{ tierId: 't', quantity: 0 }] }, { token: buyers[0]!.token });
+    const response = await stack.api.post(
+      '/bookings',
+      { eventId: 'x', items: [{ tierId: 't', quantity: 0 }] },
+      { token: buyers[0]!.token },
+    );
     assert.equal(response.status, 400);
     assert.equal(response.body.errors[0].field, 'body.items.0.quantity');
     const badKey = await book(buyers[0]!, 'no-such-event', [{ tierId: 't', quantity: 1 }], 'short');
@@ -146,7 +158,11 @@ describe('holds, cancellations and payments', () => {
     const event = await published([{ name: 'Std', price: 1000, currency: 'EUR', capacity: 5 }]);
     const booking = await book(buyers[5]!, event.id, [{ tierId: tiers(event)[0]!, quantity: 2 }]);
     assert.deepEqual(await available(event.id), [3]);
-    await poll(async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[5]!.token })).body.status === 'expired', 'expiry', 15_000);
+    await poll(
+      async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[5]!.token })).body.status === 'expired',
+      'expiry',
+      15_000,
+    );
     // The sweep stores `expired`, then gives the seats back at the event service: a moment later, not at once.
     await poll(async () => (await available(event.id))[0] === 5, 'seats given back', 5_000);
     await new Promise((r) => setTimeout(r, 600)); // more sweeps by both replicas
@@ -169,8 +185,18 @@ describe('holds, cancellations and payments', () => {
   it('a payment confirms the booking', async () => {
     const event = await published([{ name: 'Std', price: 1000, currency: 'EUR', capacity: 5 }]);
     const booking = await book(buyers[7]!, event.id, [{ tierId: tiers(event)[0]!, quantity: 1 }]);
-    await publishOnBus('PaymentSucceeded', { paymentId: randomUUID(), bookingId: booking.body.id, userId: buyers[7]!.id, paymentIntentId: 'pi_1', amount: 1000, currency: 'EUR' });
-    await poll(async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[7]!.token })).body.status === 'confirmed', 'confirmed');
+    await publishOnBus('PaymentSucceeded', {
+      paymentId: randomUUID(),
+      bookingId: booking.body.id,
+      userId: buyers[7]!.id,
+      paymentIntentId: 'pi_1',
+      amount: 1000,
+      currency: 'EUR',
+    });
+    await poll(
+      async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[7]!.token })).body.status === 'confirmed',
+      'confirmed',
+    );
     // A confirmed booking cancelled well before the event is refunded.
     const cancelled = await stack.api.post(`/bookings/${booking.body.id}/cancel`, undefined, { token: buyers[7]!.token });
     assert.equal(cancelled.body.refund.status, 'requested');
@@ -188,16 +214,42 @@ describe('holds, cancellations and payments', () => {
     const late = await book(buyers[8]!, event.id, [{ tierId: tierId!, quantity: 1 }]);
     const lost = await book(buyers[9]!, event.id, [{ tierId: tierId!, quantity: 1 }]);
     for (const b of [late, lost]) {
-      await poll(async () => (await stack.api.get(`/bookings/${b.body.id}`, { token: b === late ? buyers[8]!.token : buyers[9]!.token })).body.status === 'expired', 'expiry', 15_000);
+      await poll(
+        async () =>
+          (await stack.api.get(`/bookings/${b.body.id}`, { token: b === late ? buyers[8]!.token : buyers[9]!.token })).body.status ===
+          'expired',
+        'expiry',
+        15_000,
+      );
     }
     // Seats still free: the late payment takes one again.
-    await publishOnBus('PaymentSucceeded', { paymentId: randomUUID(), bookingId: late.body.id, userId: buyers[8]!.id, paymentIntentId: 'pi_2', amount: 1000, currency: 'EUR' });
-    await poll(async () => (await stack.api.get(`/bookings/${late.body.id}`, { token: buyers[8]!.token })).body.status === 'confirmed', 'late confirmation');
+    await publishOnBus('PaymentSucceeded', {
+      paymentId: randomUUID(),
+      bookingId: late.body.id,
+      userId: buyers[8]!.id,
+      paymentIntentId: 'pi_2',
+      amount: 1000,
+      currency: 'EUR',
+    });
+    await poll(
+      async () => (await stack.api.get(`/bookings/${late.body.id}`, { token: buyers[8]!.token })).body.status === 'confirmed',
+      'late confirmation',
+    );
     assert.deepEqual(await available(event.id), [1]);
     // The last seat goes to someone else; then the other late payment arrives.
     assert.equal((await book(buyers[10]!, event.id, [{ tierId: tierId!, quantity: 1 }])).status, 201);
-    await publishOnBus('PaymentSucceeded', { paymentId: randomUUID(), bookingId: lost.body.id, userId: buyers[9]!.id, paymentIntentId: 'pi_3', amount: 1000, currency: 'EUR' });
-    const refunded = await poll(async () => (await streamEvents('BookingCancelled')).find((e) => e.data.bookingId === lost.body.id), 'refund request');
+    await publishOnBus('PaymentSucceeded', {
+      paymentId: randomUUID(),
+      bookingId: lost.body.id,
+      userId: buyers[9]!.id,
+      paymentIntentId: 'pi_3',
+      amount: 1000,
+      currency: 'EUR',
+    });
+    const refunded = await poll(
+      async () => (await streamEvents('BookingCancelled')).find((e) => e.data.bookingId === lost.body.id),
+      'refund request',
+    );
     assert.equal(refunded.data.refund, true);
     assert.equal(refunded.data.reason, 'payment_late');
     assert.equal((await stack.api.get(`/bookings/${lost.body.id}`, { token: buyers[9]!.token })).body.status, 'cancelled');
@@ -207,8 +259,18 @@ describe('holds, cancellations and payments', () => {
   it('cancelling the event cancels and refunds its bookings', async () => {
     const event = await published([{ name: 'Std', price: 1000, currency: 'EUR', capacity: 5 }]);
     const booking = await book(buyers[11]!, event.id, [{ tierId: tiers(event)[0]!, quantity: 1 }]);
-    await publishOnBus('PaymentSucceeded', { paymentId: randomUUID(), bookingId: booking.body.id, userId: buyers[11]!.id, paymentIntentId: 'pi_4', amount: 1000, currency: 'EUR' });
-    await poll(async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[11]!.token })).body.status === 'confirmed', 'confirmed');
+    await publishOnBus('PaymentSucceeded', {
+      paymentId: randomUUID(),
+      bookingId: booking.body.id,
+      userId: buyers[11]!.id,
+      paymentIntentId: 'pi_4',
+      amount: 1000,
+      currency: 'EUR',
+    });
+    await poll(
+      async () => (await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[11]!.token })).body.status === 'confirmed',
+      'confirmed',
+    );
     assert.equal((await stack.api.post(`/events/${event.id}/cancel`, { reason: 'Storm' }, { token: organizer.token })).status, 200);
     const cancelled = await poll(async () => {
       const b = await stack.api.get(`/bookings/${booking.body.id}`, { token: buyers[11]!.token });

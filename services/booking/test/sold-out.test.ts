@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { MongoClient } from 'mongodb';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, publishEvent, registerUser, serviceEnv, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  publishEvent,
+  registerUser,
+  serviceEnv,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 // The sold-out fast path: once the event service has said a tier is sold out, the next buyers are answered by the
 // booking service from memory, without a booking written. A long memo here, so only a release can end it.
@@ -13,7 +23,10 @@ let admin: TestUser;
 let buyers: TestUser[];
 
 before(async () => {
-  stack = await startTestStack({ services: ['auth', 'event', 'approval', 'booking'], env: { auth: TEST_ADMIN_ENV, booking: { SOLD_OUT_MEMO_MS: '60000' } } });
+  stack = await startTestStack({
+    services: ['auth', 'event', 'approval', 'booking'],
+    env: { auth: TEST_ADMIN_ENV, booking: { SOLD_OUT_MEMO_MS: '60000' } },
+  });
   mongo = await new MongoClient(serviceEnv('booking', stack.plan).MONGO_URL!).connect();
   organizer = await registerUser(stack.api, 'organizer');
   admin = await loginAdmin(stack.api);
@@ -27,10 +40,19 @@ after(async () => {
 const bookingsStored = () => mongo.db().collection('bookings').countDocuments();
 
 it('answers buyers of a sold-out tier without writing a booking, keeps retries idempotent, and sells again after a release', async () => {
-  const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Last two', price: 0, currency: 'EUR', capacity: 2, maxPerOrder: 2 }] }));
+  const event = await publishEvent(
+    stack.api,
+    organizer,
+    admin,
+    eventInput({ tiers: [{ name: 'Last two', price: 0, currency: 'EUR', capacity: 2, maxPerOrder: 2 }] }),
+  );
   const tierId = event.tiers[0]!.id as string;
   const book = (buyer: TestUser, key = randomUUID()) =>
-    stack.api.post('/bookings', { eventId: event.id, items: [{ tierId, quantity: 1 }] }, { token: buyer.token, headers: { 'idempotency-key': key } });
+    stack.api.post(
+      '/bookings',
+      { eventId: event.id, items: [{ tierId, quantity: 1 }] },
+      { token: buyer.token, headers: { 'idempotency-key': key } },
+    );
 
   const firstKey = randomUUID();
   const first = await book(buyers[0]!, firstKey);
@@ -59,9 +81,15 @@ it('answers buyers of a sold-out tier without writing a booking, keeps retries i
 });
 
 it('learns from the event service how many seats are left, and refuses only what they cannot cover', async () => {
-  const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Three', price: 0, currency: 'EUR', capacity: 3, maxPerOrder: 2 }] }));
+  const event = await publishEvent(
+    stack.api,
+    organizer,
+    admin,
+    eventInput({ tiers: [{ name: 'Three', price: 0, currency: 'EUR', capacity: 3, maxPerOrder: 2 }] }),
+  );
   const tierId = event.tiers[0]!.id as string;
-  const book = (buyer: TestUser, quantity: number) => stack.api.post('/bookings', { eventId: event.id, items: [{ tierId, quantity }] }, { token: buyer.token });
+  const book = (buyer: TestUser, quantity: number) =>
+    stack.api.post('/bookings', { eventId: event.id, items: [{ tierId, quantity }] }, { token: buyer.token });
 
   assert.equal((await book(buyers[0]!, 2)).status, 201);
   const beforeRefusal = await bookingsStored();
@@ -69,7 +97,7 @@ it('learns from the event service how many seats are left, and refuses only what
   assert.equal(short.status, 409);
   assert.equal(short.body.available, 1);
   assert.match(short.body.detail, /only 1 left/);
-  assert.equal(await bookingsStored(), beforeRefusal + 1, 'the event service\'s refusal is a stored (failed) booking');
+  assert.equal(await bookingsStored(), beforeRefusal + 1, "the event service's refusal is a stored (failed) booking");
 
   const again = await Promise.all(Array.from({ length: 5 }, () => book(buyers[1]!, 2)));
   assert.deepEqual([...new Set(again.map((r) => r.status))], [409]);

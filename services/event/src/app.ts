@@ -34,7 +34,9 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       const reconciler = new SeatReconciler(seatsRepository, bookings, { graceMs: config.SEAT_RECONCILE_GRACE_MS, log: ctx.log });
       let reconciling: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {
-        reconciling = reconciling.then(() => reconciler.run()).catch((error) => ctx.log.warn({ err: error }, 'seat reconciliation failed; next round retries'));
+        reconciling = reconciling
+          .then(() => reconciler.run())
+          .catch((error) => ctx.log.warn({ err: error }, 'seat reconciliation failed; next round retries'));
       }, config.SEAT_RECONCILE_INTERVAL_MS);
       ctx.onShutdown(async () => {
         clearInterval(timer);

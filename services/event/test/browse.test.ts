@@ -21,7 +21,7 @@ before(async () => {
   await mongo.connect();
   const stored = await events().findOne({ _id: template.id as never });
   const docs = Array.from({ length: SEEDED }, (_, i) => {
-    const startsAt = new Date(Date.now() + (i % 100 + 1) * 86_400_000 + i * 1000);
+    const startsAt = new Date(Date.now() + ((i % 100) + 1) * 86_400_000 + i * 1000);
     const city = CITIES[i % 3]!;
     const title = i % 10 === 0 ? `Rare Saxophone Evening ${i}` : `Gathering number ${i}`;
     return {
@@ -48,9 +48,8 @@ async function pageThrough(query: string, startCursor: string | null = null) {
   let cursor: string | null = startCursor;
   let pages = 0;
   do {
-    const response: { status: number; body: { items: { id: string; startsAt: string }[]; nextCursor: string | null } } = await stack.api.get(
-      `/events?limit=40${query}${cursor ? `&cursor=${cursor}` : ''}`,
-    );
+    const response: { status: number; body: { items: { id: string; startsAt: string }[]; nextCursor: string | null } } =
+      await stack.api.get(`/events?limit=40${query}${cursor ? `&cursor=${cursor}` : ''}`);
     assert.equal(response.status, 200);
     ids.push(...response.body.items.map((e) => e.id));
     cursor = response.body.nextCursor;

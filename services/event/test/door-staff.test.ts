@@ -3,7 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { StaffListSchema } from '@eventify/contracts';
-import { TEST_ADMIN_ENV, TEST_PASSWORD, eventInput, loginAdmin, mongoUrlFor, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  TEST_PASSWORD,
+  eventInput,
+  loginAdmin,
+  mongoUrlFor,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 // Door staff named by e-mail, and who may then scan: through the gateway, with the qr service deciding access.
 let stack: TestStack;
@@ -16,7 +28,11 @@ let event: { id: string };
 before(async () => {
   stack = await startTestStack({ services: ['auth', 'event', 'approval', 'qr'], env: { auth: TEST_ADMIN_ENV } });
   admin = await loginAdmin(stack.api);
-  [organizer, otherOrganizer, attendee] = await Promise.all([registerUser(stack.api, 'organizer'), registerUser(stack.api, 'organizer'), registerUser(stack.api)]);
+  [organizer, otherOrganizer, attendee] = await Promise.all([
+    registerUser(stack.api, 'organizer'),
+    registerUser(stack.api, 'organizer'),
+    registerUser(stack.api),
+  ]);
   event = await publishEvent(stack.api, organizer, admin, eventInput());
 });
 after(async () => {
@@ -24,12 +40,16 @@ after(async () => {
 });
 
 const staffOf = (eventId: string, user = organizer) => stack.api.get(`/events/${eventId}/staff`, { token: user.token });
-const name = (eventId: string, email: string, user = organizer) => stack.api.post(`/events/${eventId}/staff`, { email }, { token: user.token });
-const unname = (eventId: string, email: string, user = organizer) => stack.api.delete(`/events/${eventId}/staff/${encodeURIComponent(email)}`, { token: user.token });
+const name = (eventId: string, email: string, user = organizer) =>
+  stack.api.post(`/events/${eventId}/staff`, { email }, { token: user.token });
+const unname = (eventId: string, email: string, user = organizer) =>
+  stack.api.delete(`/events/${eventId}/staff/${encodeURIComponent(email)}`, { token: user.token });
 const freshAddress = () => `door-${randomBytes(5).toString('hex')}@example.com`;
 /** The qr service's answer to "may this person work this event's door?" (the door kit). */
-const doorStatus = async (user: TestUser, eventId = event.id) => (await stack.api.get(`/entry/events/${eventId}/door-kit`, { token: user.token })).status;
-const untilDoor = (user: TestUser, status: number, eventId = event.id) => poll(async () => (await doorStatus(user, eventId)) === status, `door kit ${status} for ${user.email}`);
+const doorStatus = async (user: TestUser, eventId = event.id) =>
+  (await stack.api.get(`/entry/events/${eventId}/door-kit`, { token: user.token })).status;
+const untilDoor = (user: TestUser, status: number, eventId = event.id) =>
+  poll(async () => (await doorStatus(user, eventId)) === status, `door kit ${status} for ${user.email}`);
 
 async function register(email: string): Promise<TestUser> {
   const response = await stack.api.post('/auth/register', { email, password: TEST_PASSWORD, name: 'Dora' });
@@ -47,8 +67,15 @@ describe('naming door staff by e-mail', () => {
     assert.equal(withAccount.status, 200, withAccount.text);
     assert.equal(withoutAccount.status, 200, withoutAccount.text);
     const listed = StaffListSchema.parse(withoutAccount.body);
-    assert.deepEqual(listed.staff.map((m) => m.email), [dora.email, nobody]);
-    assert.deepEqual(Object.keys(withAccount.body.staff[0]).sort(), Object.keys(withoutAccount.body.staff[1]).sort(), 'nothing tells the two apart');
+    assert.deepEqual(
+      listed.staff.map((m) => m.email),
+      [dora.email, nobody],
+    );
+    assert.deepEqual(
+      Object.keys(withAccount.body.staff[0]).sort(),
+      Object.keys(withoutAccount.body.staff[1]).sort(),
+      'nothing tells the two apart',
+    );
     assert.deepEqual((await staffOf(own.id)).body, withoutAccount.body);
     await untilDoor(dora, 200, own.id);
     // Naming again changes nothing.
@@ -64,7 +91,10 @@ describe('naming door staff by e-mail', () => {
       const page = (await stack.api.get('/events/staffed', { token: later.token })).body;
       return page.items?.length ? page : undefined;
     }, 'staffed events');
-    assert.deepEqual(staffed.items.map((e: { id: string }) => e.id), [event.id]);
+    assert.deepEqual(
+      staffed.items.map((e: { id: string }) => e.id),
+      [event.id],
+    );
     assert.equal(staffed.items[0].status, 'published');
     assert.equal(staffed.nextCursor, null);
     const owned = (await stack.api.get(`/events/${event.id}`, { token: organizer.token })).body;
@@ -113,10 +143,18 @@ describe('naming door staff by e-mail', () => {
     for (const e of [later, soon]) await name(e.id, dora.email, otherOrganizer);
     const first = await stack.api.get('/events/staffed?limit=1', { token: dora.token });
     assert.equal(first.status, 200, first.text);
-    assert.deepEqual(first.body.items.map((e: { id: string }) => e.id), [soon.id]);
+    assert.deepEqual(
+      first.body.items.map((e: { id: string }) => e.id),
+      [soon.id],
+    );
     const second = await stack.api.get(`/events/staffed?limit=1&cursor=${first.body.nextCursor}`, { token: dora.token });
-    assert.deepEqual(second.body.items.map((e: { id: string }) => e.id), [later.id]);
-    const organized = (await stack.api.get('/events/staffed?limit=100', { token: otherOrganizer.token })).body.items.map((e: { id: string }) => e.id);
+    assert.deepEqual(
+      second.body.items.map((e: { id: string }) => e.id),
+      [later.id],
+    );
+    const organized = (await stack.api.get('/events/staffed?limit=100', { token: otherOrganizer.token })).body.items.map(
+      (e: { id: string }) => e.id,
+    );
     assert.ok(organized.includes(soon.id) && organized.includes(later.id) && !organized.includes(draft.id));
     assert.deepEqual((await stack.api.get('/events/staffed', { token: attendee.token })).body, { items: [], nextCursor: null });
     assert.equal((await stack.api.get('/events/staffed')).status, 401, 'not public at the gateway');
@@ -128,11 +166,17 @@ describe('naming door staff by e-mail', () => {
     const dora = await registerUser(stack.api);
     const mongo = new MongoClient(mongoUrlFor(stack.plan.infra.mongo, `event_db_${stack.plan.runId}`));
     try {
-      await mongo.db().collection('events').updateOne({ _id: own.id as unknown as never }, { $set: { staffIds: [dora.id] }, $unset: { staff: '', pendingStaffEmails: '' } });
+      await mongo
+        .db()
+        .collection('events')
+        .updateOne({ _id: own.id as unknown as never }, { $set: { staffIds: [dora.id] }, $unset: { staff: '', pendingStaffEmails: '' } });
     } finally {
       await mongo.close();
     }
-    assert.deepEqual((await staffOf(own.id)).body.staff.map((m: { email: string }) => m.email), [dora.email]);
+    assert.deepEqual(
+      (await staffOf(own.id)).body.staff.map((m: { email: string }) => m.email),
+      [dora.email],
+    );
     const added = await name(own.id, freshAddress());
     assert.equal(added.body.staff[0].email, dora.email, 'kept when the list changes');
     await unname(own.id, dora.email);

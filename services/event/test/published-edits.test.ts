@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 // What an edit of a published event means (docs/events.md): applied and announced, holders told of date and
 // place (EventUpdated names what changed), tier changes that would hurt buyers refused with 409.
@@ -30,12 +40,15 @@ interface Tier {
   capacity: number;
 }
 
-const tiersOf = (event: { tiers: Tier[] }) => event.tiers.map(({ id, name, price, currency, capacity }) => ({ id, name, price, currency, capacity }));
+const tiersOf = (event: { tiers: Tier[] }) =>
+  event.tiers.map(({ id, name, price, currency, capacity }) => ({ id, name, price, currency, capacity }));
 const edit = (id: string, patch: Record<string, unknown>) => stack.api.patch(`/events/${id}`, patch, { token: organizer.token });
 
 /** Sell seats as the booking service does, through the event service's internal seat API. */
 async function sell(eventId: string, tierId: string, quantity: number) {
-  const response = await stack.direct('event', { as: 'booking' }).post(`/internal/events/${eventId}/reservations`, { bookingId: randomUUID(), items: [{ tierId, quantity }] });
+  const response = await stack
+    .direct('event', { as: 'booking' })
+    .post(`/internal/events/${eventId}/reservations`, { bookingId: randomUUID(), items: [{ tierId, quantity }] });
   assert.equal(response.status, 200, response.text);
 }
 
@@ -103,7 +116,11 @@ describe('editing a published event', () => {
     const [standard, balcony] = tiersOf(event) as [Tier, Tier];
     await sell(event.id, standard.id, 10);
     const refusals: [Record<string, unknown>[], string, RegExp][] = [
-      [[{ ...standard, capacity: 9 }, balcony], 'body.tiers.0.capacity', /must be at least 10: that many tickets of "Standard" are sold or held/],
+      [
+        [{ ...standard, capacity: 9 }, balcony],
+        'body.tiers.0.capacity',
+        /must be at least 10: that many tickets of "Standard" are sold or held/,
+      ],
       [[balcony], 'body.tiers', /tier "Standard" has 10 tickets sold or held and cannot be removed/],
       [[{ ...standard, price: 2000 }, balcony], 'body.tiers.0.price', /its price and currency stay 2500 EUR/],
       [[{ ...standard, currency: 'USD' }, balcony], 'body.tiers.0.price', /its price and currency stay 2500 EUR/],
@@ -117,13 +134,21 @@ describe('editing a published event', () => {
     }
     assert.deepEqual(tiersOf((await stack.api.get(`/events/${event.id}`)).body), [standard, balcony], 'nothing changed');
     // What hurts nobody: more seats, a tier without sales repriced or removed, a new tier.
-    const applied = await edit(event.id, { tiers: [{ ...standard, capacity: 80, name: 'Standing' }, { name: 'Late entry', price: 900, currency: 'EUR', capacity: 30 }] });
+    const applied = await edit(event.id, {
+      tiers: [
+        { ...standard, capacity: 80, name: 'Standing' },
+        { name: 'Late entry', price: 900, currency: 'EUR', capacity: 30 },
+      ],
+    });
     assert.equal(applied.status, 200, applied.text);
     const now = (await stack.api.get(`/events/${event.id}`)).body.tiers;
-    assert.deepEqual(now.map((t: { name: string; capacity: number; available: number }) => [t.name, t.capacity, t.available]), [
-      ['Standing', 80, 70],
-      ['Late entry', 30, 30],
-    ]);
+    assert.deepEqual(
+      now.map((t: { name: string; capacity: number; available: number }) => [t.name, t.capacity, t.available]),
+      [
+        ['Standing', 80, 70],
+        ['Late entry', 30, 30],
+      ],
+    );
     assert.deepEqual((await nextUpdate(event.id, 1)).data.changedFields, ['tiers']);
   });
 });

@@ -60,10 +60,29 @@ describe('organizer to public: the review cycle', () => {
     assert.equal(firstReview.event.title, 'Harbour Jazz Night');
     // The admin's queue: each item as ReviewSchema says, with the event as attendees will see it.
     const queue = await stack.api.get('/approvals?status=pending&limit=100', { token: admin.token });
-    const queued = ReviewSchema.array().parse(queue.body.items).find((r) => r.id === firstReview.id)!;
-    assert.deepEqual([queued.status, queued.eventId, queued.organizerId, queued.reason, queued.decidedAt], ['pending', id, organizer.id, null, null]);
-    assert.deepEqual(Object.keys(queued.event).sort(), ['category', 'coverImageUrl', 'description', 'endsAt', 'startsAt', 'tiers', 'timeZone', 'title', 'venue']);
-    const rejected = await stack.api.post(`/approvals/${firstReview.id}/reject`, { reason: 'Please add the line-up.' }, { token: admin.token });
+    const queued = ReviewSchema.array()
+      .parse(queue.body.items)
+      .find((r) => r.id === firstReview.id)!;
+    assert.deepEqual(
+      [queued.status, queued.eventId, queued.organizerId, queued.reason, queued.decidedAt],
+      ['pending', id, organizer.id, null, null],
+    );
+    assert.deepEqual(Object.keys(queued.event).sort(), [
+      'category',
+      'coverImageUrl',
+      'description',
+      'endsAt',
+      'startsAt',
+      'tiers',
+      'timeZone',
+      'title',
+      'venue',
+    ]);
+    const rejected = await stack.api.post(
+      `/approvals/${firstReview.id}/reject`,
+      { reason: 'Please add the line-up.' },
+      { token: admin.token },
+    );
     assert.equal(rejected.status, 200);
 
     const afterReject = await poll(async () => {
@@ -71,10 +90,18 @@ describe('organizer to public: the review cycle', () => {
       return e.body.status === 'rejected' ? e.body : undefined;
     }, 'rejected');
     assert.equal(afterReject.rejection.reason, 'Please add the line-up.');
-    const mine = (await stack.api.get('/events/mine?limit=100', { token: organizer.token })).body.items.find((e: { id: string }) => e.id === id);
+    const mine = (await stack.api.get('/events/mine?limit=100', { token: organizer.token })).body.items.find(
+      (e: { id: string }) => e.id === id,
+    );
     assert.equal(mine.status, 'rejected');
-    assert.deepEqual({ reason: mine.rejection.reason, reviewerId: mine.rejection.reviewerId }, { reason: 'Please add the line-up.', reviewerId: admin.id });
-    assert.equal((await stack.api.get('/events?q=harbour')).body.items.some((e: { id: string }) => e.id === id), false);
+    assert.deepEqual(
+      { reason: mine.rejection.reason, reviewerId: mine.rejection.reviewerId },
+      { reason: 'Please add the line-up.', reviewerId: admin.id },
+    );
+    assert.equal(
+      (await stack.api.get('/events?q=harbour')).body.items.some((e: { id: string }) => e.id === id),
+      false,
+    );
 
     const edited = await stack.api.patch(`/events/${id}`, { description: 'Line-up: the Harbour Quartet.' }, { token: organizer.token });
     assert.equal(edited.status, 200, edited.text);
@@ -93,7 +120,10 @@ describe('organizer to public: the review cycle', () => {
     assert.ok(found.body.items.some((e: { id: string }) => e.id === id));
 
     const trail = await stack.api.get(`/approvals?eventId=${id}`, { token: organizer.token });
-    assert.deepEqual(trail.body.items.map((r: { status: string }) => r.status), ['rejected', 'approved']);
+    assert.deepEqual(
+      trail.body.items.map((r: { status: string }) => r.status),
+      ['rejected', 'approved'],
+    );
     assert.equal(trail.body.items[0].reason, 'Please add the line-up.');
     assert.equal(trail.body.items[1].reviewerId, admin.id);
   });
@@ -111,7 +141,10 @@ describe('who may do what', () => {
     assert.equal((await stack.api.get(`/events/${id}`, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.patch(`/events/${id}`, { title: 'Mine now' }, { token: otherOrganizer.token })).status, 404);
     assert.equal((await stack.api.post(`/events/${id}/submit`, undefined, { token: otherOrganizer.token })).status, 404);
-    assert.equal((await stack.api.post(`/events/${id}/staff`, { email: otherOrganizer.email }, { token: otherOrganizer.token })).status, 404);
+    assert.equal(
+      (await stack.api.post(`/events/${id}/staff`, { email: otherOrganizer.email }, { token: otherOrganizer.token })).status,
+      404,
+    );
   });
 
   it('an organizer cannot approve anything, nor read the reviews of others', async () => {
@@ -166,7 +199,13 @@ describe('decisions', () => {
       type: 'EventSubmitted',
       occurredAt: new Date().toISOString(),
       source: 'event',
-      data: { eventId: id, organizerId: organizer.id, submissionId: submitted.body.submissionId, submittedAt: new Date().toISOString(), snapshot: {} },
+      data: {
+        eventId: id,
+        organizerId: organizer.id,
+        submissionId: submitted.body.submissionId,
+        submittedAt: new Date().toISOString(),
+        snapshot: {},
+      },
     };
     await replay('EventSubmitted', { id: randomUUID(), ...submittedEvent });
     await stack.api.post(`/approvals/${review.id}/approve`, undefined, { token: admin.token });
@@ -178,7 +217,14 @@ describe('decisions', () => {
       type: 'EventApproved',
       occurredAt: new Date().toISOString(),
       source: 'approval',
-      data: { eventId: id, organizerId: organizer.id, reviewId: review.id, submissionId: submitted.body.submissionId, reviewerId: admin.id, decidedAt: new Date().toISOString() },
+      data: {
+        eventId: id,
+        organizerId: organizer.id,
+        reviewId: review.id,
+        submissionId: submitted.body.submissionId,
+        reviewerId: admin.id,
+        decidedAt: new Date().toISOString(),
+      },
     });
     await new Promise((r) => setTimeout(r, 500));
     const reviews = await stack.api.get(`/approvals?eventId=${id}`, { token: admin.token });
@@ -201,7 +247,8 @@ describe('validation', () => {
     );
     assert.equal(response.status, 400);
     const fields = response.body.errors.map((e: { field: string }) => e.field);
-    for (const field of ['body.tiers.0.price', 'body.tiers.0.currency', 'body.tiers.0.capacity']) assert.ok(fields.includes(field), `${field} in ${fields}`);
+    for (const field of ['body.tiers.0.price', 'body.tiers.0.currency', 'body.tiers.0.capacity'])
+      assert.ok(fields.includes(field), `${field} in ${fields}`);
     const endOnly = await stack.api.post(
       '/events',
       eventInput({ startsAt: start.toISOString(), endsAt: new Date(start.getTime() - 3_600_000).toISOString() }),

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { MongoClient } from 'mongodb';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, serviceEnv, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  serviceEnv,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 // The seat reconciler against a real booking service: holds older than the grace (1.5 s here) that no
 // booking has are given back; a booking's own hold is never touched.
@@ -12,17 +23,25 @@ let organizer: TestUser;
 let event: { id: string; tiers: { id: string }[] };
 
 const reserve = (bookingId: string, items: { tierId: string; quantity: number }[]) =>
-  stack.direct('event', { as: 'booking' }).post(`/internal/events/${event.id}/reservations`, { bookingId, items }).then((r) => r.status);
+  stack
+    .direct('event', { as: 'booking' })
+    .post(`/internal/events/${event.id}/reservations`, { bookingId, items })
+    .then((r) => r.status);
 const available = async () => (await stack.api.get(`/events/${event.id}`)).body.tiers.map((t: { available: number }) => t.available);
 
 before(async () => {
   stack = await startTestStack({
     services: ['auth', 'event', 'approval', 'booking'],
     env: { auth: TEST_ADMIN_ENV, event: { SEAT_RECONCILE_INTERVAL_MS: '300', SEAT_RECONCILE_GRACE_MS: '1500' } },
-});
+  });
   mongo = await new MongoClient(serviceEnv('event', stack.plan).MONGO_URL!).connect();
   organizer = await registerUser(stack.api, 'organizer');
-  event = await publishEvent(stack.api, organizer, await loginAdmin(stack.api), eventInput({ tiers: [{ name: 'VIP', price: 9000, currency: 'EUR', capacity: 2 }] }));
+  event = await publishEvent(
+    stack.api,
+    organizer,
+    await loginAdmin(stack.api),
+    eventInput({ tiers: [{ name: 'VIP', price: 9000, currency: 'EUR', capacity: 2 }] }),
+  );
 });
 after(async () => {
   await mongo?.close();
@@ -31,7 +50,7 @@ after(async () => {
 const ledgers = () => mongo.db().collection<{ _id: string; available: number; holders?: unknown[] }>('seat_ledgers');
 const holds = () => mongo.db().collection('seat_holds');
 
-it('the reconciler gives back seats that no booking holds, and leaves a real booking\'s alone', async () => {
+it("the reconciler gives back seats that no booking holds, and leaves a real booking's alone", async () => {
   const vip = event.tiers[0]!.id;
   const buyer = await registerUser(stack.api);
   const booking = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: vip, quantity: 1 }] }, { token: buyer.token });
@@ -47,9 +66,13 @@ it('the reconciler gives back seats that no booking holds, and leaves a real boo
   assert.equal((await available())[0], 2);
 });
 
-
 it('puts back seats that a take interrupted between its two writes left off sale', async () => {
-  const fresh = await publishEvent(stack.api, organizer, await loginAdmin(stack.api), eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: 5 }] }));
+  const fresh = await publishEvent(
+    stack.api,
+    organizer,
+    await loginAdmin(stack.api),
+    eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: 5 }] }),
+  );
   const ledger = `${fresh.id}:${fresh.tiers[0]!.id}`;
   // As a take killed after lowering the count and before storing its hold leaves it: two seats off sale, held by nobody.
   await ledgers().updateOne({ _id: ledger }, { $inc: { available: -2 } });
@@ -58,7 +81,12 @@ it('puts back seats that a take interrupted between its two writes left off sale
 });
 
 it('moves holds that a ledger of the earlier version kept in itself, and judges them like any other', async () => {
-  const fresh = await publishEvent(stack.api, organizer, await loginAdmin(stack.api), eventInput({ tiers: [{ name: 'Balcony', price: 0, currency: 'EUR', capacity: 4 }] }));
+  const fresh = await publishEvent(
+    stack.api,
+    organizer,
+    await loginAdmin(stack.api),
+    eventInput({ tiers: [{ name: 'Balcony', price: 0, currency: 'EUR', capacity: 4 }] }),
+  );
   const tierId = fresh.tiers[0]!.id;
   const ledger = `${fresh.id}:${tierId}`;
   const buyer = await registerUser(stack.api);
@@ -66,11 +94,18 @@ it('moves holds that a ledger of the earlier version kept in itself, and judges 
   assert.equal(kept.status, 201, kept.text);
   // The earlier layout: a booking nobody has holds 2 seats in the ledger's own array.
   const orphan = randomUUID();
-  await ledgers().updateOne({ _id: ledger }, { $set: { holders: [{ b: orphan, q: 2, at: new Date(Date.now() - 60_000) }] }, $inc: { available: -2 } });
-  await poll(async () => {
-    const now = await ledgers().findOne({ _id: ledger });
-    return now!.holders === undefined && now!.available === 3;
-  }, 'the array moved out and its orphaned seats given back', 15_000);
+  await ledgers().updateOne(
+    { _id: ledger },
+    { $set: { holders: [{ b: orphan, q: 2, at: new Date(Date.now() - 60_000) }] }, $inc: { available: -2 } },
+  );
+  await poll(
+    async () => {
+      const now = await ledgers().findOne({ _id: ledger });
+      return now!.holders === undefined && now!.available === 3;
+    },
+    'the array moved out and its orphaned seats given back',
+    15_000,
+  );
   assert.equal(await holds().countDocuments({ ledger, b: orphan }), 0, 'the orphan is released');
   assert.equal(await holds().countDocuments({ ledger }), 1, 'the real booking keeps its hold');
 });

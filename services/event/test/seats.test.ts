@@ -9,7 +9,8 @@ let organizerToken: string;
 
 /** The event service's internal seat API, as the booking service calls it. */
 // A minute per call: the rush below queues 120 takes on one tier, slow on a busy two-core machine.
-const internal = (method: string, path: string, body?: unknown) => stack.direct('event', { as: 'booking' }).request(method, path, { body, timeoutMs: 60_000 });
+const internal = (method: string, path: string, body?: unknown) =>
+  stack.direct('event', { as: 'booking' }).request(method, path, { body, timeoutMs: 60_000 });
 
 const reserve = (bookingId: string, items: { tierId: string; quantity: number }[]) =>
   internal('POST', `/internal/events/${event.id}/reservations`, { bookingId, items });
@@ -48,7 +49,7 @@ describe('seat reservations', () => {
     assert.equal(refused.available, 0);
   });
 
-  it('takes nothing once the caller\'s deadline has passed', async () => {
+  it("takes nothing once the caller's deadline has passed", async () => {
     const before = await available();
     const late = await internal('POST', `/internal/events/${event.id}/reservations`, {
       bookingId: randomUUID(),
@@ -81,7 +82,9 @@ describe('seat reservations', () => {
     const retry = await reserve(bookingId, [{ tierId: vip, quantity: 1 }]);
     assert.equal(retry.status, 200);
     assert.equal((await available())[1], 1);
-    const releases = await Promise.all([1, 2].map(() => internal('POST', `/internal/events/${event.id}/reservations/${bookingId}/release`)));
+    const releases = await Promise.all(
+      [1, 2].map(() => internal('POST', `/internal/events/${event.id}/reservations/${bookingId}/release`)),
+    );
     assert.deepEqual(releases.map((r) => r.body.released).sort(), [false, true]);
     assert.equal((await available())[1], 2);
   });
@@ -106,14 +109,30 @@ describe('seat reservations', () => {
   it('keeps capacity at or above what is sold, and the price of a sold tier fixed', async () => {
     const current = (await stack.api.get(`/events/${event.id}`, { token: organizerToken })).body;
     const tiers = current.tiers.map((t: { id: string; name: string; price: number; currency: string; capacity: number }) => ({
-      id: t.id, name: t.name, price: t.price, currency: t.currency, capacity: t.capacity,
+      id: t.id,
+      name: t.name,
+      price: t.price,
+      currency: t.currency,
+      capacity: t.capacity,
     }));
-    const shrink = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], capacity: 10 }, tiers[1]] }, { token: organizerToken });
+    const shrink = await stack.api.patch(
+      `/events/${event.id}`,
+      { tiers: [{ ...tiers[0], capacity: 10 }, tiers[1]] },
+      { token: organizerToken },
+    );
     assert.equal(shrink.status, 409);
     assert.equal(shrink.body.errors[0].field, 'body.tiers.0.capacity');
-    const reprice = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], price: 100 }, tiers[1]] }, { token: organizerToken });
+    const reprice = await stack.api.patch(
+      `/events/${event.id}`,
+      { tiers: [{ ...tiers[0], price: 100 }, tiers[1]] },
+      { token: organizerToken },
+    );
     assert.equal(reprice.status, 409);
-    const grow = await stack.api.patch(`/events/${event.id}`, { tiers: [{ ...tiers[0], capacity: 60 }, tiers[1]] }, { token: organizerToken });
+    const grow = await stack.api.patch(
+      `/events/${event.id}`,
+      { tiers: [{ ...tiers[0], capacity: 60 }, tiers[1]] },
+      { token: organizerToken },
+    );
     assert.equal(grow.status, 200, grow.text);
     assert.equal((await available())[0], 10, 'ten more seats on sale');
   });

@@ -17,7 +17,10 @@ export async function buildNotificationService(config: NotificationServiceConfig
     name: 'notification',
     config,
     uses: { mongo: true },
-    openapi: { title: 'Eventify notification service', description: 'The in-app inbox, push and e-mail, and where each kind of news reaches you.' },
+    openapi: {
+      title: 'Eventify notification service',
+      description: 'The in-app inbox, push and e-mail, and where each kind of news reaches you.',
+    },
     async register(ctx) {
       const db = ctx.mongo!.db;
       const repository = new NotificationsRepository(db);
@@ -31,10 +34,18 @@ export async function buildNotificationService(config: NotificationServiceConfig
         deadTokens: new DeadPushTokensRepository(db),
         users: client('user', config.USER_SERVICE_URL),
         mailer,
-        push: await createExpoPushSender({ baseUrl: config.EXPO_BASE_URL, accessToken: config.EXPO_ACCESS_TOKEN, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        push: await createExpoPushSender({
+          baseUrl: config.EXPO_BASE_URL,
+          accessToken: config.EXPO_ACCESS_TOKEN,
+          timeoutMs: config.DELIVERY_TIMEOUT_MS,
+        }),
         mutex: ctx.mutex,
         log: ctx.log,
-        policy: { maxAttempts: config.DELIVERY_MAX_ATTEMPTS, retryBaseMs: config.DELIVERY_RETRY_BASE_MS, resetUrl: config.PASSWORD_RESET_URL },
+        policy: {
+          maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+          retryBaseMs: config.DELIVERY_RETRY_BASE_MS,
+          resetUrl: config.PASSWORD_RESET_URL,
+        },
       });
       const notifications = new Notifications(repository, preferences, deliveries, ctx.log, config.DELIVERY_MAX_AGE_MINUTES * 60_000);
       registerNotificationRoutes(ctx.app, notifications, ctx.guards);

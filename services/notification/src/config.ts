@@ -32,7 +32,10 @@ export const notificationServiceConfigSchema = baseConfigSchema.extend({
    * News older than this goes to the inbox only, not out by e-mail or push: a service deployed (or back after
    * an outage) reads the streams from their start, and nobody wants a pile of week-old welcome e-mails.
    */
-  DELIVERY_MAX_AGE_MINUTES: z.coerce.number().positive().default(24 * 60),
+  DELIVERY_MAX_AGE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .default(24 * 60),
   /** Longest one SMTP or push request may take. */
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });

@@ -63,10 +63,14 @@ const pushToken = (prefix = '') => `ExponentPushToken[${prefix}${randomBytes(8).
 
 /** The first notification that matches, once every delivery of it has been tried to the end. */
 async function settled(user: TestUser, match: (n: Notification) => boolean, what: string): Promise<Notification> {
-  return poll(async () => {
-    const found = ((await inbox(user, '?limit=100')).body.items as Notification[]).find(match);
-    return found && found.deliveries.length > 0 && found.deliveries.every((d) => d.status !== 'pending') ? found : undefined;
-  }, what, WAIT);
+  return poll(
+    async () => {
+      const found = ((await inbox(user, '?limit=100')).body.items as Notification[]).find(match);
+      return found && found.deliveries.length > 0 && found.deliveries.every((d) => d.status !== 'pending') ? found : undefined;
+    },
+    what,
+    WAIT,
+  );
 }
 
 async function addDevice(user: TestUser, token: string) {
@@ -95,7 +99,10 @@ describe('notifications reach people', () => {
     const welcome = await settled(ada, (n) => n.kind === 'welcome', 'welcome');
     assert.equal(welcome.title, 'Welcome to Eventify, Ada');
     assert.equal(welcome.readAt, null);
-    assert.deepEqual(welcome.deliveries.map((d) => [d.channel, d.to, d.status]), [['email', ada.email, 'sent']]);
+    assert.deepEqual(
+      welcome.deliveries.map((d) => [d.channel, d.to, d.status]),
+      [['email', ada.email, 'sent']],
+    );
     const [email, ...more] = mailsTo(ada.email);
     assert.equal(more.length, 0);
     assert.equal(email!.subject, 'Welcome to Eventify, Ada');
@@ -141,7 +148,11 @@ describe('notifications reach people', () => {
     await addDevice(cleo, device);
     const event = await publishEvent(stack.api, organizer, admin, eventInput());
     const free = event.tiers.find((t: { price: number }) => t.price === 0);
-    const booking = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: free.id, quantity: 2 }] }, { token: cleo.token });
+    const booking = await stack.api.post(
+      '/bookings',
+      { eventId: event.id, items: [{ tierId: free.id, quantity: 2 }] },
+      { token: cleo.token },
+    );
     assert.equal(booking.body.status, 'confirmed');
 
     const note = await settled(cleo, (n) => n.kind === 'booking_confirmed' && n.data.bookingId === booking.body.id, 'booking confirmation');
@@ -161,7 +172,10 @@ describe('notifications reach people', () => {
     // The review reached the organizer too, with the event's title.
     const approved = await settled(organizer, (n) => n.kind === 'event_approved' && n.data.eventId === event.id, 'approval notice');
     assert.match(approved.body, /“Jazz at the Harbour” passed review/);
-    assert.deepEqual(approved.deliveries.map((d) => [d.channel, d.status]), [['email', 'sent']]);
+    assert.deepEqual(
+      approved.deliveries.map((d) => [d.channel, d.status]),
+      [['email', 'sent']],
+    );
   });
 
   it('a channel turned off in the preferences is not used', async () => {
@@ -171,7 +185,11 @@ describe('notifications reach people', () => {
     const before = await stack.api.get('/notifications/preferences', { token: dan.token });
     assert.deepEqual(before.body.kinds.booking_confirmed, { inApp: true, email: true, push: true, locked: ['inApp'] });
     assert.deepEqual(before.body.kinds.password_reset, { inApp: true, email: true, push: false, locked: ['inApp', 'email'] });
-    const changed = await stack.api.put('/notifications/preferences', { kinds: { booking_confirmed: { email: false } } }, { token: dan.token });
+    const changed = await stack.api.put(
+      '/notifications/preferences',
+      { kinds: { booking_confirmed: { email: false } } },
+      { token: dan.token },
+    );
     assert.equal(changed.status, 200);
     assert.deepEqual(changed.body.kinds.booking_confirmed, { inApp: true, email: false, push: true, locked: ['inApp'] });
     assert.deepEqual((await stack.api.get('/notifications/preferences', { token: dan.token })).body.kinds.booking_confirmed.email, false);
@@ -179,7 +197,10 @@ describe('notifications reach people', () => {
     const bookingId = randomUUID();
     await publishOnBus('BookingConfirmed', confirmed(dan, bookingId));
     const note = await settled(dan, (n) => n.data.bookingId === bookingId, 'confirmation without e-mail');
-    assert.deepEqual(note.deliveries.map((d) => [d.channel, d.status]), [['push', 'sent']]);
+    assert.deepEqual(
+      note.deliveries.map((d) => [d.channel, d.status]),
+      [['push', 'sent']],
+    );
     assert.equal(mailsTo(dan.email).filter((m) => m.subject === 'Booking confirmed').length, 0);
     assert.equal(pushesTo(device).length, 1);
   });
@@ -211,7 +232,11 @@ describe('news from organizers', () => {
     const event = await publishEvent(stack.api, organizer, admin, eventInput({ title: 'Harbour Lights' }));
     const free = event.tiers.find((t: { price: number }) => t.price === 0);
     const book = async (user: TestUser) => {
-      const booking = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: free.id, quantity: 1 }] }, { token: user.token });
+      const booking = await stack.api.post(
+        '/bookings',
+        { eventId: event.id, items: [{ tierId: free.id, quantity: 1 }] },
+        { token: user.token },
+      );
       assert.equal(booking.body.status, 'confirmed', booking.text);
       return booking.body;
     };
@@ -221,7 +246,10 @@ describe('news from organizers', () => {
     const halBooking = await book(hal);
     assert.equal((await stack.api.post(`/bookings/${halBooking.id}/cancel`, undefined, { token: hal.token })).status, 200); // no longer a holder
 
-    assert.equal((await stack.api.patch(`/events/${event.id}`, { title: 'Harbour Lights Festival' }, { token: organizer.token })).status, 200);
+    assert.equal(
+      (await stack.api.patch(`/events/${event.id}`, { title: 'Harbour Lights Festival' }, { token: organizer.token })).status,
+      200,
+    );
     const startsAt = '2031-06-07T18:30:00.000Z';
     const moved = await stack.api.patch(
       `/events/${event.id}`,
@@ -235,14 +263,21 @@ describe('news from organizers', () => {
       assert.match(note.body, /It now starts Saturday, 7 June 2031 at 20:30 \(Europe\/Berlin\), instead of /);
       assert.match(note.body, /It now takes place at Elbe Hall, Kai 9, Hamburg, instead of Harbour Hall, Kai 1, Hamburg\./);
       assert.equal(note.data.changedFields, 'startsAt,endsAt,venue');
-      assert.deepEqual(note.deliveries.map((d) => [d.channel, d.status]), [['email', 'sent']]);
+      assert.deepEqual(
+        note.deliveries.map((d) => [d.channel, d.status]),
+        [['email', 'sent']],
+      );
       const items = (await inbox(holder, '?limit=100')).body.items as Notification[];
       assert.equal(items.filter((n) => n.kind === 'event_changed').length, 1, 'once, and not for the new title');
     }
     assert.equal(((await inbox(hal, '?limit=100')).body.items as Notification[]).filter((n) => n.kind === 'event_changed').length, 0);
     assert.equal(((await inbox(organizer, '?limit=100')).body.items as Notification[]).filter((n) => n.kind === 'event_changed').length, 0);
     // The booking follows the new start (its refund cut-off counts from it).
-    await poll(async () => (await stack.api.get(`/bookings/${gusBooking.id}`, { token: gus.token })).body.eventStartsAt === startsAt, 'booking moved', WAIT);
+    await poll(
+      async () => (await stack.api.get(`/bookings/${gusBooking.id}`, { token: gus.token })).body.eventStartsAt === startsAt,
+      'booking moved',
+      WAIT,
+    );
   });
 
   it('a person named door staff is told once they have an account: at once, or when they register', async () => {
@@ -274,7 +309,10 @@ describe('delivery failures', () => {
     const note = await settled(fay, (n) => n.kind === 'booking_expired', 'expiry notice');
     const email = note.deliveries.find((d) => d.channel === 'email')!;
     assert.equal(email.status, 'sent');
-    assert.deepEqual(email.attempts.map((a) => a.ok), [false, true]);
+    assert.deepEqual(
+      email.attempts.map((a) => a.ok),
+      [false, true],
+    );
     assert.match(email.attempts[0]!.error!, /451/);
   });
 
@@ -285,7 +323,13 @@ describe('delivery failures', () => {
     await addDevice(gus, alive);
     await addDevice(gus, dead);
     const first = randomUUID();
-    await publishOnBus('PaymentFailed', { paymentId: 'pay1', bookingId: first, userId: gus.id, paymentIntentId: 'pi_1', reason: 'Your card was declined.' });
+    await publishOnBus('PaymentFailed', {
+      paymentId: 'pay1',
+      bookingId: first,
+      userId: gus.id,
+      paymentIntentId: 'pi_1',
+      reason: 'Your card was declined.',
+    });
     const note = await settled(gus, (n) => n.kind === 'payment_failed', 'payment failure');
     assert.match(note.body, /Your card was declined\./);
     const deadDelivery = note.deliveries.find((d) => d.to === dead)!;
@@ -295,10 +339,23 @@ describe('delivery failures', () => {
     assert.equal(note.deliveries.find((d) => d.to === alive)!.status, 'sent');
     assert.ok(!stack.processes.notification!.output().includes(dead), 'push tokens stay out of the logs');
 
-    await publishOnBus('PaymentRefunded', { paymentId: 'pay1', bookingId: first, userId: gus.id, refundId: 're_1', amount: 1250, totalRefunded: 1250, fullyRefunded: true, currency: 'EUR', reason: 'requested_by_customer' });
+    await publishOnBus('PaymentRefunded', {
+      paymentId: 'pay1',
+      bookingId: first,
+      userId: gus.id,
+      refundId: 're_1',
+      amount: 1250,
+      totalRefunded: 1250,
+      fullyRefunded: true,
+      currency: 'EUR',
+      reason: 'requested_by_customer',
+    });
     const refund = await settled(gus, (n) => n.kind === 'payment_refunded', 'refund notice');
     assert.match(refund.body, /€12\.50 was refunded/);
-    assert.deepEqual(refund.deliveries.filter((d) => d.channel === 'push').map((d) => d.to), [alive]);
+    assert.deepEqual(
+      refund.deliveries.filter((d) => d.channel === 'push').map((d) => d.to),
+      [alive],
+    );
   });
 });
 
@@ -325,7 +382,11 @@ describe('the inbox', () => {
     const ids = Array.from({ length: 4 }, () => randomUUID());
     for (const bookingId of ids) {
       await publishOnBus('BookingExpired', { bookingId, userId: hal.id, eventId: 'evt-test' });
-      await poll(async () => ((await inbox(hal, '?limit=100')).body.items as Notification[]).some((n) => n.data.bookingId === bookingId), 'expiry', WAIT);
+      await poll(
+        async () => ((await inbox(hal, '?limit=100')).body.items as Notification[]).some((n) => n.data.bookingId === bookingId),
+        'expiry',
+        WAIT,
+      );
     }
     const seen: Notification[] = [];
     let cursor: string | null = null;
@@ -336,7 +397,10 @@ describe('the inbox', () => {
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
-    assert.deepEqual(seen.map((n) => n.data.bookingId ?? 'welcome'), [...[...ids].reverse(), 'welcome']);
+    assert.deepEqual(
+      seen.map((n) => n.data.bookingId ?? 'welcome'),
+      [...[...ids].reverse(), 'welcome'],
+    );
     assert.equal((await inbox(hal)).body.unreadCount, 5);
 
     const target = seen[0]!;
@@ -351,7 +415,10 @@ describe('the inbox', () => {
 
     const all = await stack.api.post('/notifications/read-all', undefined, { token: hal.token });
     assert.deepEqual(all.body, { marked: 4, unreadCount: 0 });
-    assert.deepEqual((await stack.api.post('/notifications/read-all', undefined, { token: hal.token })).body, { marked: 0, unreadCount: 0 });
+    assert.deepEqual((await stack.api.post('/notifications/read-all', undefined, { token: hal.token })).body, {
+      marked: 0,
+      unreadCount: 0,
+    });
     assert.equal((await inbox(hal, '?unread=true')).body.items.length, 0);
   });
 
@@ -377,7 +444,10 @@ describe('the inbox', () => {
     assert.equal(wrongType.body.errors[0].field, 'body.kinds.booking_confirmed.email');
     const locked = await put({ kinds: { password_reset: { email: false } } });
     assert.equal(locked.status, 400);
-    assert.deepEqual(locked.body.errors.map((e: { field: string }) => e.field), ['body.kinds.password_reset.email']);
+    assert.deepEqual(
+      locked.body.errors.map((e: { field: string }) => e.field),
+      ['body.kinds.password_reset.email'],
+    );
     const unknownKind = await put({ kinds: { horoscope: { email: true } } });
     assert.equal(unknownKind.status, 400);
     assert.equal(unknownKind.body.errors[0].field, 'body.kinds');
@@ -394,7 +464,8 @@ describe('the inbox', () => {
   it('documents its routes in the merged API docs', async () => {
     const docs = await stack.api.get('/docs/openapi.json');
     assert.equal(docs.status, 200);
-    for (const path of ['/notifications', '/notifications/{id}/read', '/notifications/read-all']) assert.ok(docs.body.paths[path]?.post ?? docs.body.paths[path]?.get, path);
+    for (const path of ['/notifications', '/notifications/{id}/read', '/notifications/read-all'])
+      assert.ok(docs.body.paths[path]?.post ?? docs.body.paths[path]?.get, path);
     assert.ok(docs.body.paths['/notifications/preferences'].put.requestBody, 'the preference body is described');
   });
 });

@@ -39,7 +39,9 @@ export async function buildPaymentService(config: PaymentServiceConfig): Promise
       // Refunds recorded while Stripe was unreachable are sent again.
       let retrying: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {
-        retrying = retrying.then(() => payments.retryStalledRefunds()).catch((error) => ctx.log.warn({ err: error }, 'refund retry failed'));
+        retrying = retrying
+          .then(() => payments.retryStalledRefunds())
+          .catch((error) => ctx.log.warn({ err: error }, 'refund retry failed'));
       }, REFUND_RETRY_INTERVAL_MS);
       ctx.onShutdown(async () => {
         clearInterval(timer);

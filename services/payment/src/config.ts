@@ -9,7 +9,9 @@ export const paymentServiceConfigSchema = baseConfigSchema.extend({
   BOOKING_SERVICE_URL: httpsUrl('https://127.0.0.1:3004'),
   EVENT_SERVICE_URL: httpsUrl('https://127.0.0.1:3003'),
   /** Stripe secret API key (sk_test_… or sk_live_…). */
-  STRIPE_SECRET_KEY: secret(z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'), { minLength: 24 }),
+  STRIPE_SECRET_KEY: secret(z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)'), {
+    minLength: 24,
+  }),
   /** The webhook endpoint's signing secret from the Stripe Dashboard (whsec_…). */
   STRIPE_WEBHOOK_SECRET: secret(z.string().regex(/^whsec_\S{8,}$/, 'must be the endpoint signing secret (whsec_…)'), { minLength: 24 }),
   /** Where the Stripe API is: unset for Stripe itself; the stand-in or stripe-mock in development and tests. */

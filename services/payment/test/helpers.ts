@@ -8,7 +8,12 @@ export function standinStripe(stack: TestStack): Stripe {
 }
 
 export async function paidEvent(stack: TestStack, organizer: TestUser, admin: TestUser, capacity = 10, price = 2500) {
-  const event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Standard', price, currency: 'EUR', capacity }] }));
+  const event = await publishEvent(
+    stack.api,
+    organizer,
+    admin,
+    eventInput({ tiers: [{ name: 'Standard', price, currency: 'EUR', capacity }] }),
+  );
   return { event, tierId: event.tiers[0]!.id as string };
 }
 
@@ -41,9 +46,19 @@ export function signedWebhook(stack: TestStack, event: Record<string, unknown>, 
     secret: options.secret ?? stack.plan.stripe.webhookSecret,
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
   });
-  return stack.api.request('POST', '/payments/webhooks/stripe', { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+  return stack.api.request('POST', '/payments/webhooks/stripe', {
+    rawBody: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+  });
 }
 
 export function stripeEvent(type: string, object: Record<string, unknown>) {
-  return { id: `evt_test_${Math.random().toString(36).slice(2)}`, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object } };
+  return {
+    id: `evt_test_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+  };
 }

@@ -46,8 +46,14 @@ it('an expired hold cancels its PaymentIntent, so it cannot be paid any more', a
   const booking = await book(stack, late, event.id, tierId);
   const intent = (await stack.api.post('/payments/intents', { bookingId: booking.id }, { token: late.token })).body;
   await poll(async () => (await bookingOf(stack, late, booking.id)).status === 'expired', 'hold expired', 15_000);
-  await poll(async () => (await standinStripe(stack).paymentIntents.retrieve(intent.paymentIntentId)).status === 'canceled', 'intent cancelled at Stripe');
-  await poll(async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: late.token })).body.status === 'canceled', 'payment canceled');
+  await poll(
+    async () => (await standinStripe(stack).paymentIntents.retrieve(intent.paymentIntentId)).status === 'canceled',
+    'intent cancelled at Stripe',
+  );
+  await poll(
+    async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: late.token })).body.status === 'canceled',
+    'payment canceled',
+  );
   await assert.rejects(standinStripe(stack).paymentIntents.confirm(intent.paymentIntentId, { payment_method: 'pm_card_visa' }), /canceled/);
 });
 
@@ -63,7 +69,11 @@ it('a payment after the hold expired and the seat was sold again is refunded aut
   const { event, tierId } = await paidEvent(stack, organizer, admin, 1);
   // The freed seat goes to someone else before the late webhook arrives.
   const { booking, intent } = await paidJustBeforeExpiry(event.id, tierId, () => book(stack, other, event.id, tierId));
-  await poll(async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: late.token })).body.status === 'refunded', 'automatic refund', 15_000);
+  await poll(
+    async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: late.token })).body.status === 'refunded',
+    'automatic refund',
+    15_000,
+  );
   const b = await poll(async () => {
     const current = await bookingOf(stack, late, booking.id);
     return current.refund?.status === 'refunded' ? current : undefined;

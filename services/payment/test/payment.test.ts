@@ -12,7 +12,11 @@ let buyer: TestUser;
 let stranger: TestUser;
 
 before(async () => {
-  stack = await startTestStack({ services: ['auth', 'event', 'approval', 'booking', 'payment'], env: { auth: TEST_ADMIN_ENV }, echo: process.env.ECHO === '1' });
+  stack = await startTestStack({
+    services: ['auth', 'event', 'approval', 'booking', 'payment'],
+    env: { auth: TEST_ADMIN_ENV },
+    echo: process.env.ECHO === '1',
+  });
   [organizer, otherOrganizer, buyer, stranger] = await Promise.all([
     registerUser(stack.api, 'organizer'),
     registerUser(stack.api, 'organizer'),
@@ -102,7 +106,15 @@ describe('the Stripe webhook', () => {
     const { event, tierId } = await paidEvent(stack, organizer, admin);
     const booking = await book(stack, buyer, event.id, tierId);
     const intent = await payFor(booking.id);
-    const success = stripeEvent('payment_intent.succeeded', { id: intent.paymentIntentId, object: 'payment_intent', amount: 2500, amount_received: 2500, currency: 'eur', status: 'succeeded', metadata: {} });
+    const success = stripeEvent('payment_intent.succeeded', {
+      id: intent.paymentIntentId,
+      object: 'payment_intent',
+      amount: 2500,
+      amount_received: 2500,
+      currency: 'eur',
+      status: 'succeeded',
+      metadata: {},
+    });
 
     const forged = await signedWebhook(stack, success, { secret: 'whsec_not_the_real_secret' });
     assert.equal(forged.status, 400);
@@ -110,10 +122,16 @@ describe('the Stripe webhook', () => {
     const stale = await signedWebhook(stack, success, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     assert.equal(stale.status, 400);
     assert.match(stale.body.detail, /tolerance/i);
-    const unsigned = await stack.api.request('POST', '/payments/webhooks/stripe', { rawBody: JSON.stringify(success), headers: { 'content-type': 'application/json' } });
+    const unsigned = await stack.api.request('POST', '/payments/webhooks/stripe', {
+      rawBody: JSON.stringify(success),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(unsigned.status, 400);
     assert.equal(unsigned.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-    const notJson = await stack.api.request('POST', '/payments/webhooks/stripe', { rawBody: 'not json', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } });
+    const notJson = await stack.api.request('POST', '/payments/webhooks/stripe', {
+      rawBody: 'not json',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+    });
     assert.equal(notJson.status, 400);
 
     await new Promise((r) => setTimeout(r, 500));
@@ -125,7 +143,15 @@ describe('the Stripe webhook', () => {
     const { event, tierId } = await paidEvent(stack, organizer, admin);
     const booking = await book(stack, buyer, event.id, tierId);
     const intent = await payFor(booking.id);
-    const success = stripeEvent('payment_intent.succeeded', { id: intent.paymentIntentId, object: 'payment_intent', amount: 2500, amount_received: 2500, currency: 'eur', status: 'succeeded', metadata: {} });
+    const success = stripeEvent('payment_intent.succeeded', {
+      id: intent.paymentIntentId,
+      object: 'payment_intent',
+      amount: 2500,
+      amount_received: 2500,
+      currency: 'eur',
+      status: 'succeeded',
+      metadata: {},
+    });
     const first = await signedWebhook(stack, success);
     assert.equal(first.status, 200);
     assert.equal(first.body.duplicate, false);
@@ -142,7 +168,14 @@ describe('the Stripe webhook', () => {
     const booking = await book(stack, buyer, event.id, tierId);
     const intent = await payFor(booking.id);
     const pi = { id: intent.paymentIntentId, object: 'payment_intent', amount: 2500, currency: 'eur', metadata: {} };
-    const failure = { ...stripeEvent('payment_intent.payment_failed', { ...pi, status: 'requires_payment_method', last_payment_error: { message: 'Your card was declined.' } }), created: Math.floor(Date.now() / 1000) - 30 };
+    const failure = {
+      ...stripeEvent('payment_intent.payment_failed', {
+        ...pi,
+        status: 'requires_payment_method',
+        last_payment_error: { message: 'Your card was declined.' },
+      }),
+      created: Math.floor(Date.now() / 1000) - 30,
+    };
     const success = stripeEvent('payment_intent.succeeded', { ...pi, status: 'succeeded', amount_received: 2500 });
     assert.equal((await signedWebhook(stack, success)).status, 200);
     const late = await signedWebhook(stack, failure);
@@ -197,14 +230,21 @@ describe('refunds', () => {
     const { booking, intent } = await paidBooking();
     const cancelled = await stack.api.post(`/bookings/${booking.id}/cancel`, undefined, { token: buyer.token });
     assert.equal(cancelled.body.refund.status, 'requested');
-    await poll(async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: buyer.token })).body.status === 'refunded', 'refunded');
+    await poll(
+      async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: buyer.token })).body.status === 'refunded',
+      'refunded',
+    );
     await poll(async () => (await bookingOf(stack, buyer, booking.id)).refund?.status === 'refunded', 'booking shows the refund');
   });
 
   it('cancelling the event refunds every paid booking', async () => {
     const { event, intent, booking } = await paidBooking();
     assert.equal((await stack.api.post(`/events/${event.id}/cancel`, { reason: 'Venue flooded' }, { token: organizer.token })).status, 200);
-    await poll(async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: buyer.token })).body.status === 'refunded', 'refunded', 15_000);
+    await poll(
+      async () => (await stack.api.get(`/payments/${intent.paymentId}`, { token: buyer.token })).body.status === 'refunded',
+      'refunded',
+      15_000,
+    );
     const b = await bookingOf(stack, buyer, booking.id);
     assert.equal(b.status, 'cancelled');
     assert.equal(b.cancelReason, 'event_cancelled');
@@ -224,14 +264,21 @@ describe("an event's payments", () => {
     const unpaid = await book(stack, buyer, event.id, tierId, 1);
     const started = await payFor(unpaid.id);
     await poll(async () => (await bookingOf(stack, buyer, paid[2]!.booking.id)).status === 'confirmed', 'paid');
-    assert.equal((await stack.api.post(`/payments/${paid[0]!.intent.paymentId}/refund`, { amount: 500 }, { token: organizer.token })).status, 200);
+    assert.equal(
+      (await stack.api.post(`/payments/${paid[0]!.intent.paymentId}/refund`, { amount: 500 }, { token: organizer.token })).status,
+      200,
+    );
 
     const first = await stack.api.get(`/payments?eventId=${event.id}&limit=2`, { token: organizer.token });
     assert.equal(first.status, 200, first.text);
     const second = await stack.api.get(`/payments?eventId=${event.id}&limit=2&cursor=${first.body.nextCursor}`, { token: organizer.token });
     assert.equal(second.body.nextCursor, null);
     const all = [...first.body.items, ...second.body.items].map((p) => PaymentSchema.parse(p));
-    assert.deepEqual(all.map((p) => p.id), [started.paymentId, ...paid.map((p) => p.intent.paymentId).reverse()], 'newest first, each once');
+    assert.deepEqual(
+      all.map((p) => p.id),
+      [started.paymentId, ...paid.map((p) => p.intent.paymentId).reverse()],
+      'newest first, each once',
+    );
     assert.deepEqual([all[0]!.status, all[0]!.bookingId], ['requires_payment', unpaid.id]);
     const refunded = all.find((p) => p.id === paid[0]!.intent.paymentId)!;
     assert.deepEqual([refunded.status, refunded.amountRefunded, refunded.refunds.map((r) => r.amount)], ['partially_refunded', 500, [500]]);
@@ -248,7 +295,9 @@ describe("an event's payments", () => {
     const missing = await stack.api.get('/payments', { token: organizer.token });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.errors[0].field, 'querystring.eventId');
-    const forgedDay = Buffer.from(JSON.stringify({ p: '2030-02-30T10:00:00.000000Z', id: '6d1f9a52-6f0e-4a57-9a43-1d7c8f0b7e21' })).toString('base64url');
+    const forgedDay = Buffer.from(
+      JSON.stringify({ p: '2030-02-30T10:00:00.000000Z', id: '6d1f9a52-6f0e-4a57-9a43-1d7c8f0b7e21' }),
+    ).toString('base64url');
     for (const cursor of ['broken', forgedDay]) {
       const refused = await stack.api.get(`/payments?eventId=${event.id}&cursor=${cursor}`, { token: organizer.token });
       assert.equal(refused.status, 400, cursor);

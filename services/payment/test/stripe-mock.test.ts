@@ -24,13 +24,24 @@ const payment: Payment = {
   updatedAt: new Date(),
 };
 
-it('the PaymentIntent and refund requests are accepted by Stripe\'s API definition', async () => {
+it("the PaymentIntent and refund requests are accepted by Stripe's API definition", async () => {
   const intent = await stripe.paymentIntents.create(...paymentIntentRequest(payment));
   assert.match(intent.id, /^pi_/);
   assert.equal(typeof intent.client_secret, 'string');
   const retrieved = await stripe.paymentIntents.retrieve(intent.id);
   assert.equal(retrieved.object, 'payment_intent');
-  const refund: Refund = { id: randomUUID(), paymentId: payment.id, amount: 1000, status: 'pending', reason: 'test', requestedBy: 'test', requestKey: 'k', stripeRefundId: null, failureReason: null, createdAt: new Date() };
+  const refund: Refund = {
+    id: randomUUID(),
+    paymentId: payment.id,
+    amount: 1000,
+    status: 'pending',
+    reason: 'test',
+    requestedBy: 'test',
+    requestKey: 'k',
+    stripeRefundId: null,
+    failureReason: null,
+    createdAt: new Date(),
+  };
   const created = await stripe.refunds.create(...refundRequest(refund, { ...payment, stripePaymentIntentId: intent.id }));
   assert.match(created.id, /^re_/);
 });

@@ -23,13 +23,21 @@ export async function buildQrService(config: QrServiceConfig): Promise<App> {
     name: 'qr',
     config,
     uses: { mongo: true },
-    openapi: { title: 'Eventify QR & entry service', description: 'Tickets with signed QR codes, scanning at the door (online and offline), entry figures.' },
+    openapi: {
+      title: 'Eventify QR & entry service',
+      description: 'Tickets with signed QR codes, scanning at the door (online and offline), entry figures.',
+    },
     async register(ctx) {
       const db = ctx.mongo!.db;
       const repository = new TicketsRepository(db, ctx.outbox, ctx.mutex);
       const checkIns = new CheckInsRepository(db, ctx.outbox);
       await Promise.all([repository.ensureIndexes(), checkIns.ensureIndexes()]);
-      const keys = new TicketKeys(new TicketKeysRepository(db), ctx.mutex, sealingKeyFrom(config.QR_KEY_ENCRYPTION_KEY ?? config.QR_SIGNING_SECRET), ctx.log);
+      const keys = new TicketKeys(
+        new TicketKeysRepository(db),
+        ctx.mutex,
+        sealingKeyFrom(config.QR_KEY_ENCRYPTION_KEY ?? config.QR_SIGNING_SECRET),
+        ctx.log,
+      );
       await keys.ensureSigningKey();
       const codes = new TicketCodes(keys, config.QR_SIGNING_SECRET);
       const events = createServiceClient({ service: 'event', baseUrl: config.EVENT_SERVICE_URL, mtls: ctx.mtls });

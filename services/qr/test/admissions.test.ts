@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 // The door's fast path (docs/performance.md#door): admissions decided in Redis, written to MongoDB in batches,
 // with two qr replicas, a qr killed with admissions in flight, and a Redis that lost the door's keys.
@@ -23,7 +33,12 @@ before(async () => {
   });
   [organizer, attendee] = await Promise.all([registerUser(stack.api, 'organizer'), registerUser(stack.api)]);
   const admin = await loginAdmin(stack.api);
-  event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: 500, maxPerOrder: 10 }] }));
+  event = await publishEvent(
+    stack.api,
+    organizer,
+    admin,
+    eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: 500, maxPerOrder: 10 }] }),
+  );
   mongo = await MongoClient.connect(stack.plan.infra.mongo);
   db = mongo.db(`qr_db_${stack.plan.runId}`);
   redis = new Redis(stack.plan.infra.redis);
@@ -43,7 +58,11 @@ interface Ticket {
 async function ticketsFor(quantity: number): Promise<Ticket[]> {
   const all: Ticket[] = [];
   for (let left = quantity; left > 0; left -= 10) {
-    const booking = await stack.api.post('/bookings', { eventId: event.id, items: [{ tierId: event.tiers[0]!.id, quantity: Math.min(10, left) }] }, { token: attendee.token });
+    const booking = await stack.api.post(
+      '/bookings',
+      { eventId: event.id, items: [{ tierId: event.tiers[0]!.id, quantity: Math.min(10, left) }] },
+      { token: attendee.token },
+    );
     assert.equal(booking.status, 201, booking.text);
     all.push(
       ...(await poll(async () => {
@@ -57,7 +76,15 @@ async function ticketsFor(quantity: number): Promise<Ticket[]> {
 }
 
 const scan = (qr: string, gate: string) => stack.api.post('/entry/scan', { qr, gate, eventId: event.id }, { token: organizer.token });
-const records = async (ids: string[]) => new Map((await db.collection<{ _id: string; gate: string; at: Date }>('check_ins').find({ _id: { $in: ids } }).toArray()).map((c) => [c._id, c]));
+const records = async (ids: string[]) =>
+  new Map(
+    (
+      await db
+        .collection<{ _id: string; gate: string; at: Date }>('check_ins')
+        .find({ _id: { $in: ids } })
+        .toArray()
+    ).map((c) => [c._id, c]),
+  );
 const pendingKey = () => `${stack.plan.namespace}:qr:door:pending`;
 
 async function deleteKeys(pattern: string): Promise<number> {
@@ -80,11 +107,18 @@ async function checkedInEvents(ticketId: string) {
 describe('admission decided in Redis, written in batches', () => {
   it('admits each ticket exactly once when many gates scan many tickets at once, across two qr replicas', async () => {
     const tickets = await ticketsFor(10);
-    const answers = await Promise.all(tickets.flatMap((t) => Array.from({ length: 8 }, (_, i) => scan(t.qr, `gate-${i}`).then((r) => ({ ticket: t.id, status: r.status, body: r.body })))));
+    const answers = await Promise.all(
+      tickets.flatMap((t) =>
+        Array.from({ length: 8 }, (_, i) => scan(t.qr, `gate-${i}`).then((r) => ({ ticket: t.id, status: r.status, body: r.body }))),
+      ),
+    );
     const stored = await records(tickets.map((t) => t.id));
     for (const ticket of tickets) {
       const mine = answers.filter((a) => a.ticket === ticket.id);
-      assert.ok(mine.every((a) => a.status === 200), JSON.stringify(mine.filter((a) => a.status !== 200)));
+      assert.ok(
+        mine.every((a) => a.status === 200),
+        JSON.stringify(mine.filter((a) => a.status !== 200)),
+      );
       const admitted = mine.filter((a) => a.body.result === 'admitted');
       assert.equal(admitted.length, 1, mine.map((a) => a.body.result).join(' '));
       assert.equal(mine.filter((a) => a.body.result === 'already_used').length, 7);
@@ -109,7 +143,8 @@ describe('admission decided in Redis, written in batches', () => {
         .catch(() => ({ ticket: t.id, result: 'no answer' })),
     );
     // Killed the moment an admission is decided in Redis and not yet written (watched closely: a batch takes milliseconds).
-    for (const deadline = Date.now() + 10_000; (await redis.xlen(pendingKey())) === 0; ) assert.ok(Date.now() < deadline, 'an admission pending');
+    for (const deadline = Date.now() + 10_000; (await redis.xlen(pendingKey())) === 0;)
+      assert.ok(Date.now() < deadline, 'an admission pending');
     const child = stack.replicas.qr![0]!.child;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
@@ -125,7 +160,10 @@ describe('admission decided in Redis, written in batches', () => {
     await poll(async () => (await redis.xlen(pendingKey())) === 0, 'pending admissions written', 15_000);
     await stack.startReplica('qr', 0);
     const after = await records(tickets.map((t) => t.id));
-    assert.ok(after.size >= answered.length + pendingAtKill, `${after.size} on record; ${answered.length} answered, ${pendingAtKill} pending at the kill`);
+    assert.ok(
+      after.size >= answered.length + pendingAtKill,
+      `${after.size} on record; ${answered.length} answered, ${pendingAtKill} pending at the kill`,
+    );
     // Every ticket Redis let in is on record, and every one on record is refused now; the rest admit once.
     const rescans = await Promise.all(tickets.map(async (t) => ({ ticket: t.id, body: (await scan(t.qr, 'south')).body })));
     for (const { ticket, body } of rescans) {
@@ -142,16 +180,29 @@ describe('admission decided in Redis, written in batches', () => {
     const admitted = tickets.slice(0, 4);
     for (const [i, t] of admitted.entries()) assert.equal((await scan(t.qr, `gate-${i}`)).body.result, 'admitted');
     assert.equal((await stack.api.post(`/bookings/${cancelledOne!.bookingId}/cancel`, undefined, { token: attendee.token })).status, 200);
-    await poll(async () => (await stack.api.get(`/tickets/${cancelledOne!.id}`, { token: attendee.token })).body.status === 'cancelled', 'ticket voided');
+    await poll(
+      async () => (await stack.api.get(`/tickets/${cancelledOne!.id}`, { token: attendee.token })).body.status === 'cancelled',
+      'ticket voided',
+    );
     assert.equal((await scan(cancelledOne!.qr, 'north')).body.result, 'cancelled');
 
     // As after a Redis restart without persistence: every key of the qr service is gone (fence, check-ins, voided, caches).
     assert.ok((await deleteKeys(`${stack.plan.namespace}:qr:*`)) > 0);
-    const answers = await Promise.all([...tickets, cancelledOne!].flatMap((t) => Array.from({ length: 4 }, () => scan(t.qr, 'late').then((r) => ({ ticket: t.id, body: r.body })))));
+    const answers = await Promise.all(
+      [...tickets, cancelledOne!].flatMap((t) =>
+        Array.from({ length: 4 }, () => scan(t.qr, 'late').then((r) => ({ ticket: t.id, body: r.body }))),
+      ),
+    );
     for (const [i, t] of admitted.entries()) {
-      for (const { body } of answers.filter((a) => a.ticket === t.id)) assert.deepEqual([body.result, body.gate], ['already_used', `gate-${i}`]);
+      for (const { body } of answers.filter((a) => a.ticket === t.id))
+        assert.deepEqual([body.result, body.gate], ['already_used', `gate-${i}`]);
     }
-    for (const t of tickets.slice(4)) assert.equal(answers.filter((a) => a.ticket === t.id && a.body.result === 'admitted').length, 1, 'a ticket never scanned admits once');
+    for (const t of tickets.slice(4))
+      assert.equal(
+        answers.filter((a) => a.ticket === t.id && a.body.result === 'admitted').length,
+        1,
+        'a ticket never scanned admits once',
+      );
     assert.ok(answers.filter((a) => a.ticket === cancelledOne!.id).every((a) => a.body.result === 'cancelled'));
 
     // Only one ticket's key lost, the fence still up: the unique record still refuses it, and Redis learns it again.

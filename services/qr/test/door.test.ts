@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { TEST_ADMIN_ENV, devDefaults, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  devDefaults,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 import { legacyCode } from '../src/domain/ticket-code.js';
 
 // The door with ET2 codes, door kits and offline check-ins, through the gateway with the real services.
@@ -17,7 +28,12 @@ let otherEvent: { id: string; tiers: { id: string }[] };
 
 before(async () => {
   stack = await startTestStack({ services: ['auth', 'event', 'approval', 'booking', 'qr'], env: { auth: TEST_ADMIN_ENV } });
-  [organizer, staff, attendee, stranger] = await Promise.all([registerUser(stack.api, 'organizer'), registerUser(stack.api), registerUser(stack.api), registerUser(stack.api)]);
+  [organizer, staff, attendee, stranger] = await Promise.all([
+    registerUser(stack.api, 'organizer'),
+    registerUser(stack.api),
+    registerUser(stack.api),
+    registerUser(stack.api),
+  ]);
   admin = await loginAdmin(stack.api);
   const tiers = [{ name: 'Floor', price: 0, currency: 'EUR', capacity: 200, maxPerOrder: 10 }];
   event = await publishEvent(stack.api, organizer, admin, eventInput({ tiers }));
@@ -51,9 +67,11 @@ async function ticketsFor(eventId: string, quantity: number, tierId = (eventId =
   }, 'tickets issued');
 }
 
-const kitOf = (user: TestUser | undefined, eventId = event.id) => stack.api.get<Kit>(`/entry/events/${eventId}/door-kit`, user ? { token: user.token } : {});
+const kitOf = (user: TestUser | undefined, eventId = event.id) =>
+  stack.api.get<Kit>(`/entry/events/${eventId}/door-kit`, user ? { token: user.token } : {});
 const scan = (scanner: TestUser, body: Record<string, unknown>) => stack.api.post('/entry/scan', body, { token: scanner.token });
-const upload = (scanner: TestUser, checkIns: unknown[], eventId = event.id) => stack.api.post(`/entry/events/${eventId}/check-ins`, { checkIns }, { token: scanner.token });
+const upload = (scanner: TestUser, checkIns: unknown[], eventId = event.id) =>
+  stack.api.post(`/entry/events/${eventId}/check-ins`, { checkIns }, { token: scanner.token });
 const stats = async () => (await stack.api.get(`/entry/events/${event.id}/stats`, { token: organizer.token })).body;
 
 /** What a scanner does offline with its kit: Ed25519 over the text before the last dot, with the key the code names. */
@@ -113,7 +131,14 @@ describe('ET2 codes and key rotation', () => {
     const kit = (await kitOf(staff)).body;
     const [version, ticketId, eventId, , signature] = ticket!.qr.split('.');
     const unknownKid = [version, ticketId, eventId, 'zzzzzzzz', signature].join('.');
-    for (const bad of [forge(ticket!.qr), unknownKid, ticket!.qr.replace(ticketId!, ticketId!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))]) {
+    for (const bad of [
+      forge(ticket!.qr),
+      unknownKid,
+      ticket!.qr.replace(
+        ticketId!,
+        ticketId!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ]) {
       assert.equal(verifiesOffline(kit, bad), false, bad);
       assert.equal((await scan(staff, { qr: bad, eventId: event.id })).body.result, 'invalid', bad);
     }
@@ -132,7 +157,11 @@ describe('ET2 codes and key rotation', () => {
     const kit = (await kitOf(staff)).body;
     assert.ok(kit.keys.some((k) => k.kid === oldKid) && kit.keys.some((k) => k.kid === rotated.body.activeKid));
     assert.ok(verifiesOffline(kit, old!.qr) && verifiesOffline(kit, fresh!.qr));
-    assert.equal((await scan(staff, { qr: old!.qr, eventId: event.id })).body.result, 'admitted', 'retired key, issued before the rotation');
+    assert.equal(
+      (await scan(staff, { qr: old!.qr, eventId: event.id })).body.result,
+      'admitted',
+      'retired key, issued before the rotation',
+    );
     assert.equal((await scan(staff, { qr: fresh!.qr, eventId: event.id })).body.result, 'admitted');
   });
 
@@ -157,7 +186,10 @@ describe('offline check-ins', () => {
     const [cancelled] = await ticketsFor(event.id, 1);
     const [foreign] = await ticketsFor(otherEvent.id, 1);
     await stack.api.post(`/bookings/${cancelled!.bookingId}/cancel`, undefined, { token: attendee.token });
-    await poll(async () => (await stack.api.get(`/tickets/${cancelled!.id}`, { token: attendee.token })).body.status === 'cancelled', 'voided');
+    await poll(
+      async () => (await stack.api.get(`/tickets/${cancelled!.id}`, { token: attendee.token })).body.status === 'cancelled',
+      'voided',
+    );
     const before = await stats();
     const atNorth = new Date(Date.now() - 10 * 60_000).toISOString();
     const fromA = [
@@ -195,10 +227,19 @@ describe('offline check-ins', () => {
     assert.equal(after.checkedIn, before.checkedIn + 1, 'counted once');
     const north = (s: typeof after) => s.byGate.find((g: { gate: string }) => g.gate === 'north')?.checkedIn ?? 0;
     assert.equal(north(after), north(before) + 1);
-    assert.equal(after.byGate.some((g: { gate: string }) => g.gate === 'south'), before.byGate.some((g: { gate: string }) => g.gate === 'south'));
-    assert.deepEqual(after.conflicts.filter((c: { ticketId: string }) => c.ticketId === ticket!.id), [{ ticketId: ticket!.id, gate: 'south', at: atSouth, firstGate: 'north', firstAt: atNorth }]);
+    assert.equal(
+      after.byGate.some((g: { gate: string }) => g.gate === 'south'),
+      before.byGate.some((g: { gate: string }) => g.gate === 'south'),
+    );
+    assert.deepEqual(
+      after.conflicts.filter((c: { ticketId: string }) => c.ticketId === ticket!.id),
+      [{ ticketId: ticket!.id, gate: 'south', at: atSouth, firstGate: 'north', firstAt: atNorth }],
+    );
     const kit = (await kitOf(staff)).body;
-    assert.deepEqual(kit.checkedIn.find((c) => c.ticketId === ticket!.id), { ticketId: ticket!.id, at: atNorth, gate: 'north' });
+    assert.deepEqual(
+      kit.checkedIn.find((c) => c.ticketId === ticket!.id),
+      { ticketId: ticket!.id, at: atNorth, gate: 'north' },
+    );
     await busCheckIns(ticket!.id, 1);
   });
 
@@ -215,7 +256,10 @@ describe('offline check-ins', () => {
 
     const sent = Date.now();
     const tomorrow = new Date(sent + 86_400_000).toISOString();
-    assert.equal((await upload(staff, [{ qr: future!.qr, gate: 'gate-1', scannedAt: tomorrow, scannerId: 'scanner-c' }])).body.results[0].outcome, 'recorded');
+    assert.equal(
+      (await upload(staff, [{ qr: future!.qr, gate: 'gate-1', scannedAt: tomorrow, scannerId: 'scanner-c' }])).body.results[0].outcome,
+      'recorded',
+    );
     const recorded = (await kitOf(staff)).body.checkedIn.find((c) => c.ticketId === future!.id)!;
     assert.ok(Date.parse(recorded.at) <= Date.now() && Date.parse(recorded.at) >= sent - 1_000, recorded.at);
   });
@@ -224,8 +268,14 @@ describe('offline check-ins', () => {
     const [ticket] = await ticketsFor(event.id, 1);
     const at = new Date().toISOString();
     const answers = await Promise.all([
-      ...Array.from({ length: 8 }, (_, i) => upload(staff, [{ qr: ticket!.qr, gate: `gate-${i}`, scannedAt: at, scannerId: `scanner-${i}` }]).then((r) => r.body.results[0].outcome)),
-      ...Array.from({ length: 8 }, (_, i) => scan(staff, { qr: ticket!.qr, gate: `online-${i}`, eventId: event.id }).then((r) => r.body.result)),
+      ...Array.from({ length: 8 }, (_, i) =>
+        upload(staff, [{ qr: ticket!.qr, gate: `gate-${i}`, scannedAt: at, scannerId: `scanner-${i}` }]).then(
+          (r) => r.body.results[0].outcome,
+        ),
+      ),
+      ...Array.from({ length: 8 }, (_, i) =>
+        scan(staff, { qr: ticket!.qr, gate: `online-${i}`, eventId: event.id }).then((r) => r.body.result),
+      ),
     ]);
     assert.equal(answers.filter((a) => a === 'recorded' || a === 'admitted').length, 1, answers.join(' '));
     assert.equal(answers.filter((a) => a === 'conflict' || a === 'already_used').length, 15);

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { TEST_ADMIN_ENV, eventInput, loginAdmin, poll, publishEvent, registerUser, startTestStack, type TestStack, type TestUser } from '@eventify/testing';
+import {
+  TEST_ADMIN_ENV,
+  eventInput,
+  loginAdmin,
+  poll,
+  publishEvent,
+  registerUser,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from '@eventify/testing';
 
 let stack: TestStack;
 let organizer: TestUser;
@@ -68,7 +78,9 @@ async function waitUntilHandled(type: string) {
   try {
     await poll(async () => {
       const groups = (await redis.xinfo('GROUPS', `${stack.plan.namespace}:stream:${type}`)) as unknown[][];
-      const qr = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]]))).find((g) => g.name === 'qr');
+      const qr = groups
+        .map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]])))
+        .find((g) => g.name === 'qr');
       return qr && Number(qr.pending) === 0 && Number(qr.lag) === 0;
     }, `qr handled ${type}`);
   } finally {
@@ -102,7 +114,7 @@ describe('tickets', () => {
     assert.equal(issued.length, 1);
   });
 
-  it('follows the booking\'s final state whatever order its events arrive in, and redeliveries change nothing', async () => {
+  it("follows the booking's final state whatever order its events arrive in, and redeliveries change nothing", async () => {
     const bookingId = randomUUID();
     const confirmed = {
       bookingId,
@@ -115,7 +127,9 @@ describe('tickets', () => {
     };
     const cancelled = { bookingId, userId: attendee.id, eventId: event.id, reason: 'user', refund: false, amount: 0, currency: 'EUR' };
     const ticketsOfBooking = async () =>
-      (await stack.api.get(`/tickets?eventId=${event.id}&limit=100`, { token: attendee.token })).body.items.filter((t: { bookingId: string }) => t.bookingId === bookingId);
+      (await stack.api.get(`/tickets?eventId=${event.id}&limit=100`, { token: attendee.token })).body.items.filter(
+        (t: { bookingId: string }) => t.bookingId === bookingId,
+      );
     // The cancellation overtakes the confirmation (they travel on different streams).
     await toBus('BookingCancelled', cancelled);
     await waitUntilHandled('BookingCancelled');
@@ -135,7 +149,9 @@ describe('tickets', () => {
     const { booking, tickets } = await ticketsFor(attendee, event.id, [{ tierId: event.tiers[0]!.id, quantity: 1 }]);
     const redis = new Redis(stack.plan.infra.redis);
     try {
-      const [[, fields]] = (await redis.xrange(`${stack.plan.namespace}:stream:BookingConfirmed`, '-', '+')).filter(([, f]) => f[1]!.includes(booking.id)) as [string, string[]][];
+      const [[, fields]] = (await redis.xrange(`${stack.plan.namespace}:stream:BookingConfirmed`, '-', '+')).filter(([, f]) =>
+        f[1]!.includes(booking.id),
+      ) as [string, string[]][];
       const original = JSON.parse(fields![1]!);
       await redis.xadd(`${stack.plan.namespace}:stream:BookingConfirmed`, '*', 'event', JSON.stringify({ ...original, id: randomUUID() }));
       await new Promise((r) => setTimeout(r, 1_000));
@@ -178,7 +194,10 @@ describe('the door', () => {
     assert.equal((await scan(staff, { qr: other.tickets[0].qr, eventId: event.id })).body.result, 'wrong_event');
     assert.equal((await scan(staff, { qr: other.tickets[0].qr })).body.result, 'wrong_event'); // not staff of that event
     assert.equal((await stack.api.post(`/bookings/${booking.id}/cancel`, undefined, { token: attendee.token })).status, 200);
-    await poll(async () => (await stack.api.get(`/tickets/${tickets[0].id}`, { token: attendee.token })).body.status === 'cancelled', 'ticket voided');
+    await poll(
+      async () => (await stack.api.get(`/tickets/${tickets[0].id}`, { token: attendee.token })).body.status === 'cancelled',
+      'ticket voided',
+    );
     assert.equal((await scan(staff, { qr: code })).body.result, 'cancelled');
   });
 

@@ -58,7 +58,14 @@ describe('ET2 ticket codes (Ed25519, with a key id)', () => {
     const { codes } = await replica();
     const [version, ticketId, eventId, , signature] = (await codes.sign(ticket)).split('.');
     assert.equal(await codes.verify([version, ticketId, eventId, 'nosuchk1', signature].join('.')), undefined);
-    for (const garbage of ['', 'ET2', 'ET2.a.b.c', 'ET2.a.b.c.d.e', `ET2.${ticketId}.${eventId}..${signature}`, 'https://example.com/ticket']) {
+    for (const garbage of [
+      '',
+      'ET2',
+      'ET2.a.b.c',
+      'ET2.a.b.c.d.e',
+      `ET2.${ticketId}.${eventId}..${signature}`,
+      'https://example.com/ticket',
+    ]) {
       assert.equal(await codes.verify(garbage), undefined, garbage);
     }
   });
@@ -90,7 +97,10 @@ describe('ET2 ticket codes (Ed25519, with a key id)', () => {
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
     const cut = code.lastIndexOf('.');
     assert.equal(verify(null, Buffer.from(code.slice(0, cut)), key, Buffer.from(code.slice(cut + 1), 'base64url')), true);
-    assert.equal(verify(null, Buffer.from(code.slice(0, cut).replace('ET2', 'ET3')), key, Buffer.from(code.slice(cut + 1), 'base64url')), false);
+    assert.equal(
+      verify(null, Buffer.from(code.slice(0, cut).replace('ET2', 'ET3')), key, Buffer.from(code.slice(cut + 1), 'base64url')),
+      false,
+    );
   });
 
   it('stores private keys sealed: nothing in the database signs, and another sealing key cannot start', async () => {

@@ -10,5 +10,4 @@ export const userServiceConfigSchema = baseConfigSchema.extend({
 });
 export type UserServiceConfig = z.infer<typeof userServiceConfigSchema>;
 
-export const loadUserConfig = (env: Record<string, string | undefined> = process.env) =>
-  loadConfig('user', userServiceConfigSchema, env);
+export const loadUserConfig = (env: Record<string, string | undefined> = process.env) => loadConfig('user', userServiceConfigSchema, env);

@@ -4,7 +4,19 @@ import { decodeJwt } from 'jose';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
-import { createRedisUsers, deleteRedisNamespace, dropRedisUsers, freePort, httpClient, identityAgent, mongoUrlFor, serviceEnv, startProcess, startTestStack, type TestStack } from '@eventify/testing';
+import {
+  createRedisUsers,
+  deleteRedisNamespace,
+  dropRedisUsers,
+  freePort,
+  httpClient,
+  identityAgent,
+  mongoUrlFor,
+  serviceEnv,
+  startProcess,
+  startTestStack,
+  type TestStack,
+} from '@eventify/testing';
 
 const ADMIN = { email: 'boss@eventify.test', password: 'admin-password-for-tests' };
 const password = 'a sturdy passphrase';
@@ -37,7 +49,13 @@ describe('your profile', () => {
     assert.equal(me.body.name, 'Grace');
     const changed = await stack.api.patch(
       '/users/me',
-      { name: 'Grace H.', phone: '+4915112345678', city: 'Berlin', avatarUrl: 'https://img.example.com/g.png', preferences: { language: 'de' } },
+      {
+        name: 'Grace H.',
+        phone: '+4915112345678',
+        city: 'Berlin',
+        avatarUrl: 'https://img.example.com/g.png',
+        preferences: { language: 'de' },
+      },
       { token: person.accessToken },
     );
     assert.equal(changed.status, 200, changed.text);
@@ -77,7 +95,9 @@ describe('your profile', () => {
     });
     try {
       const person = await register('Early');
-      const me = await httpClient(deaf.url, { dispatcher: identityAgent(join(stack.plan.pki, 'gateway')) }).get('/users/me', { token: person.accessToken });
+      const me = await httpClient(deaf.url, { dispatcher: identityAgent(join(stack.plan.pki, 'gateway')) }).get('/users/me', {
+        token: person.accessToken,
+      });
       assert.equal(me.status, 200, me.text);
       assert.equal(me.body.id, person.user.id);
       assert.equal(me.body.email, person.email);
@@ -88,13 +108,20 @@ describe('your profile', () => {
       await deleteRedisNamespace(stack.plan.infra.redis, namespace);
       await dropRedisUsers(stack.plan.infra.redis, namespace);
       const client = new MongoClient(stack.plan.infra.mongo);
-      await client.db(database).dropDatabase().finally(() => client.close());
+      await client
+        .db(database)
+        .dropDatabase()
+        .finally(() => client.close());
     }
   });
 
   it('refuses invalid fields, naming them', async () => {
     const person = await register();
-    const response = await stack.api.patch('/users/me', { phone: '12345', avatarUrl: 'http://insecure.example.com/a.png', role: 'admin' }, { token: person.accessToken });
+    const response = await stack.api.patch(
+      '/users/me',
+      { phone: '12345', avatarUrl: 'http://insecure.example.com/a.png', role: 'admin' },
+      { token: person.accessToken },
+    );
     assert.equal(response.status, 400);
     const fields = response.body.errors.map((e: { field: string }) => e.field).sort();
     assert.ok(fields.includes('body.phone'));
@@ -177,7 +204,10 @@ describe('administration', () => {
     try {
       const entries = await redis.xrange(`${stack.plan.namespace}:stream:UserRolesChanged`, '-', '+');
       const published = entries.map(([, fields]) => JSON.parse(fields[1]!).data);
-      assert.deepEqual(published.find((d) => d.userId === person.user.id), { userId: person.user.id, roles: ['attendee', 'organizer'], changedBy: admin.user.id });
+      assert.deepEqual(
+        published.find((d) => d.userId === person.user.id),
+        { userId: person.user.id, roles: ['attendee', 'organizer'], changedBy: admin.user.id },
+      );
     } finally {
       redis.disconnect();
     }

@@ -113,7 +113,9 @@ export async function startMailStandin(options: MailStandinOptions = {}): Promis
   const smtpPort = (smtp.server.address() as AddressInfo).port;
 
   const http = createPushApi(pushes, failing, options.logger ?? false);
-  http.get('/messages', async (request) => ({ items: filterByRecipient(messages, (request.query as { to?: string }).to, (m) => m.envelope.to) }));
+  http.get('/messages', async (request) => ({
+    items: filterByRecipient(messages, (request.query as { to?: string }).to, (m) => m.envelope.to),
+  }));
   http.delete('/messages', async (_request, reply) => {
     messages.length = 0;
     return reply.status(204).send();
@@ -195,7 +197,11 @@ function createPushApi(pushes: StoredPush[], failing: { push: number }, logger: 
         };
         pushes.push(push);
         return unregistered
-          ? { status: 'error', message: `"${to}" is not a registered push notification recipient`, details: { error: 'DeviceNotRegistered', expoPushToken: to } }
+          ? {
+              status: 'error',
+              message: `"${to}" is not a registered push notification recipient`,
+              details: { error: 'DeviceNotRegistered', expoPushToken: to },
+            }
           : { status: 'ok', id: push.id };
       }),
     );

@@ -21,7 +21,12 @@ after(async () => {
 
 it('keeps e-mail sent over SMTP and lists it by recipient', async () => {
   const transport = nodemailer.createTransport(standin.smtpUrl);
-  await transport.sendMail({ from: 'Eventify <no-reply@eventify.test>', to: 'ada@example.com', subject: 'Hello', text: 'Plain words, ünïcode too.' });
+  await transport.sendMail({
+    from: 'Eventify <no-reply@eventify.test>',
+    to: 'ada@example.com',
+    subject: 'Hello',
+    text: 'Plain words, ünïcode too.',
+  });
   await transport.sendMail({ from: 'no-reply@eventify.test', to: 'bob@example.com', subject: 'Other', text: 'x' });
   const listed = await (await fetch(`${standin.httpUrl}/messages?to=ADA@example.com`)).json();
   assert.equal(listed.items.length, 1);
@@ -35,7 +40,10 @@ it('keeps e-mail sent over SMTP and lists it by recipient', async () => {
 it('refuses mail temporarily when asked, then accepts again', async () => {
   const transport = nodemailer.createTransport(standin.smtpUrl);
   standin.failNext({ smtp: 1 });
-  await assert.rejects(transport.sendMail({ from: 'a@eventify.test', to: 'c@example.com', subject: 's', text: 't' }), (error: { responseCode?: number }) => error.responseCode === 451);
+  await assert.rejects(
+    transport.sendMail({ from: 'a@eventify.test', to: 'c@example.com', subject: 's', text: 't' }),
+    (error: { responseCode?: number }) => error.responseCode === 451,
+  );
   await transport.sendMail({ from: 'a@eventify.test', to: 'c@example.com', subject: 's', text: 't' });
   assert.equal(standin.messages.filter((m) => m.envelope.to.includes('c@example.com')).length, 1);
   transport.close();
@@ -56,7 +64,10 @@ it('answers Expo push sends with tickets, gzipped or not, and says DeviceNotRegi
   const [big] = await expo.sendPushNotificationsAsync([{ to: good, title: 'Long', body: 'x'.repeat(3000) }]);
   assert.equal(big!.status, 'ok');
   const listed = await (await fetch(`${standin.httpUrl}/pushes?to=${encodeURIComponent(good)}`)).json();
-  assert.deepEqual(listed.items.map((p: { title: string }) => p.title), ['Booking confirmed', 'Long']);
+  assert.deepEqual(
+    listed.items.map((p: { title: string }) => p.title),
+    ['Booking confirmed', 'Long'],
+  );
   assert.deepEqual(listed.items[0].data, { bookingId: 'b1' });
   const receipts = await expo.getPushNotificationReceiptsAsync([tickets[0]!.status === 'ok' ? tickets[0]!.id : '']);
   assert.equal(Object.values(receipts)[0]?.status, 'ok');

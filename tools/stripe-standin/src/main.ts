@@ -4,7 +4,7 @@ import { createStripeStandin } from './standin.js';
 const port = Number(process.env.PORT ?? process.env.STRIPE_STANDIN_PORT ?? 12180);
 const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET;
 if (!webhookSecret?.startsWith('whsec_')) {
-  console.error('stripe-standin: STRIPE_WEBHOOK_SECRET must be set to the payment service\'s endpoint secret (whsec_…)');
+  console.error("stripe-standin: STRIPE_WEBHOOK_SECRET must be set to the payment service's endpoint secret (whsec_…)");
   process.exit(1);
 }
 const app = createStripeStandin({ webhookUrl: process.env.STRIPE_WEBHOOK_URL, webhookSecret, logger: process.env.NODE_ENV !== 'test' });

@@ -3,7 +3,18 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import Stripe from 'stripe';
-import { DECLINING_CARDS, DECLINING_METHODS, StripeApiError, nowSeconds, stripeId, type Decline, type PaymentIntent, type PaymentMethod, type Refund, type StripeEvent } from './objects.js';
+import {
+  DECLINING_CARDS,
+  DECLINING_METHODS,
+  StripeApiError,
+  nowSeconds,
+  stripeId,
+  type Decline,
+  type PaymentIntent,
+  type PaymentMethod,
+  type Refund,
+  type StripeEvent,
+} from './objects.js';
 
 export interface StandinOptions {
   /** Where signed webhooks are delivered (the payment service's public endpoint, through the gateway). */
@@ -38,7 +49,11 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   });
 
   // Like Stripe's API, callable from any web page: browsers confirm payments with the publishable key.
-  void app.register(cors, { origin: '*', allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'stripe-version'], maxAge: 600 });
+  void app.register(cors, {
+    origin: '*',
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'stripe-version'],
+    maxAge: 600,
+  });
 
   const publishable = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (request) => {
@@ -50,8 +65,15 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     const key = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':')[0] : auth.replace(/^Bearer /, '');
     if (/^pk_(test|live)_\S+$/.test(key ?? '')) {
       const path = request.url.split('?')[0]!;
-      const allowed = (request.method === 'POST' && (path === '/v1/payment_methods' || /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path))) || (request.method === 'GET' && /^\/v1\/payment_intents\/[^/]+$/.test(path));
-      if (!allowed) throw new StripeApiError(401, 'invalid_request_error', 'This API call cannot be made with a publishable API key. Please use a secret API key.');
+      const allowed =
+        (request.method === 'POST' && (path === '/v1/payment_methods' || /^\/v1\/payment_intents\/[^/]+\/confirm$/.test(path))) ||
+        (request.method === 'GET' && /^\/v1\/payment_intents\/[^/]+$/.test(path));
+      if (!allowed)
+        throw new StripeApiError(
+          401,
+          'invalid_request_error',
+          'This API call cannot be made with a publishable API key. Please use a secret API key.',
+        );
       publishable.add(request);
       return;
     }
@@ -63,14 +85,22 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   /** With a publishable key, only the holder of the intent's client secret may see or confirm it. */
   function checkClientSecret(request: FastifyRequest, pi: PaymentIntent, given: unknown): void {
     if (publishable.has(request) && given !== pi.client_secret) {
-      throw new StripeApiError(400, 'invalid_request_error', 'The client_secret provided does not match the client_secret associated with the PaymentIntent.', 'payment_intent_invalid_parameter', 'client_secret');
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
+        'payment_intent_invalid_parameter',
+        'client_secret',
+      );
     }
   }
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof StripeApiError) return reply.status(error.status).send(error.body());
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply.status(status).send(new StripeApiError(status, status < 500 ? 'invalid_request_error' : 'api_error', (error as Error).message).body());
+    return reply
+      .status(status)
+      .send(new StripeApiError(status, status < 500 ? 'invalid_request_error' : 'api_error', (error as Error).message).body());
   });
 
   /** Stripe replays the first answer for a repeated Idempotency-Key on the same endpoint. */
@@ -98,7 +128,11 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
       try {
         const response = await fetch(options.webhookUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'stripe-signature': signature,
+            'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          },
           body: payload,
           signal: AbortSignal.timeout(10_000),
         });
@@ -121,7 +155,10 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
       type,
       livemode: false,
       pending_webhooks: options.webhookUrl ? 1 : 0,
-      request: { id: `req_${randomUUID().replace(/-/g, '').slice(0, 14)}`, idempotency_key: typeof idempotencyKey === 'string' ? idempotencyKey : null },
+      request: {
+        id: `req_${randomUUID().replace(/-/g, '').slice(0, 14)}`,
+        idempotency_key: typeof idempotencyKey === 'string' ? idempotencyKey : null,
+      },
       data: { object: structuredClone(object) },
     };
     events.push(event);
@@ -133,7 +170,8 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])) : {};
   const positiveInt = (value: unknown, param: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new StripeApiError(400, 'invalid_request_error', `Invalid positive integer: ${param}`, 'parameter_invalid_integer', param);
+    if (!Number.isInteger(n) || n < 1)
+      throw new StripeApiError(400, 'invalid_request_error', `Invalid positive integer: ${param}`, 'parameter_invalid_integer', param);
     return n;
   };
 
@@ -143,7 +181,8 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
     const body = request.body ?? {};
     const amount = positiveInt(body.amount, 'amount');
     const currency = str(body.currency);
-    if (!currency || !/^[a-z]{3}$/.test(currency)) throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: currency.', 'parameter_missing', 'currency');
+    if (!currency || !/^[a-z]{3}$/.test(currency))
+      throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: currency.', 'parameter_missing', 'currency');
     const answer = once(request, 200, () => {
       const id = stripeId('pi');
       const created: PaymentIntent = {
@@ -179,23 +218,32 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   const methodDeclines = new Map<string, Decline>();
   app.post<{ Body: Record<string, unknown> }>('/v1/payment_methods', async (request) => {
     const body = request.body ?? {};
-    if (body.type !== 'card') throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: type.', 'parameter_missing', 'type');
+    if (body.type !== 'card')
+      throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: type.', 'parameter_missing', 'type');
     const card = (body.card ?? {}) as Record<string, unknown>;
     const number = String(card.number ?? '').replace(/\s/g, '');
-    if (!/^\d{12,19}$/.test(number) || !luhn(number)) throw new StripeApiError(402, 'card_error', 'Your card number is incorrect.', 'incorrect_number', 'card[number]');
+    if (!/^\d{12,19}$/.test(number) || !luhn(number))
+      throw new StripeApiError(402, 'card_error', 'Your card number is incorrect.', 'incorrect_number', 'card[number]');
     const expMonth = Number(card.exp_month);
     const expYear = Number(card.exp_year);
     const now = new Date();
-    if (!(expMonth >= 1 && expMonth <= 12)) throw new StripeApiError(402, 'card_error', "Your card's expiration month is invalid.", 'invalid_expiry_month', 'card[exp_month]');
+    if (!(expMonth >= 1 && expMonth <= 12))
+      throw new StripeApiError(402, 'card_error', "Your card's expiration month is invalid.", 'invalid_expiry_month', 'card[exp_month]');
     if (!(expYear > now.getFullYear() || (expYear === now.getFullYear() && expMonth >= now.getMonth() + 1))) {
       throw new StripeApiError(402, 'card_error', "Your card's expiration year is invalid.", 'invalid_expiry_year', 'card[exp_year]');
     }
-    if (!/^\d{3,4}$/.test(String(card.cvc ?? ''))) throw new StripeApiError(402, 'card_error', "Your card's security code is invalid.", 'invalid_cvc', 'card[cvc]');
+    if (!/^\d{3,4}$/.test(String(card.cvc ?? '')))
+      throw new StripeApiError(402, 'card_error', "Your card's security code is invalid.", 'invalid_cvc', 'card[cvc]');
     const method: PaymentMethod = {
       id: stripeId('pm'),
       object: 'payment_method',
       type: 'card',
-      card: { brand: number.startsWith('4') ? 'visa' : number.startsWith('5') ? 'mastercard' : 'unknown', last4: number.slice(-4), exp_month: expMonth, exp_year: expYear },
+      card: {
+        brand: number.startsWith('4') ? 'visa' : number.startsWith('5') ? 'mastercard' : 'unknown',
+        last4: number.slice(-4),
+        exp_month: expMonth,
+        exp_year: expYear,
+      },
       created: nowSeconds(),
       livemode: false,
     };
@@ -205,38 +253,51 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   });
 
   /** Confirming is what the mobile app's payment sheet does; here a test or a person calls it with curl. */
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>('/v1/payment_intents/:id/confirm', async (request, reply) => {
-    const pi = intent(request.params.id);
-    checkClientSecret(request, pi, request.body?.client_secret);
-    const answer = once(request, 200, () => {
-      if (pi.status === 'succeeded' || pi.status === 'canceled') {
-        throw new StripeApiError(400, 'invalid_request_error', `This PaymentIntent's status is ${pi.status} and cannot be confirmed.`, 'payment_intent_unexpected_state');
-      }
-      const method = str(request.body?.payment_method) ?? 'pm_card_visa';
-      pi.payment_method = method;
-      const decline = DECLINING_METHODS[method] ?? methodDeclines.get(method);
-      if (decline) {
-        pi.status = 'requires_payment_method';
-        pi.last_payment_error = { ...decline, type: 'card_error' };
-        emit('payment_intent.payment_failed', pi, request.headers['idempotency-key']);
-      } else {
-        pi.status = 'succeeded';
-        pi.amount_received = pi.amount;
-        pi.latest_charge = stripeId('ch');
-        pi.last_payment_error = null;
-        emit('payment_intent.succeeded', pi, request.headers['idempotency-key']);
-      }
-      return structuredClone(pi);
-    });
-    return reply.status(answer.status).send(answer.body);
-  });
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>(
+    '/v1/payment_intents/:id/confirm',
+    async (request, reply) => {
+      const pi = intent(request.params.id);
+      checkClientSecret(request, pi, request.body?.client_secret);
+      const answer = once(request, 200, () => {
+        if (pi.status === 'succeeded' || pi.status === 'canceled') {
+          throw new StripeApiError(
+            400,
+            'invalid_request_error',
+            `This PaymentIntent's status is ${pi.status} and cannot be confirmed.`,
+            'payment_intent_unexpected_state',
+          );
+        }
+        const method = str(request.body?.payment_method) ?? 'pm_card_visa';
+        pi.payment_method = method;
+        const decline = DECLINING_METHODS[method] ?? methodDeclines.get(method);
+        if (decline) {
+          pi.status = 'requires_payment_method';
+          pi.last_payment_error = { ...decline, type: 'card_error' };
+          emit('payment_intent.payment_failed', pi, request.headers['idempotency-key']);
+        } else {
+          pi.status = 'succeeded';
+          pi.amount_received = pi.amount;
+          pi.latest_charge = stripeId('ch');
+          pi.last_payment_error = null;
+          emit('payment_intent.succeeded', pi, request.headers['idempotency-key']);
+        }
+        return structuredClone(pi);
+      });
+      return reply.status(answer.status).send(answer.body);
+    },
+  );
 
   /** Like Stripe: an unpaid PaymentIntent can be cancelled; a succeeded one cannot. */
   app.post<{ Params: { id: string } }>('/v1/payment_intents/:id/cancel', async (request, reply) => {
     const pi = intent(request.params.id);
     const answer = once(request, 200, () => {
       if (pi.status === 'succeeded' || pi.status === 'canceled') {
-        throw new StripeApiError(400, 'invalid_request_error', `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`, 'payment_intent_unexpected_state');
+        throw new StripeApiError(
+          400,
+          'invalid_request_error',
+          `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`,
+          'payment_intent_unexpected_state',
+        );
       }
       pi.status = 'canceled';
       emit('payment_intent.canceled', pi, request.headers['idempotency-key']);
@@ -248,16 +309,36 @@ export function createStripeStandin(options: StandinOptions): FastifyInstance {
   app.post<{ Body: Record<string, unknown> }>('/v1/refunds', async (request, reply) => {
     const body = request.body ?? {};
     const piId = str(body.payment_intent);
-    if (!piId) throw new StripeApiError(400, 'invalid_request_error', 'Missing required param: payment_intent.', 'parameter_missing', 'payment_intent');
+    if (!piId)
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'Missing required param: payment_intent.',
+        'parameter_missing',
+        'payment_intent',
+      );
     const answer = once(request, 200, () => {
       const pi = intent(piId);
       if (pi.status !== 'succeeded') {
-        throw new StripeApiError(400, 'invalid_request_error', `PaymentIntent ${piId} does not have a successful charge to refund.`, 'charge_not_refundable');
+        throw new StripeApiError(
+          400,
+          'invalid_request_error',
+          `PaymentIntent ${piId} does not have a successful charge to refund.`,
+          'charge_not_refundable',
+        );
       }
-      const already = [...refunds.values()].filter((r) => r.payment_intent === piId && r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+      const already = [...refunds.values()]
+        .filter((r) => r.payment_intent === piId && r.status !== 'failed')
+        .reduce((sum, r) => sum + r.amount, 0);
       const amount = body.amount === undefined ? pi.amount_received - already : positiveInt(body.amount, 'amount');
       if (amount < 1 || already + amount > pi.amount_received) {
-        throw new StripeApiError(400, 'invalid_request_error', `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount_received - already}).`, 'amount_too_large', 'amount');
+        throw new StripeApiError(
+          400,
+          'invalid_request_error',
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount_received - already}).`,
+          'amount_too_large',
+          'amount',
+        );
       }
       const refund: Refund = {
         id: stripeId('re'),

@@ -25,7 +25,11 @@ before(async () => {
   const { port } = receiver.address() as { port: number };
   standin = createStripeStandin({ webhookUrl: `http://127.0.0.1:${port}/`, webhookSecret: secret });
   await standin.listen({ port: 0, host: '127.0.0.1' });
-  stripe = new Stripe('sk_test_standin', { host: '127.0.0.1', port: (standin.server.address() as { port: number }).port, protocol: 'http' });
+  stripe = new Stripe('sk_test_standin', {
+    host: '127.0.0.1',
+    port: (standin.server.address() as { port: number }).port,
+    protocol: 'http',
+  });
 });
 after(async () => {
   await standin?.close();
@@ -38,8 +42,14 @@ const waitFor = async (n: number) => {
 };
 
 it('creates unique intents, honours Idempotency-Key, confirms and refunds with signed webhooks', async () => {
-  const a = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } }, { idempotencyKey: 'same-key' });
-  const again = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } }, { idempotencyKey: 'same-key' });
+  const a = await stripe.paymentIntents.create(
+    { amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } },
+    { idempotencyKey: 'same-key' },
+  );
+  const again = await stripe.paymentIntents.create(
+    { amount: 1200, currency: 'eur', metadata: { bookingId: 'b1' } },
+    { idempotencyKey: 'same-key' },
+  );
   const b = await stripe.paymentIntents.create({ amount: 1200, currency: 'eur' });
   assert.equal(again.id, a.id);
   assert.notEqual(b.id, a.id);
@@ -69,7 +79,9 @@ it('declines the test card that declines, and refuses unknown intents and missin
   const port = (standin.server.address() as { port: number }).port;
   const anonymous = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`);
   assert.equal(anonymous.status, 401);
-  const basic = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`, { headers: { authorization: `Basic ${Buffer.from('sk_test_x:').toString('base64')}` } });
+  const basic = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${intent.id}`, {
+    headers: { authorization: `Basic ${Buffer.from('sk_test_x:').toString('base64')}` },
+  });
   assert.equal(basic.status, 200);
 });
 
@@ -78,14 +90,28 @@ it('lets a browser pay as Stripe.js does: a card PaymentMethod and a confirm wit
   const browser = (path: string, form: Record<string, string>) =>
     fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
-      headers: { authorization: 'Bearer pk_test_standin', 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:8081' },
+      headers: {
+        authorization: 'Bearer pk_test_standin',
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://localhost:8081',
+      },
       body: new URLSearchParams(form).toString(),
     });
-  const card = (number: string) => ({ type: 'card', 'card[number]': number, 'card[exp_month]': '12', 'card[exp_year]': String(new Date().getFullYear() + 2), 'card[cvc]': '123' });
+  const card = (number: string) => ({
+    type: 'card',
+    'card[number]': number,
+    'card[exp_month]': '12',
+    'card[exp_year]': String(new Date().getFullYear() + 2),
+    'card[cvc]': '123',
+  });
 
   const preflight = await fetch(`http://127.0.0.1:${port}/v1/payment_methods`, {
     method: 'OPTIONS',
-    headers: { origin: 'http://localhost:8081', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    headers: {
+      origin: 'http://localhost:8081',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
   });
   assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
 
@@ -95,10 +121,16 @@ it('lets a browser pay as Stripe.js does: a card PaymentMethod and a confirm wit
   const pm = (await method.json()) as { id: string; card: { last4: string } };
   assert.equal(pm.card.last4, '4242');
 
-  const wrongSecret = await browser(`/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id, client_secret: 'pi_other_secret_x' });
+  const wrongSecret = await browser(`/v1/payment_intents/${intent.id}/confirm`, {
+    payment_method: pm.id,
+    client_secret: 'pi_other_secret_x',
+  });
   assert.equal(wrongSecret.status, 400);
   const before = received.length;
-  const confirmed = await browser(`/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id, client_secret: intent.client_secret! });
+  const confirmed = await browser(`/v1/payment_intents/${intent.id}/confirm`, {
+    payment_method: pm.id,
+    client_secret: intent.client_secret!,
+  });
   assert.equal(confirmed.status, 200);
   assert.equal(((await confirmed.json()) as { status: string }).status, 'succeeded');
   await waitFor(before + 1);
@@ -107,7 +139,9 @@ it('lets a browser pay as Stripe.js does: a card PaymentMethod and a confirm wit
   // Stripe's declining test card declines; a mistyped number never becomes a PaymentMethod.
   const second = await stripe.paymentIntents.create({ amount: 700, currency: 'eur' });
   const declining = (await (await browser('/v1/payment_methods', card('4000000000000002'))).json()) as { id: string };
-  const declined = (await (await browser(`/v1/payment_intents/${second.id}/confirm`, { payment_method: declining.id, client_secret: second.client_secret! })).json()) as {
+  const declined = (await (
+    await browser(`/v1/payment_intents/${second.id}/confirm`, { payment_method: declining.id, client_secret: second.client_secret! })
+  ).json()) as {
     status: string;
     last_payment_error: { decline_code: string };
   };

@@ -1,8 +1,14 @@
 import type { Problem } from '@eventify/contracts';
 import { ApiError, describeError, isApiError } from './errors';
 
-const problem = (status: number, extra: Partial<Problem> = {}): Problem => ({ type: 'https://eventify.dev/problems/error', title: 'Problem', status, ...extra });
-const http = (status: number, extra: Partial<Problem> = {}, retryAfter: number | null = null) => new ApiError('http', status, problem(status, extra), retryAfter);
+const problem = (status: number, extra: Partial<Problem> = {}): Problem => ({
+  type: 'https://eventify.dev/problems/error',
+  title: 'Problem',
+  status,
+  ...extra,
+});
+const http = (status: number, extra: Partial<Problem> = {}, retryAfter: number | null = null) =>
+  new ApiError('http', status, problem(status, extra), retryAfter);
 
 describe('describeError', () => {
   it('says the device is offline, or that Eventify is too slow, in words', () => {
@@ -20,7 +26,9 @@ describe('describeError', () => {
 
   it('does not show a server failure’s own words, only that Eventify is having trouble', () => {
     for (const status of [500, 502, 503, 504]) {
-      expect(describeError(http(status, { detail: 'TypeError: cannot read properties of undefined' }))).toBe('Eventify is having trouble right now. Try again in a moment.');
+      expect(describeError(http(status, { detail: 'TypeError: cannot read properties of undefined' }))).toBe(
+        'Eventify is having trouble right now. Try again in a moment.',
+      );
     }
   });
 
@@ -31,8 +39,14 @@ describe('describeError', () => {
   });
 
   it('asks for a second look at the fields when only field errors came back', () => {
-    expect(describeError(http(400, { errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }))).toBe('Some fields need a second look.');
-    expect(describeError(http(400, { detail: 'Check the e-mail address.', errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }))).toBe('Check the e-mail address.');
+    expect(describeError(http(400, { errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }))).toBe(
+      'Some fields need a second look.',
+    );
+    expect(
+      describeError(
+        http(400, { detail: 'Check the e-mail address.', errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }),
+      ),
+    ).toBe('Check the e-mail address.');
   });
 
   it('says something went wrong on the device for anything that is not an API error', () => {
@@ -53,7 +67,12 @@ describe('ApiError', () => {
         { field: 'name', message: 'is too long' },
       ],
     });
-    expect(error.fieldErrors).toEqual({ 'venue.city': 'is required', limit: 'must be at most 100', id: 'is not an id', name: 'is too long' });
+    expect(error.fieldErrors).toEqual({
+      'venue.city': 'is required',
+      limit: 'must be at most 100',
+      id: 'is not an id',
+      name: 'is too long',
+    });
     expect(http(500).fieldErrors).toEqual({});
   });
 

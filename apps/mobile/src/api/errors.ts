@@ -52,7 +52,9 @@ export function describeError(error: unknown): string {
   if (error.kind === 'offline') return "You're offline. Check your connection and try again.";
   if (error.kind === 'timeout') return 'Eventify is taking too long to answer. Try again in a moment.';
   if (error.status === 429) {
-    return error.retryAfterSeconds ? `Too many attempts. Try again in ${waitInWords(error.retryAfterSeconds)}.` : 'Too many attempts. Wait a moment and try again.';
+    return error.retryAfterSeconds
+      ? `Too many attempts. Try again in ${waitInWords(error.retryAfterSeconds)}.`
+      : 'Too many attempts. Wait a moment and try again.';
   }
   if (error.status >= 500) return 'Eventify is having trouble right now. Try again in a moment.';
   if (error.problem?.errors?.length && !error.problem.detail) return 'Some fields need a second look.';

@@ -57,7 +57,9 @@ function Shell() {
       <SessionEndedRedirect />
       <StatusBar style="dark" />
       <OfflineBanner sessionUnconfirmed={offline} />
-      <Stack screenOptions={{ headerTintColor: colors.primary, headerBackTitle: 'Back', contentStyle: { backgroundColor: colors.background } }}>
+      <Stack
+        screenOptions={{ headerTintColor: colors.primary, headerBackTitle: 'Back', contentStyle: { backgroundColor: colors.background } }}
+      >
         <Stack.Screen name="(tabs)" options={{ headerShown: false, title: 'Eventify' }} />
         <Stack.Screen name="events/[id]" options={{ title: 'Event' }} />
         <Stack.Screen name="bookings/[id]" options={{ title: 'Your booking' }} />

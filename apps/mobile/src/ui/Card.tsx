@@ -29,7 +29,14 @@ export function Badge({ label, tone = 'neutral' }: { label: string; tone?: 'neut
 const badgeText = { neutral: colors.text, success: colors.success, danger: colors.danger, warning: colors.warning } as const;
 
 const styles = StyleSheet.create({
-  card: { backgroundColor: colors.surface, borderRadius: radius.lg, padding: space.lg, gap: space.sm, borderWidth: 1, borderColor: colors.border },
+  card: {
+    backgroundColor: colors.surface,
+    borderRadius: radius.lg,
+    padding: space.lg,
+    gap: space.sm,
+    borderWidth: 1,
+    borderColor: colors.border,
+  },
   section: { fontSize: font.large, fontWeight: '700', color: colors.text },
   badge: { alignSelf: 'flex-start', borderRadius: radius.pill, paddingHorizontal: space.sm, paddingVertical: 2 },
   badgeText: { fontSize: font.small, fontWeight: '700' },

@@ -40,7 +40,14 @@ export function ConfirmPanel(props: {
 }
 
 const styles = StyleSheet.create({
-  panel: { borderWidth: 1, borderColor: colors.danger, borderRadius: radius.md, padding: space.lg, gap: space.md, backgroundColor: colors.surface },
+  panel: {
+    borderWidth: 1,
+    borderColor: colors.danger,
+    borderRadius: radius.md,
+    padding: space.lg,
+    gap: space.md,
+    backgroundColor: colors.surface,
+  },
   title: { fontSize: font.large, fontWeight: '700', color: colors.text },
   body: { fontSize: font.body, color: colors.text },
   actions: { flexDirection: 'row', gap: space.md, flexWrap: 'wrap' },

@@ -9,7 +9,9 @@ export function OfflineBanner({ sessionUnconfirmed }: { sessionUnconfirmed: bool
   return (
     <View style={styles.banner} role="status" testID="offline-banner">
       <Text style={styles.text}>
-        {net.isConnected === false ? "You're offline. Tickets you have seen still open; the rest updates when you're back online." : "Can't reach Eventify right now. Showing what this device has."}
+        {net.isConnected === false
+          ? "You're offline. Tickets you have seen still open; the rest updates when you're back online."
+          : "Can't reach Eventify right now. Showing what this device has."}
       </Text>
     </View>
   );

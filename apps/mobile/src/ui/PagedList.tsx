@@ -41,7 +41,9 @@ export function PagedList<T>({ query, keyOf, renderItem, loadingLabel, errorTitl
       onEndReached={() => {
         if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
       }}
-      refreshControl={<RefreshControl refreshing={query.isRefetching && !query.isFetchingNextPage} onRefresh={() => void query.refetch()} />}
+      refreshControl={
+        <RefreshControl refreshing={query.isRefetching && !query.isFetchingNextPage} onRefresh={() => void query.refetch()} />
+      }
       keyboardShouldPersistTaps="handled"
     />
   );

@@ -46,7 +46,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     } catch (error) {
       // Keys that cannot be fetched say nothing about the token: the caller should retry, not sign in again.
       // (A JWKS answered with 503, say while auth's database is down, is a plain JOSEError, ERR_JOSE_GENERIC.)
-      const keysUnavailable = error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || (error as { code?: string }).code === 'ERR_JOSE_GENERIC';
+      const keysUnavailable =
+        error instanceof joseErrors.JWKSTimeout ||
+        error instanceof joseErrors.JWKSInvalid ||
+        (error as { code?: string }).code === 'ERR_JOSE_GENERIC';
       if (keysUnavailable || !(error instanceof joseErrors.JOSEError || error instanceof AppError)) {
         throw serviceUnavailable('Access tokens cannot be checked right now (the auth service is unreachable). Try again shortly.');
       }

@@ -4,7 +4,13 @@ import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { App } from '../http/app.js';
 import { documentRoutes } from '../http/route-docs.js';
 import { peerIdentity } from '../tls/identity.js';
-import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVerifierOptions, type Principal } from './access-token.js';
+import {
+  bearerToken,
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type Principal,
+} from './access-token.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -66,7 +72,13 @@ export function createGuards(app: App, options: AccessTokenVerifierOptions & { s
     return guard;
   };
   // The API docs follow from the guards: security, the usual errors (route-docs.ts).
-  app.addHook('onRoute', (route) => documentRoutes(route, { authenticate, optionalAuth, isRoleGuard: (hook) => typeof hook === 'function' && roleGuards.has(hook) }, options.service));
+  app.addHook('onRoute', (route) =>
+    documentRoutes(
+      route,
+      { authenticate, optionalAuth, isRoleGuard: (hook) => typeof hook === 'function' && roleGuards.has(hook) },
+      options.service,
+    ),
+  );
 
   return { verify, authenticate, optionalAuth, requireRole, internalOnly };
 }
@@ -76,7 +88,8 @@ const serviceIdentityRequired = () =>
     status: 401,
     code: 'service-identity-required',
     title: 'Service identity required',
-    detail: "Internal routes answer only other Eventify services: present the calling service's certificate (URI SAN spiffe://eventify/<service>).",
+    detail:
+      "Internal routes answer only other Eventify services: present the calling service's certificate (URI SAN spiffe://eventify/<service>).",
   });
 
 function callersOf(service: string, method: string, route: string): readonly string[] {
@@ -92,10 +105,13 @@ function refuseUnlistedInternalRoutes(app: App, service: string, internalOnly: u
   app.addHook('onRoute', (route) => {
     if (!route.url?.startsWith('/internal/')) return;
     const where = `${service}: ${route.url}`;
-    if (![route.onRequest].flat().includes(internalOnly as never)) throw new Error(`${where}: an /internal route needs onRequest: guards.internalOnly`);
+    if (![route.onRequest].flat().includes(internalOnly as never))
+      throw new Error(`${where}: an /internal route needs onRequest: guards.internalOnly`);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD' && callersOf(service, method, route.url).length === 0) {
-        throw new Error(`${where}: add "${method} ${route.url}" to INTERNAL_ROUTES.${service} in packages/contracts/src/services.ts, with the services that may call it`);
+        throw new Error(
+          `${where}: add "${method} ${route.url}" to INTERNAL_ROUTES.${service} in packages/contracts/src/services.ts, with the services that may call it`,
+        );
       }
     }
   });

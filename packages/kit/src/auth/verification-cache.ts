@@ -19,7 +19,10 @@ export interface VerificationCacheOptions {
  * token expires or `maxAgeMs`, whichever is first; a used entry is never past its token's `exp`. Failures are
  * not remembered: every bad token is checked (and refused) in full.
  */
-export function cacheVerifications(verify: AccessTokenVerifier, { maxEntries = 10_000, maxAgeMs = 5 * 60_000 }: VerificationCacheOptions = {}): AccessTokenVerifier {
+export function cacheVerifications(
+  verify: AccessTokenVerifier,
+  { maxEntries = 10_000, maxAgeMs = 5 * 60_000 }: VerificationCacheOptions = {},
+): AccessTokenVerifier {
   const entries = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
     const key = createHash('sha256').update(token).digest('base64url');

@@ -19,7 +19,14 @@ export async function listDeadLetters(redis: Redis, namespace: string, service: 
   return entries.map(([entryId, flat]) => {
     const f: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
-    return { entryId, stream: f.stream ?? '', error: f.error ?? '', attempts: Number(f.attempts ?? 0), failedAt: f.failedAt ?? '', event: f.event ?? '' };
+    return {
+      entryId,
+      stream: f.stream ?? '',
+      error: f.error ?? '',
+      attempts: Number(f.attempts ?? 0),
+      failedAt: f.failedAt ?? '',
+      event: f.event ?? '',
+    };
   });
 }
 

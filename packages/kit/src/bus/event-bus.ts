@@ -3,7 +3,15 @@ import type { Redis } from 'ioredis';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { EVENT_SCHEMAS, IntegrationEventSchema, isEventType, redisKeys, type EventPayloads, type EventType, type IntegrationEvent } from '@eventify/contracts';
+import {
+  EVENT_SCHEMAS,
+  IntegrationEventSchema,
+  isEventType,
+  redisKeys,
+  type EventPayloads,
+  type EventType,
+  type IntegrationEvent,
+} from '@eventify/contracts';
 import type { ReadinessCheck } from '../health.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import { busMetrics, type BusMetrics, type StreamBacklog } from '../metrics.js';
@@ -122,10 +130,21 @@ export class EventBus {
   }
 
   /** Publish a fact. Services publish through their outbox (see OutboxRelay); this is its last step. */
-  async publish<T extends EventType>(type: T, data: EventPayloads[T], overrides: { id?: string; occurredAt?: Date } = {}): Promise<IntegrationEvent<T, EventPayloads[T]>> {
+  async publish<T extends EventType>(
+    type: T,
+    data: EventPayloads[T],
+    overrides: { id?: string; occurredAt?: Date } = {},
+  ): Promise<IntegrationEvent<T, EventPayloads[T]>> {
     assertValidPayload(type, data);
     const requestId = requestContext.current()?.requestId;
-    const entry: OutboxEntry = { id: overrides.id ?? randomUUID(), type, data, occurredAt: overrides.occurredAt ?? new Date(), requestId, traceparent: traceparentOf() };
+    const entry: OutboxEntry = {
+      id: overrides.id ?? randomUUID(),
+      type,
+      data,
+      occurredAt: overrides.occurredAt ?? new Date(),
+      requestId,
+      traceparent: traceparentOf(),
+    };
     await this.publishEntries([entry]);
     return this.envelope(entry) as IntegrationEvent<T, EventPayloads[T]>;
   }
@@ -143,7 +162,15 @@ export class EventBus {
       const parent = entry.traceparent ? contextFromTraceparent(entry.traceparent) : context.active();
       const span = tracer.startSpan(
         `publish ${entry.type}`,
-        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'redis', 'messaging.operation.type': 'send', 'messaging.destination.name': entry.type, 'messaging.message.id': entry.id } },
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'redis',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': entry.type,
+            'messaging.message.id': entry.id,
+          },
+        },
         parent,
       );
       spans.push(span);
@@ -213,7 +240,8 @@ export class EventBus {
   /** Register the handler for one event type. Call before start(). */
   subscribe<T extends EventType>(type: T, handler: TypedEventHandler<T>): this {
     if (this.running) throw new Error('subscribe before start()');
-    if (!isEventType(type)) throw new Error(`${String(type)} is not an integration event: add its schema to EVENT_SCHEMAS in @eventify/contracts`);
+    if (!isEventType(type))
+      throw new Error(`${String(type)} is not an integration event: add its schema to EVENT_SCHEMAS in @eventify/contracts`);
     this.assertAllowed('consumes', type);
     this.handlers.set(type, handler as EventHandler);
     return this;
@@ -223,7 +251,9 @@ export class EventBus {
     const allowed = this.options.allowed;
     if (allowed && !allowed[what].includes(type)) {
       const table = what === 'publishes' ? 'PUBLISHER' : 'CONSUMES';
-      throw new Error(`the ${this.options.source} service ${what === 'publishes' ? 'may not publish' : 'may not consume'} ${type}: add it to ${table} in packages/contracts/src/event-flow.ts (its Redis user follows that table)`);
+      throw new Error(
+        `the ${this.options.source} service ${what === 'publishes' ? 'may not publish' : 'may not consume'} ${type}: add it to ${table} in packages/contracts/src/event-flow.ts (its Redis user follows that table)`,
+      );
     }
   }
 
@@ -375,7 +405,10 @@ export class EventBus {
           await redis.set(this.processedKey(event.id), '1', 'EX', this.options.dedupeTtlSeconds);
           await redis.xack(stream, group, entryId);
           // The consumer's access line: with the request id and trace of the request that caused the event.
-          this.options.logger?.info({ eventId: event.id, type: event.type, source: event.source, deliveries, ms: Math.round(performance.now() - started) }, 'event handled');
+          this.options.logger?.info(
+            { eventId: event.id, type: event.type, source: event.source, deliveries, ms: Math.round(performance.now() - started) },
+            'event handled',
+          );
         }),
       );
       this.metrics?.consumed.inc({ type: event.type, outcome: 'ok' });
@@ -386,12 +419,18 @@ export class EventBus {
       this.metrics?.consumed.inc({ type: event.type, outcome: 'failed' });
       await context.with(trace.setSpan(context.active(), span), async () => {
         if (deliveries >= this.options.maxAttempts) {
-          this.options.logger?.error({ err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId }, 'event dead-lettered');
+          this.options.logger?.error(
+            { err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId },
+            'event dead-lettered',
+          );
           await this.deadLetter(stream, entryId, raw!, message, deliveries);
           this.metrics?.deadLettered.inc({ type: event.type });
         } else {
           // Left pending: claimStale() delivers it again once it has been idle for claimIdleMs.
-          this.options.logger?.warn({ err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId }, 'event handler failed; will retry');
+          this.options.logger?.warn(
+            { err: error, eventId: event.id, type: event.type, deliveries, requestId: event.requestId },
+            'event handler failed; will retry',
+          );
         }
       });
     } finally {

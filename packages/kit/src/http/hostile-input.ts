@@ -10,9 +10,16 @@ import { badRequest } from '../errors.js';
  * for every route at once, before validation, wherever it hides in params, query or body.
  */
 export async function rejectMalformedText(request: FastifyRequest): Promise<void> {
-  for (const [where, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+  for (const [where, value] of [
+    ['params', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ] as const) {
     const field = malformedTextAt(value, where, 0);
-    if (field) throw badRequest(`${field} contains a NUL character or broken Unicode.`, [{ field, message: 'must be valid Unicode text without NUL characters' }]);
+    if (field)
+      throw badRequest(`${field} contains a NUL character or broken Unicode.`, [
+        { field, message: 'must be valid Unicode text without NUL characters' },
+      ]);
   }
 }
 
@@ -50,7 +57,9 @@ export async function drainRefusedBody(request: FastifyRequest, reply: FastifyRe
   };
   raw.on('data', count);
   raw.resume();
-  await Promise.race([once(raw, 'end'), once(raw, 'close'), new Promise((r) => setTimeout(r, DRAIN_LIMIT_MS).unref())]).catch(() => undefined);
+  await Promise.race([once(raw, 'end'), once(raw, 'close'), new Promise((r) => setTimeout(r, DRAIN_LIMIT_MS).unref())]).catch(
+    () => undefined,
+  );
   raw.off('data', count);
   return payload;
 }
@@ -67,6 +76,13 @@ export function problemForClientError(error: Error & { code?: string }, socket: 
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', 'The request was not received in time.']
         : [400, 'Bad Request', 'The request is not valid HTTP.'];
-  const body = JSON.stringify({ type: `https://eventify.dev/problems/${status === 400 ? 'malformed-http' : status === 408 ? 'request-timeout' : 'headers-too-large'}`, title, status, detail });
-  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify({
+    type: `https://eventify.dev/problems/${status === 400 ? 'malformed-http' : status === 408 ? 'request-timeout' : 'headers-too-large'}`,
+    title,
+    status,
+    detail,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

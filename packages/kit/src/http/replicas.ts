@@ -49,7 +49,11 @@ export function withFailover(dispatcher: Dispatcher, replicas: number): Dispatch
 }
 
 /** `fetch` spread over plain-HTTP replicas (test fixtures, benchmarks' baselines); the URL's own origin is ignored. */
-export function replicaFetch(origins: readonly string[], options: Pool.Options = {}): (url: string | URL, init?: RequestInit) => Promise<Response> {
+export function replicaFetch(
+  origins: readonly string[],
+  options: Pool.Options = {},
+): (url: string | URL, init?: RequestInit) => Promise<Response> {
   const dispatcher = replicaDispatcher(origins, options);
-  return (url, init = {}) => undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  return (url, init = {}) =>
+    undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
 }

@@ -62,7 +62,15 @@ export function createServiceClient(options: ServiceClientOptions) {
       }
     }
     if (response.status >= 400 && response.status < 500) {
-      const { type, title, detail, errors, status: _status, instance: _instance, ...extensions } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as ProblemDetails;
+      const {
+        type,
+        title,
+        detail,
+        errors,
+        status: _status,
+        instance: _instance,
+        ...extensions
+      } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as ProblemDetails;
       throw new AppError({
         status: response.status,
         code: type?.split('/').pop() ?? 'downstream-error',

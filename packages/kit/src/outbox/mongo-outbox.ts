@@ -117,7 +117,10 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
       await publish(documents.flatMap((document) => (document.outbox as OutboxEntry[] | undefined) ?? []));
       // Published: only now are they removed. A crash before this line publishes them again (same ids).
       assertLeasesHeld();
-      await this.collection.updateMany({ _id: { $in: documents.map((d) => d._id) } } as Filter<T>, { $unset: { outbox: '', outboxPending: '' } } as unknown as UpdateFilter<T>);
+      await this.collection.updateMany(
+        { _id: { $in: documents.map((d) => d._id) } } as Filter<T>,
+        { $unset: { outbox: '', outboxPending: '' } } as unknown as UpdateFilter<T>,
+      );
     };
     const { lockKey, mutex } = this.options;
     if (!lockKey) {

@@ -29,7 +29,9 @@ export class PostgresOutbox implements OutboxSource {
   }
 
   async backlog(): Promise<{ pending: number; oldest: Date | null }> {
-    const { rows: [row] } = await this.pool.query<{ pending: string; oldest: Date | null }>(
+    const {
+      rows: [row],
+    } = await this.pool.query<{ pending: string; oldest: Date | null }>(
       'select count(*) as pending, min(occurred_at) as oldest from outbox where published_at is null',
     );
     return { pending: Number(row?.pending ?? 0), oldest: row?.oldest ?? null };
@@ -42,7 +44,7 @@ export class PostgresOutbox implements OutboxSource {
 
   /** Publish what is waiting, oldest first. */
   async relay(publish: PublishEntries): Promise<void> {
-    for (let published = 100; published === 100; ) published = await this.relayBatch(publish, 100);
+    for (let published = 100; published === 100;) published = await this.relayBatch(publish, 100);
   }
 
   private async relayBatch(publish: PublishEntries, limit: number): Promise<number> {
@@ -50,16 +52,32 @@ export class PostgresOutbox implements OutboxSource {
     try {
       await client.query('begin');
       // One replica relays at a time, so events of one payment reach the bus in the order they were written.
-      const { rows: [turn] } = await client.query<{ ours: boolean }>("select pg_try_advisory_xact_lock(hashtext('eventify-outbox-relay')) as ours");
+      const {
+        rows: [turn],
+      } = await client.query<{ ours: boolean }>("select pg_try_advisory_xact_lock(hashtext('eventify-outbox-relay')) as ours");
       if (!turn?.ours) {
         await client.query('rollback');
         return 0;
       }
-      const { rows } = await client.query<{ id: string; type: string; payload: unknown; occurred_at: Date; request_id: string | null; traceparent: string | null }>(
+      const { rows } = await client.query<{
+        id: string;
+        type: string;
+        payload: unknown;
+        occurred_at: Date;
+        request_id: string | null;
+        traceparent: string | null;
+      }>(
         'select id, type, payload, occurred_at, request_id, traceparent from outbox where published_at is null order by occurred_at, id limit $1',
         [limit],
       );
-      const entries: OutboxEntry[] = rows.map((r) => ({ id: r.id, type: r.type, data: r.payload, occurredAt: r.occurred_at, requestId: r.request_id ?? undefined, traceparent: r.traceparent ?? undefined }));
+      const entries: OutboxEntry[] = rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        data: r.payload,
+        occurredAt: r.occurred_at,
+        requestId: r.request_id ?? undefined,
+        traceparent: r.traceparent ?? undefined,
+      }));
       await publish(entries);
       if (rows.length) await client.query('update outbox set published_at = now() where id = any($1)', [rows.map((r) => r.id)]);
       await client.query('commit');

@@ -32,7 +32,9 @@ export class OutboxRelay {
   /** Count into `registry` (the service's): relayed events and failed runs per source, and each source's backlog. */
   instrument(registry: Registry): this {
     this.metrics = outboxMetrics(registry, async () =>
-      Promise.all(this.sources.filter((source) => source.backlog).map(async (source) => ({ source: source.name, ...(await source.backlog!()) }))),
+      Promise.all(
+        this.sources.filter((source) => source.backlog).map(async (source) => ({ source: source.name, ...(await source.backlog!()) })),
+      ),
     );
     return this;
   }

@@ -37,7 +37,8 @@ export function peerIdentity(socket: Socket): string | undefined {
   const known = bySocket.get(socket);
   if (known !== undefined) return known ?? undefined;
   const tlsSocket = socket as Partial<TLSSocket>;
-  const identity = tlsSocket.authorized && tlsSocket.getPeerX509Certificate ? identityOfCertificate(tlsSocket.getPeerX509Certificate()) : undefined;
+  const identity =
+    tlsSocket.authorized && tlsSocket.getPeerX509Certificate ? identityOfCertificate(tlsSocket.getPeerX509Certificate()) : undefined;
   bySocket.set(socket, identity ?? null);
   return identity;
 }

@@ -23,7 +23,9 @@ function readMaterial(dir: string): Material {
   // Throws when the key does not belong to the certificate (say, a renewal caught half-written).
   createSecureContext({ cert: cert!, key: key!, ca: ca! });
   const certificate = new X509Certificate(cert!);
-  const authorities = (ca!.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
+  const authorities = (ca!.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+    (pem) => new X509Certificate(pem),
+  );
   if (!authorities.some((authority) => certificate.checkIssued(authority) && certificate.verify(authority.publicKey))) {
     throw new Error(`${join(dir, MTLS_FILES.cert)} is not signed by the CA in ${join(dir, MTLS_FILES.ca)}`);
   }
@@ -175,7 +177,11 @@ export class Mtls {
         next = readMaterial(this.dir);
       } catch (error) {
         const message = (error as Error).message;
-        if (message !== refused) log.warn({ dir: this.dir, reason: message }, 'internal certificate files changed but cannot be used (yet); keeping the current one');
+        if (message !== refused)
+          log.warn(
+            { dir: this.dir, reason: message },
+            'internal certificate files changed but cannot be used (yet); keeping the current one',
+          );
         refused = message;
         return;
       }
@@ -189,7 +195,10 @@ export class Mtls {
       const left = this.material.notAfter.getTime() - Date.now();
       if (left < 7 * 86_400_000 && Date.now() - warnedExpiry > 86_400_000) {
         warnedExpiry = Date.now();
-        log.warn({ identity: this.identity, notAfter: this.material.notAfter.toISOString() }, 'internal certificate expires within 7 days and has not been renewed');
+        log.warn(
+          { identity: this.identity, notAfter: this.material.notAfter.toISOString() },
+          'internal certificate expires within 7 days and has not been renewed',
+        );
       }
     };
     let debounce: NodeJS.Timeout | undefined;
@@ -224,7 +233,9 @@ function expectIdentity(peer: string) {
   return (_host: string, certificate: PeerCertificate): Error | undefined => {
     const identity = identityOfCertificate(certificate);
     if (identity === peer) return undefined;
-    const error = new Error(`expected the ${peer} service's certificate, got ${identity ? `the ${identity} service's` : 'one naming no service'}`);
+    const error = new Error(
+      `expected the ${peer} service's certificate, got ${identity ? `the ${identity} service's` : 'one naming no service'}`,
+    );
     (error as Error & { code: string }).code = 'ERR_MTLS_WRONG_PEER';
     return error;
   };

@@ -15,7 +15,8 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { MTLS_FILES, identityOfCertificate } from './identity.js';
 
-const [method, path] = process.argv.length > 3 ? [process.argv[2]!.toUpperCase(), process.argv[3]!] : ['GET', process.argv[2] ?? '/healthz'];
+const [method, path] =
+  process.argv.length > 3 ? [process.argv[2]!.toUpperCase(), process.argv[3]!] : ['GET', process.argv[2] ?? '/healthz'];
 const dir = process.env.MTLS_DIR;
 if (!dir) {
   process.stderr.write('MTLS_DIR is not set: this runs inside a service container\n');

@@ -1,5 +1,14 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  assertLeasesHeld,
+  isDuplicateKeyError,
+  pushOutbox,
+  type MongoOutbox,
+  type Mutex,
+  type OutboxEntry,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
 
@@ -58,9 +67,15 @@ export class ReviewsRepository {
    * Decide, storing the decision's event in the same write. Under the review's lock: of two admins
    * deciding at once, exactly one finds it pending (the condition alone is not atomic on FerretDB).
    */
-  async decide(id: string, decision: { status: 'approved' | 'rejected'; reviewerId: string; reason: string | null; decidedAt: Date }, event: OutboxEntry) {
+  async decide(
+    id: string,
+    decision: { status: 'approved' | 'rejected'; reviewerId: string; reason: string | null; decidedAt: Date },
+    event: OutboxEntry,
+  ) {
     assertLeasesHeld();
-    const decided = await this.reviews.findOneAndUpdate({ _id: id, status: 'pending' }, pushOutbox<Review>({ $set: decision }, [event]), { returnDocument: 'after' });
+    const decided = await this.reviews.findOneAndUpdate({ _id: id, status: 'pending' }, pushOutbox<Review>({ $set: decision }, [event]), {
+      returnDocument: 'after',
+    });
     if (decided) this.outbox.changed(id);
     return decided;
   }
@@ -72,7 +87,9 @@ export class ReviewsRepository {
     if (query.eventId) and.push({ eventId: query.eventId });
     if (query.organizerId) and.push({ organizerId: query.organizerId });
     if (query.after) {
-      and.push({ $or: [{ submittedAt: { $gt: query.after.submittedAt } }, { submittedAt: query.after.submittedAt, _id: { $gt: query.after.id } }] });
+      and.push({
+        $or: [{ submittedAt: { $gt: query.after.submittedAt } }, { submittedAt: query.after.submittedAt, _id: { $gt: query.after.id } }],
+      });
     }
     return this.reviews
       .find(and.length ? { $and: and } : {})

@@ -41,9 +41,15 @@ export class Reviews {
     });
   }
 
-  async list(caller: Principal, query: { status?: ReviewStatus | undefined; eventId?: string | undefined }, after: { submittedAt: Date; id: string } | undefined, limit: number) {
+  async list(
+    caller: Principal,
+    query: { status?: ReviewStatus | undefined; eventId?: string | undefined },
+    after: { submittedAt: Date; id: string } | undefined,
+    limit: number,
+  ) {
     const admin = hasRole(caller, 'admin');
-    if (!admin && !query.eventId) throw forbidden('Only admins see the review queue; organizers can ask for the reviews of one of their events with ?eventId=.');
+    if (!admin && !query.eventId)
+      throw forbidden('Only admins see the review queue; organizers can ask for the reviews of one of their events with ?eventId=.');
     // Organizers see the reviews of their own events only.
     const rows = await this.reviews.list({ ...query, organizerId: admin ? undefined : caller.userId, after }, limit + 1);
     const page = rows.slice(0, limit);
@@ -69,8 +75,18 @@ export class Reviews {
       const review = await this.reviews.find(id);
       if (!review || review.status !== 'pending') return null;
       const decidedAt = new Date();
-      const common = { eventId: review.eventId, organizerId: review.organizerId, reviewId: id, submissionId: review.submissionId, reviewerId: decision.reviewerId, decidedAt: decidedAt.toISOString() };
-      const event = decision.status === 'approved' ? outboxEvent('EventApproved', common) : outboxEvent('EventRejected', { ...common, reason: decision.reason ?? '' });
+      const common = {
+        eventId: review.eventId,
+        organizerId: review.organizerId,
+        reviewId: id,
+        submissionId: review.submissionId,
+        reviewerId: decision.reviewerId,
+        decidedAt: decidedAt.toISOString(),
+      };
+      const event =
+        decision.status === 'approved'
+          ? outboxEvent('EventApproved', common)
+          : outboxEvent('EventRejected', { ...common, reason: decision.reason ?? '' });
       return this.reviews.decide(id, { ...decision, decidedAt }, event);
     });
     if (decided) return decided;

@@ -27,8 +27,16 @@ export function registerApprovalRoutes(app: App, reviews: Reviews, guards: Guard
     async (request) => {
       const { status, eventId, limit, cursor } = request.query;
       const position = decodeCursor(cursor, cursorSchema);
-      const page = await reviews.list(principalOf(request), { status, eventId }, position ? { submittedAt: new Date(position.s), id: position.id } : undefined, limit);
-      return { items: page.items, nextCursor: page.last ? encodeCursor({ s: page.last.submittedAt.toISOString(), id: page.last._id }) : null };
+      const page = await reviews.list(
+        principalOf(request),
+        { status, eventId },
+        position ? { submittedAt: new Date(position.s), id: position.id } : undefined,
+        limit,
+      );
+      return {
+        items: page.items,
+        nextCursor: page.last ? encodeCursor({ s: page.last.submittedAt.toISOString(), id: page.last._id }) : null,
+      };
     },
   );
 

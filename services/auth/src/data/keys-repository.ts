@@ -42,7 +42,13 @@ export class KeysRepository {
   }
 
   async insert(key: StoredKey): Promise<void> {
-    await this.keys.insertOne({ _id: key.kid, kid: key.kid, sealedPrivateJwk: this.seal(key.kid, key.privateJwk), createdAt: key.createdAt, retiresAt: key.retiresAt });
+    await this.keys.insertOne({
+      _id: key.kid,
+      kid: key.kid,
+      sealedPrivateJwk: this.seal(key.kid, key.privateJwk),
+      createdAt: key.createdAt,
+      retiresAt: key.retiresAt,
+    });
   }
 
   async retireAllExcept(kid: string, retiresAt: Date): Promise<string[]> {
@@ -61,7 +67,10 @@ export class KeysRepository {
     let resealed = 0;
     for (const doc of await this.keys.find({}).toArray()) {
       if (doc.privateJwk) {
-        await this.keys.updateOne({ _id: doc._id }, { $set: { sealedPrivateJwk: this.seal(doc.kid, doc.privateJwk) }, $unset: { privateJwk: '' } });
+        await this.keys.updateOne(
+          { _id: doc._id },
+          { $set: { sealedPrivateJwk: this.seal(doc.kid, doc.privateJwk) }, $unset: { privateJwk: '' } },
+        );
         sealed++;
       } else if (doc.sealedPrivateJwk && this.ring.isStale(doc.sealedPrivateJwk)) {
         await this.keys.updateOne({ _id: doc._id }, { $set: { sealedPrivateJwk: this.seal(doc.kid, this.privateJwkOf(doc)) } });

@@ -1,6 +1,16 @@
 import type { Collection, Db } from 'mongodb';
 import type { Role } from '@eventify/contracts';
-import { isDuplicateKeyError, outboxEvent, pushOutbox, withOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  isDuplicateKeyError,
+  outboxEvent,
+  pushOutbox,
+  withOutbox,
+  type MongoOutbox,
+  type Mutex,
+  type OutboxEntry,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 export interface UserRecord extends WithOutbox {
   _id: string;
@@ -49,13 +59,17 @@ export class UsersRepository {
   }
 
   async setRoles(id: string, roles: Role[]): Promise<UserRecord | null> {
-    return this.locked(id, () => this.users.findOneAndUpdate({ _id: id }, { $set: { roles, updatedAt: new Date() } }, { returnDocument: 'after' }));
+    return this.locked(id, () =>
+      this.users.findOneAndUpdate({ _id: id }, { $set: { roles, updatedAt: new Date() } }, { returnDocument: 'after' }),
+    );
   }
 
   /** The new password, and `PasswordChanged` in the same write. */
   async setPasswordHash(user: Pick<UserRecord, '_id' | 'email'>, passwordHash: string): Promise<void> {
     const event = outboxEvent('PasswordChanged', { userId: user._id, email: user.email });
-    await this.locked(user._id, () => this.users.updateOne({ _id: user._id }, pushOutbox<UserRecord>({ $set: { passwordHash, updatedAt: new Date() } }, [event])));
+    await this.locked(user._id, () =>
+      this.users.updateOne({ _id: user._id }, pushOutbox<UserRecord>({ $set: { passwordHash, updatedAt: new Date() } }, [event])),
+    );
     this.outbox.changed(user._id);
   }
 }

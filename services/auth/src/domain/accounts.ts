@@ -132,7 +132,13 @@ export class Accounts {
     // The database keeps the token's hash only; the event (stored in the outbox, then in the stream) carries it
     // sealed for the notification service, which builds the e-mail's link.
     const sealedResetToken = this.deps.resetTokenSeal.seal(token, resetTokenSealContext(user._id));
-    const requested = outboxEvent('PasswordResetRequested', { userId: user._id, email: user.email, name: user.name, sealedResetToken, expiresAt: expiresAt.toISOString() });
+    const requested = outboxEvent('PasswordResetRequested', {
+      userId: user._id,
+      email: user.email,
+      name: user.name,
+      sealedResetToken,
+      expiresAt: expiresAt.toISOString(),
+    });
     await this.deps.resetTokens.insert({ _id: sha256(token), userId: user._id, createdAt: now, expiresAt, usedAt: null }, [requested]);
     this.deps.log.info({ userId: user._id }, 'password reset e-mail would be sent (handed to the notification service)');
   }

@@ -32,7 +32,10 @@ export class LoginThrottle {
     const [byIp, account] = await Promise.all([this.redis.get(keys.ip), this.redis.get(keys.account)]);
     if (Number(byIp ?? 0) >= this.limits.perIp) {
       const ttl = await this.redis.ttl(keys.ip);
-      throw tooManyRequests(ttl > 0 ? ttl : this.limits.windowSeconds, 'Too many failed sign-in attempts from your network. Wait a while before trying again.');
+      throw tooManyRequests(
+        ttl > 0 ? ttl : this.limits.windowSeconds,
+        'Too many failed sign-in attempts from your network. Wait a while before trying again.',
+      );
     }
     const delay = loginDelaySeconds(Number(account ?? 0), this.limits);
     if (delay === 0) return;

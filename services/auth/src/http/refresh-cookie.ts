@@ -22,15 +22,21 @@ export const wantsCookie = (request: FastifyRequest) => request.headers[TRANSPOR
 export function refreshTokenOf(request: FastifyRequest, body: { refreshToken?: string | undefined } | undefined): string {
   const token = body?.refreshToken ?? (wantsCookie(request) ? request.cookies[REFRESH_COOKIE] : undefined);
   if (!token) {
-    throw badRequest('Send the refresh token: in the body as refreshToken, or as the session cookie with X-Refresh-Token-Transport: cookie.', [
-      { field: 'body.refreshToken', message: 'is required' },
-    ]);
+    throw badRequest(
+      'Send the refresh token: in the body as refreshToken, or as the session cookie with X-Refresh-Token-Transport: cookie.',
+      [{ field: 'body.refreshToken', message: 'is required' }],
+    );
   }
   return token;
 }
 
 /** Answer a new session: for a cookie session the refresh token goes into the cookie and out of the body. */
-export function sessionReply<T extends { refreshToken?: string | undefined }>(request: FastifyRequest, reply: FastifyReply, session: T, options: RefreshCookieOptions): T {
+export function sessionReply<T extends { refreshToken?: string | undefined }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: T,
+  options: RefreshCookieOptions,
+): T {
   if (!wantsCookie(request) || !session.refreshToken) return session;
   void reply.setCookie(REFRESH_COOKIE, session.refreshToken, {
     httpOnly: true,
@@ -44,5 +50,6 @@ export function sessionReply<T extends { refreshToken?: string | undefined }>(re
 }
 
 export function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply, options: RefreshCookieOptions): void {
-  if (wantsCookie(request)) void reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure: options.secure, sameSite: 'strict', path: COOKIE_PATH });
+  if (wantsCookie(request))
+    void reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure: options.secure, sameSite: 'strict', path: COOKIE_PATH });
 }

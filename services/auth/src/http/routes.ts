@@ -34,8 +34,15 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Sign in', body: z.object({ email, password: z.string().min(1).max(200) }), response: { 200: session, ...problems(401) } } },
-    async (request, reply) => sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientAddressOf(request) }), refreshCookie),
+    {
+      schema: {
+        summary: 'Sign in',
+        body: z.object({ email, password: z.string().min(1).max(200) }),
+        response: { 200: session, ...problems(401) },
+      },
+    },
+    async (request, reply) =>
+      sessionReply(request, reply, await accounts.login({ ...request.body, ip: clientAddressOf(request) }), refreshCookie),
   );
 
   app.post(
@@ -43,12 +50,14 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
     {
       schema: {
         summary: 'Exchange a refresh token for a new pair (the old one stops working)',
-        description: 'A browser session sends no body token but the header X-Refresh-Token-Transport: cookie, and gets the new token as a cookie.',
+        description:
+          'A browser session sends no body token but the header X-Refresh-Token-Transport: cookie, and gets the new token as a cookie.',
         body: z.object({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
         response: { 200: session, ...problems(401) },
       },
     },
-    async (request, reply) => sessionReply(request, reply, await accounts.refresh(refreshTokenOf(request, request.body ?? undefined)), refreshCookie),
+    async (request, reply) =>
+      sessionReply(request, reply, await accounts.refresh(refreshTokenOf(request, request.body ?? undefined)), refreshCookie),
   );
 
   app.post(
@@ -70,7 +79,13 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
 
   app.post(
     '/auth/password/forgot',
-    { schema: { summary: 'Send a password reset link by e-mail (same answer for unknown addresses)', body: z.object({ email }), response: { 202: AcceptedSchema } } },
+    {
+      schema: {
+        summary: 'Send a password reset link by e-mail (same answer for unknown addresses)',
+        body: z.object({ email }),
+        response: { 202: AcceptedSchema },
+      },
+    },
     async (request, reply) => {
       await accounts.forgotPassword(request.body.email);
       return reply.status(202).send({ status: 'accepted', detail: 'If an account exists for this address, a reset link is on its way.' });
@@ -92,11 +107,15 @@ export function registerAuthRoutes(app: App, { accounts, keys, guards, refreshCo
     },
   );
 
-  app.get('/auth/.well-known/jwks.json', { schema: { summary: 'Public keys that verify access tokens', response: { 200: JwksSchema } } }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    // Every key signing-keys.ts makes is an OKP key: kty is always there.
-    return (await keys.jwks()) as Jwks;
-  });
+  app.get(
+    '/auth/.well-known/jwks.json',
+    { schema: { summary: 'Public keys that verify access tokens', response: { 200: JwksSchema } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      // Every key signing-keys.ts makes is an OKP key: kty is always there.
+      return (await keys.jwks()) as Jwks;
+    },
+  );
 }
 
 export function registerInternalRoutes(app: App, { accounts, keys, guards }: AuthRouteDeps): void {
@@ -115,7 +134,14 @@ export function registerInternalRoutes(app: App, { accounts, keys, guards }: Aut
   // The event service names door staff by e-mail: whether an account has the address (the address in the body, never a URL).
   app.post(
     '/internal/accounts/lookup',
-    { onRequest: guards.internalOnly, schema: { hide: true, body: z.object({ email: z.string().trim().max(254) }), response: { 200: z.object({ userId: z.string().nullable() }) } } },
+    {
+      onRequest: guards.internalOnly,
+      schema: {
+        hide: true,
+        body: z.object({ email: z.string().trim().max(254) }),
+        response: { 200: z.object({ userId: z.string().nullable() }) },
+      },
+    },
     async (request) => ({ userId: await accounts.idOf(request.body.email) }),
   );
   app.post('/internal/keys/rotate', { onRequest: guards.internalOnly, schema: { hide: true } }, async () => keys.rotate());

@@ -1,5 +1,14 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type Mutex, type WithOutbox } from '@eventify/kit';
+import {
+  assertLeasesHeld,
+  isDuplicateKeyError,
+  pushOutbox,
+  type MongoOutbox,
+  type OutboxEntry,
+  type OutboxRelay,
+  type Mutex,
+  type WithOutbox,
+} from '@eventify/kit';
 
 export type BookingStatus = 'reserving' | 'pending_payment' | 'confirmed' | 'cancelled' | 'expired' | 'failed';
 
@@ -120,8 +129,14 @@ export class BookingsRepository {
    * whole collection for `$or`, and every replica runs this every few seconds.
    */
   async dueForSweep(now: Date, stuckBefore: Date, limit: number) {
-    const expired = await this.bookings.find({ status: 'pending_payment', expiresAt: { $lte: now } }).limit(limit).toArray();
-    const stuck = await this.bookings.find({ status: 'reserving', createdAt: { $lte: stuckBefore } }).limit(limit).toArray();
+    const expired = await this.bookings
+      .find({ status: 'pending_payment', expiresAt: { $lte: now } })
+      .limit(limit)
+      .toArray();
+    const stuck = await this.bookings
+      .find({ status: 'reserving', createdAt: { $lte: stuckBefore } })
+      .limit(limit)
+      .toArray();
     return [...expired, ...stuck];
   }
 
@@ -132,7 +147,11 @@ export class BookingsRepository {
   async holdersOf(eventId: string, after: string | undefined, limit: number): Promise<string[]> {
     const filter: Filter<Booking> = { eventId, status: 'confirmed' };
     if (after) filter.userId = { $gt: after };
-    const rows = await this.bookings.find(filter, { projection: { userId: 1 } }).sort({ userId: 1 }).limit(limit).toArray();
+    const rows = await this.bookings
+      .find(filter, { projection: { userId: 1 } })
+      .sort({ userId: 1 })
+      .limit(limit)
+      .toArray();
     return rows.map((r) => r.userId);
   }
 

@@ -1,7 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Booking as BookingView, EventPayloads, HeldSeatsResponse, ReleaseSeatsResponse, ReserveSeatsRequest, ReserveSeatsResponse } from '@eventify/contracts';
-import { conflict, isAppError, type AppError, isDuplicateKeyError, notFound, outboxEvent, type Mutex, type OutboxEntry, type ServiceClient } from '@eventify/kit';
+import type {
+  Booking as BookingView,
+  EventPayloads,
+  HeldSeatsResponse,
+  ReleaseSeatsResponse,
+  ReserveSeatsRequest,
+  ReserveSeatsResponse,
+} from '@eventify/contracts';
+import {
+  conflict,
+  isAppError,
+  type AppError,
+  isDuplicateKeyError,
+  notFound,
+  outboxEvent,
+  type Mutex,
+  type OutboxEntry,
+  type ServiceClient,
+} from '@eventify/kit';
 import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
 import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
 import type { SoldOutMemo } from './sold-out.js';
@@ -125,7 +142,14 @@ export class Bookings {
 
     let seats: ReserveSeatsResponse;
     try {
-      seats = await this.reserve(this.reservations, request.eventId, id, request.items, this.policy.reservationTimeoutMs, this.stuckAt(booking));
+      seats = await this.reserve(
+        this.reservations,
+        request.eventId,
+        id,
+        request.items,
+        this.policy.reservationTimeoutMs,
+        this.stuckAt(booking),
+      );
     } catch (error) {
       // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
       if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
@@ -168,7 +192,9 @@ export class Bookings {
           expiresAt,
           confirmedAt: free ? confirmedAt : null,
         },
-        free ? [created, confirmedEvent({ ...booking, items: seats.items, amount: seats.amount, currency: seats.currency, confirmedAt })] : [created],
+        free
+          ? [created, confirmedEvent({ ...booking, items: seats.items, amount: seats.amount, currency: seats.currency, confirmedAt })]
+          : [created],
       ),
     );
     if (!stored) throw conflict('The booking changed while it was being made; look it up again.', 'state-changed');
@@ -180,7 +206,14 @@ export class Bookings {
    * has passed, so a reservation can never complete after we gave up on it (the reconciler is the net
    * for what happens anyway, e.g. a crash of this process).
    */
-  private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number, notAfter = Infinity) {
+  private async reserve(
+    client: ServiceClient,
+    eventId: string,
+    key: string,
+    items: BookingRequest['items'],
+    timeoutMs: number,
+    notAfter = Infinity,
+  ) {
     const deadline = Math.min(Date.now() + timeoutMs - 1_500, notAfter);
     const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(deadline).toISOString() };
     return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { body })).body;
@@ -224,7 +257,8 @@ export class Bookings {
   async internal(id: string) {
     const booking = await this.repository.find(id);
     if (!booking) throw notFound('booking');
-    const status = (['reserving', 'failed'].includes(booking.status) ? 'cancelled' : booking.status) as 'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
+    const status = (['reserving', 'failed'].includes(booking.status) ? 'cancelled' : booking.status) as
+      'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
     return {
       id: booking._id,
       userId: booking.userId,
@@ -257,7 +291,6 @@ export class Bookings {
     if (!cancelled) throw conflict(`A ${booking.status} booking cannot be cancelled.`, 'wrong-state');
     return this.view(cancelled);
   }
-
 
   /** Cancel for any reason; null when the booking is not in a cancellable state. */
   private async cancel(id: string, reason: EventPayloads['BookingCancelled']['reason']): Promise<Booking | null> {
@@ -300,7 +333,9 @@ export class Bookings {
       if (booking.status === 'confirmed') return;
       if (booking.status === 'pending_payment') {
         const confirmedAt = new Date();
-        await this.repository.update(booking._id, ['pending_payment'], { status: 'confirmed', confirmedAt }, [confirmedEvent({ ...booking, confirmedAt })]);
+        await this.repository.update(booking._id, ['pending_payment'], { status: 'confirmed', confirmedAt }, [
+          confirmedEvent({ ...booking, confirmedAt }),
+        ]);
         return;
       }
       if (booking.status === 'expired') {
@@ -359,7 +394,9 @@ export class Bookings {
 
   /** PaymentFailed: the attendee sees why on the booking; the hold stays until it expires, so they can try again. */
   async paymentFailed(data: EventPayloads['PaymentFailed']): Promise<void> {
-    await this.locked(data.bookingId, () => this.repository.setFields(data.bookingId, { paymentFailure: { reason: data.reason, at: new Date() } }));
+    await this.locked(data.bookingId, () =>
+      this.repository.setFields(data.bookingId, { paymentFailure: { reason: data.reason, at: new Date() } }),
+    );
   }
 
   /** Expire unpaid holds and settle bookings stuck half-way. Safe to run on every replica at once. */
@@ -397,7 +434,11 @@ export class Bookings {
       'POST',
       `/internal/events/${encodeURIComponent(booking.eventId)}/reservations/${encodeURIComponent(booking.reservationKey)}/release`,
     );
-    if (body.released) this.soldOut.forget(booking.eventId, [...(booking.requested ?? []), ...booking.items].map((item) => item.tierId));
+    if (body.released)
+      this.soldOut.forget(
+        booking.eventId,
+        [...(booking.requested ?? []), ...booking.items].map((item) => item.tierId),
+      );
     return body.released;
   }
 
@@ -407,7 +448,9 @@ export class Bookings {
   }
 }
 
-function confirmedEvent(booking: Pick<Booking, '_id' | 'userId' | 'eventId' | 'items' | 'amount' | 'currency' | 'confirmedAt'>): OutboxEntry {
+function confirmedEvent(
+  booking: Pick<Booking, '_id' | 'userId' | 'eventId' | 'items' | 'amount' | 'currency' | 'confirmedAt'>,
+): OutboxEntry {
   return outboxEvent('BookingConfirmed', {
     bookingId: booking._id,
     userId: booking.userId,
@@ -419,6 +462,20 @@ function confirmedEvent(booking: Pick<Booking, '_id' | 'userId' | 'eventId' | 'i
   });
 }
 
-function cancelledEvent(booking: Booking, reason: EventPayloads['BookingCancelled']['reason'], refund: boolean, amount: number, currency = booking.currency): OutboxEntry {
-  return outboxEvent('BookingCancelled', { bookingId: booking._id, userId: booking.userId, eventId: booking.eventId, reason, refund, amount, currency });
+function cancelledEvent(
+  booking: Booking,
+  reason: EventPayloads['BookingCancelled']['reason'],
+  refund: boolean,
+  amount: number,
+  currency = booking.currency,
+): OutboxEntry {
+  return outboxEvent('BookingCancelled', {
+    bookingId: booking._id,
+    userId: booking.userId,
+    eventId: booking.eventId,
+    reason,
+    refund,
+    amount,
+    currency,
+  });
 }

@@ -28,7 +28,12 @@ export function cancellationTerms(booking: Booking, policy: RefundPolicy, now = 
   if (booking.status !== 'confirmed') return null;
   if (booking.amount === 0) return { ...base, detail: 'These tickets were free: cancelling gives their seats back.' };
   if (refundsOnCancel(booking, 'user', policy, now)) {
-    return { ...base, refund: 'full', refundAmount: booking.amount, detail: `You get ${formatMoney(booking.amount, booking.currency)} back in full.` };
+    return {
+      ...base,
+      refund: 'full',
+      refundAmount: booking.amount,
+      detail: `You get ${formatMoney(booking.amount, booking.currency)} back in full.`,
+    };
   }
   return {
     ...base,

@@ -34,19 +34,39 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
     },
   );
 
-  app.get('/bookings', { ...user, schema: { summary: 'Your bookings, newest first', querystring: pageQuerySchema, response: { 200: pageOf(BookingSchema) } } }, async (request) => {
-    const position = decodeCursor(request.query.cursor, cursorSchema);
-    const page = await bookings.list(principalOf(request).userId, position ? { createdAt: new Date(position.c), id: position.id } : undefined, request.query.limit);
-    return { items: page.items, nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null };
-  });
+  app.get(
+    '/bookings',
+    { ...user, schema: { summary: 'Your bookings, newest first', querystring: pageQuerySchema, response: { 200: pageOf(BookingSchema) } } },
+    async (request) => {
+      const position = decodeCursor(request.query.cursor, cursorSchema);
+      const page = await bookings.list(
+        principalOf(request).userId,
+        position ? { createdAt: new Date(position.c), id: position.id } : undefined,
+        request.query.limit,
+      );
+      return {
+        items: page.items,
+        nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null,
+      };
+    },
+  );
 
-  app.get('/bookings/:id', { ...user, schema: { summary: 'One of your bookings', params: idParams, response: { 200: BookingSchema } } }, async (request) =>
-    bookings.read(request.params.id, principalOf(request).userId),
+  app.get(
+    '/bookings/:id',
+    { ...user, schema: { summary: 'One of your bookings', params: idParams, response: { 200: BookingSchema } } },
+    async (request) => bookings.read(request.params.id, principalOf(request).userId),
   );
 
   app.post(
     '/bookings/:id/cancel',
-    { ...user, schema: { summary: 'Cancel your booking (refund policy: see docs/booking.md)', params: idParams, response: { 200: BookingSchema, ...problems(409) } } },
+    {
+      ...user,
+      schema: {
+        summary: 'Cancel your booking (refund policy: see docs/booking.md)',
+        params: idParams,
+        response: { 200: BookingSchema, ...problems(409) },
+      },
+    },
     async (request) => bookings.cancelByOwner(request.params.id, principalOf(request).userId),
   );
 
@@ -63,7 +83,11 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
       onRequest: guards.internalOnly,
       schema: {
         hide: true,
-        querystring: z.object({ eventId: z.string().min(1).max(64), after: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(1_000).default(500) }),
+        querystring: z.object({
+          eventId: z.string().min(1).max(64),
+          after: z.string().min(1).max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(1_000).default(500),
+        }),
       },
     },
     async (request) => changes.holders(request.query.eventId, request.query.after, request.query.limit),

@@ -1,5 +1,13 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { assertLeasesHeld, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  assertLeasesHeld,
+  pushOutbox,
+  type MongoOutbox,
+  type Mutex,
+  type OutboxEntry,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 import type { EventCategory, EventStatus } from '@eventify/contracts';
 
@@ -106,7 +114,13 @@ export class EventsRepository {
   }
 
   /** Move from one state to another, with the events that implies; null when the event was not in `from`. Under the event's lock. */
-  transition(id: string, from: EventStatus[], changes: Partial<EventRecord>, events: OutboxEntry[] = [], extraFilter: Filter<EventRecord> = {}) {
+  transition(
+    id: string,
+    from: EventStatus[],
+    changes: Partial<EventRecord>,
+    events: OutboxEntry[] = [],
+    extraFilter: Filter<EventRecord> = {},
+  ) {
     return this.change({ _id: id, status: { $in: from }, ...extraFilter }, changes, events);
   }
 
@@ -129,7 +143,12 @@ export class EventsRepository {
   async scannableBy(userId: string, now: Date, after: { startsAt: Date; id: string } | undefined, limit: number): Promise<EventRecord[]> {
     const common: Filter<EventRecord>[] = [{ status: 'published' }, { endsAt: { $gt: now } }];
     if (after) common.push({ $or: [{ startsAt: { $gt: after.startsAt } }, { startsAt: after.startsAt, _id: { $gt: after.id } }] });
-    const query = (who: Filter<EventRecord>) => this.events.find({ $and: [who, ...common] }).sort({ startsAt: 1, _id: 1 }).limit(limit).toArray();
+    const query = (who: Filter<EventRecord>) =>
+      this.events
+        .find({ $and: [who, ...common] })
+        .sort({ startsAt: 1, _id: 1 })
+        .limit(limit)
+        .toArray();
     const [staffed, organized] = await Promise.all([query({ staffIds: userId }), query({ organizerId: userId })]);
     const merged = new Map([...staffed, ...organized].map((e) => [e._id, e]));
     return [...merged.values()]
@@ -140,9 +159,13 @@ export class EventsRepository {
   /** One single-document write: the change and its events together (the outbox). */
   private async change(filter: Filter<EventRecord>, changes: Partial<EventRecord>, events: OutboxEntry[]) {
     assertLeasesHeld();
-    const updated = await this.events.findOneAndUpdate(filter, pushOutbox<EventRecord>({ $set: { ...changes, updatedAt: new Date() } }, events), {
-      returnDocument: 'after',
-    });
+    const updated = await this.events.findOneAndUpdate(
+      filter,
+      pushOutbox<EventRecord>({ $set: { ...changes, updatedAt: new Date() } }, events),
+      {
+        returnDocument: 'after',
+      },
+    );
     if (updated && events.length) this.outbox.changed(updated._id);
     return updated;
   }

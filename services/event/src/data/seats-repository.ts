@@ -101,7 +101,17 @@ export class SeatsRepository {
         if (!ledger?.holders) return 0;
         const legacy = ledger.holders;
         assertLeasesHeld();
-        await this.insertHolds(legacy.map((h) => ({ _id: holdId(_id, h.b), ledger: _id, eventId: ledger.eventId, tierId: ledger.tierId, b: h.b, q: h.q, ...(h.at ? { at: h.at } : {}) })));
+        await this.insertHolds(
+          legacy.map((h) => ({
+            _id: holdId(_id, h.b),
+            ledger: _id,
+            eventId: ledger.eventId,
+            tierId: ledger.tierId,
+            b: h.b,
+            q: h.q,
+            ...(h.at ? { at: h.at } : {}),
+          })),
+        );
         assertLeasesHeld();
         await this.ledgers.updateOne({ _id }, { $unset: { holders: '' } });
         return legacy.length;
@@ -113,7 +123,11 @@ export class SeatsRepository {
   /** Create the ledger of a tier if it does not exist (idempotent). */
   async openLedger(eventId: string, tierId: string, capacity: number): Promise<void> {
     try {
-      await this.ledgers.updateOne({ _id: ledgerId(eventId, tierId) }, { $setOnInsert: { eventId, tierId, capacity, available: capacity } }, { upsert: true });
+      await this.ledgers.updateOne(
+        { _id: ledgerId(eventId, tierId) },
+        { $setOnInsert: { eventId, tierId, capacity, available: capacity } },
+        { upsert: true },
+      );
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // created concurrently
     }
@@ -141,7 +155,11 @@ export class SeatsRepository {
 
   /** Every ledger's id, in pages: what the recount walks. */
   async ledgerIds(afterId: string, limit: number): Promise<string[]> {
-    const page = await this.ledgers.find({ _id: { $gt: afterId } }, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
+    const page = await this.ledgers
+      .find({ _id: { $gt: afterId } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
     return page.map((l) => l._id);
   }
 
@@ -201,7 +219,15 @@ export class SeatsRepository {
       if (available < quantity) return 'short';
       available -= quantity;
       holding.add(bookingId);
-      newHolds.push({ _id: holdId(id, bookingId), ledger: id, eventId: ledger.eventId, tierId: ledger.tierId, b: bookingId, q: quantity, at });
+      newHolds.push({
+        _id: holdId(id, bookingId),
+        ledger: id,
+        eventId: ledger.eventId,
+        tierId: ledger.tierId,
+        b: bookingId,
+        q: quantity,
+        at,
+      });
       return 'taken';
     });
     if (newHolds.length > 0) {
@@ -259,7 +285,9 @@ export class SeatsRepository {
     return this.mutex.run(`ledger:${id}`, async () => {
       const ledger = await this.ledgers.findOne({ _id: id });
       if (!ledger) return 0;
-      const [sum] = await this.holds.aggregate<{ held: number }>([{ $match: { ledger: id } }, { $group: { _id: null, held: { $sum: '$q' } } }]).toArray();
+      const [sum] = await this.holds
+        .aggregate<{ held: number }>([{ $match: { ledger: id } }, { $group: { _id: null, held: { $sum: '$q' } } }])
+        .toArray();
       // Holds a replica of the earlier version still keeps in the ledger (during a rolling update) count too.
       const legacy = (ledger.holders ?? []).reduce((total, h) => total + h.q, 0);
       const available = ledger.capacity - (sum?.held ?? 0) - legacy;

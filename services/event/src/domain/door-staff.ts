@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { AccountLookupResponse, PublicEvent, StaffList } from '@eventify/contracts';
-import { conflict, hasRole, isAppError, notFound, outboxEvent, type Mutex, type OutboxEntry, type Principal, type ServiceClient } from '@eventify/kit';
+import {
+  conflict,
+  hasRole,
+  isAppError,
+  notFound,
+  outboxEvent,
+  type Mutex,
+  type OutboxEntry,
+  type Principal,
+  type ServiceClient,
+} from '@eventify/kit';
 import { staffIdsOf, type EventRecord, type EventsRepository, type StaffMember } from '../data/events-repository.js';
 import type { SeatsRepository } from '../data/seats-repository.js';
 import { publicView } from './views.js';
@@ -43,7 +53,8 @@ export class DoorStaff {
       const userId = await this.accountWith(email);
       return this.changeStaff(eventId, (event, current) => {
         if (current.some((m) => m.email === email)) return null; // named already: nothing changes
-        if (current.length >= MAX_STAFF) throw conflict(`An event has at most ${MAX_STAFF} door staff; remove someone first.`, 'too-many-staff');
+        if (current.length >= MAX_STAFF)
+          throw conflict(`An event has at most ${MAX_STAFF} door staff; remove someone first.`, 'too-many-staff');
         const member: StaffMember = { email, userId, addedAt: new Date() };
         return { staff: [...current, member], events: userId ? [staffAdded(event, userId, member.addedAt)] : [] };
       });
@@ -78,7 +89,11 @@ export class DoorStaff {
   }
 
   /** Published events not yet over that the caller works the door of or organizes: the scanner's event picker. */
-  async scannable(caller: Principal, after: { startsAt: Date; id: string } | undefined, limit: number): Promise<{ items: PublicEvent[]; last: EventRecord | undefined }> {
+  async scannable(
+    caller: Principal,
+    after: { startsAt: Date; id: string } | undefined,
+    limit: number,
+  ): Promise<{ items: PublicEvent[]; last: EventRecord | undefined }> {
     const rows = await this.events.scannableBy(caller.userId, new Date(), after, limit + 1);
     const page = rows.slice(0, limit);
     const items = await Promise.all(page.map(async (e) => publicView(e, await this.seats.ledgersOf(e._id))));
@@ -142,7 +157,14 @@ function staffList(eventId: string, staff: StaffMember[]): StaffList {
 }
 
 function staffAdded(event: EventRecord, userId: string, addedAt: Date) {
-  return outboxEvent('EventStaffAdded', { eventId: event._id, organizerId: event.organizerId, userId, title: event.title, startsAt: event.startsAt.toISOString(), addedAt: addedAt.toISOString() });
+  return outboxEvent('EventStaffAdded', {
+    eventId: event._id,
+    organizerId: event.organizerId,
+    userId,
+    title: event.title,
+    startsAt: event.startsAt.toISOString(),
+    addedAt: addedAt.toISOString(),
+  });
 }
 
 /** Addresses are not put in Redis keys as they are. */

@@ -19,7 +19,11 @@ export function validateMerged(merged: unknown) {
 export function keywordsOf(...texts: string[]): string[] {
   const words = new Set<string>();
   for (const text of texts) {
-    for (const word of text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}]+/u)) {
+    for (const word of text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .split(/[^\p{L}\p{N}]+/u)) {
       if (word.length >= 2) words.add(word.slice(0, 40));
     }
   }

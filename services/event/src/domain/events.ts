@@ -115,7 +115,8 @@ export class Events {
 
   async update(id: string, caller: Principal, patch: EventPatch) {
     const event = await this.owned(id, caller);
-    if (event.status === 'pending_review') throw conflict('The event is being reviewed; wait for the decision before editing.', 'under-review');
+    if (event.status === 'pending_review')
+      throw conflict('The event is being reviewed; wait for the decision before editing.', 'under-review');
     if (!EDITABLE.includes(event.status)) throw conflict(`A ${event.status} event cannot be edited.`, 'not-editable');
     const merged = { ...inputOf(event), ...patch };
     const parsed = validateMerged(merged);
@@ -143,7 +144,9 @@ export class Events {
   private async checkPublishedEdit(event: EventRecord, fields: Partial<EventRecord>): Promise<void> {
     const nextTiers = fields.tiers!;
     if (fields.startsAt!.getTime() !== event.startsAt.getTime() && fields.startsAt! <= new Date()) {
-      throw badRequest('A published event can only be moved to a time still ahead.', [{ field: 'body.startsAt', message: 'must be in the future' }]);
+      throw badRequest('A published event can only be moved to a time still ahead.', [
+        { field: 'body.startsAt', message: 'must be in the future' },
+      ]);
     }
     refuseHarmfulTierChanges(event.tiers, nextTiers, await this.seats.ledgersOf(event._id));
     for (const tier of nextTiers) {
@@ -180,7 +183,12 @@ export class Events {
 
   async cancel(id: string, caller: Principal, reason: string | undefined) {
     const event = await this.owned(id, caller);
-    const announce = outboxEvent('EventCancelled', { eventId: id, organizerId: event.organizerId, title: event.title, ...(reason ? { reason } : {}) });
+    const announce = outboxEvent('EventCancelled', {
+      eventId: id,
+      organizerId: event.organizerId,
+      title: event.title,
+      ...(reason ? { reason } : {}),
+    });
     const cancelled = await this.locked(id, () =>
       this.events.transition(
         id,
@@ -200,10 +208,21 @@ export class Events {
       if (!event || event.status !== 'pending_review' || event.submissionId !== data.submissionId) return; // handled, or a stale decision
       // Ledgers first (idempotent): a published event always has them, whatever crashes after this line.
       for (const tier of event.tiers) await this.seats.openLedger(event._id, tier.id, tier.capacity);
-      const announce = outboxEvent('EventPublished', { eventId: event._id, organizerId: event.organizerId, title: event.title, startsAt: event.startsAt.toISOString() });
-      await this.events.transition(data.eventId, ['pending_review'], { status: 'published', publishedAt: new Date(), rejection: null }, [announce], {
-        submissionId: data.submissionId,
+      const announce = outboxEvent('EventPublished', {
+        eventId: event._id,
+        organizerId: event.organizerId,
+        title: event.title,
+        startsAt: event.startsAt.toISOString(),
       });
+      await this.events.transition(
+        data.eventId,
+        ['pending_review'],
+        { status: 'published', publishedAt: new Date(), rejection: null },
+        [announce],
+        {
+          submissionId: data.submissionId,
+        },
+      );
     });
   }
 
@@ -220,9 +239,27 @@ export class Events {
     );
   }
 
-  async browse(query: { q?: string | undefined; category?: EventCategory | undefined; city?: string | undefined; from?: Date | undefined; to?: Date | undefined }, after: { startsAt: Date; id: string } | undefined, limit: number) {
+  async browse(
+    query: {
+      q?: string | undefined;
+      category?: EventCategory | undefined;
+      city?: string | undefined;
+      from?: Date | undefined;
+      to?: Date | undefined;
+    },
+    after: { startsAt: Date; id: string } | undefined,
+    limit: number,
+  ) {
     const rows = await this.events.browse(
-      { keywords: query.q ? normaliseQuery(query.q) : [], category: query.category, city: query.city, from: query.from, to: query.to, after, now: new Date() },
+      {
+        keywords: query.q ? normaliseQuery(query.q) : [],
+        category: query.category,
+        city: query.city,
+        from: query.from,
+        to: query.to,
+        after,
+        now: new Date(),
+      },
       limit + 1,
     );
     const page = rows.slice(0, limit);
@@ -253,4 +290,3 @@ export class Events {
     };
   }
 }
-

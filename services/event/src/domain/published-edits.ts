@@ -24,7 +24,17 @@ const comparable = (field: ContentField, value: unknown): string => {
   }
   if (field === 'tiers') {
     return JSON.stringify(
-      (value as Tier[]).map((t) => [t.id, t.name, t.description ?? null, t.price, t.currency, t.capacity, t.salesStart?.getTime() ?? null, t.salesEnd?.getTime() ?? null, t.maxPerOrder]),
+      (value as Tier[]).map((t) => [
+        t.id,
+        t.name,
+        t.description ?? null,
+        t.price,
+        t.currency,
+        t.capacity,
+        t.salesStart?.getTime() ?? null,
+        t.salesEnd?.getTime() ?? null,
+        t.maxPerOrder,
+      ]),
     );
   }
   return JSON.stringify(value ?? null);
@@ -71,9 +81,15 @@ export function refuseHarmfulTierChanges(current: Tier[], next: Tier[], ledgers:
     if (!replacement) {
       errors.push({ field: 'body.tiers', message: `tier "${tier.name}" has ${sold} tickets sold or held and cannot be removed` });
     } else if (replacement.price !== tier.price || replacement.currency !== tier.currency) {
-      errors.push({ field: `body.tiers.${index}.price`, message: `tier "${tier.name}" has tickets sold or held: its price and currency stay ${tier.price} ${tier.currency}` });
+      errors.push({
+        field: `body.tiers.${index}.price`,
+        message: `tier "${tier.name}" has tickets sold or held: its price and currency stay ${tier.price} ${tier.currency}`,
+      });
     } else if (replacement.capacity < sold) {
-      errors.push({ field: `body.tiers.${index}.capacity`, message: `must be at least ${sold}: that many tickets of "${tier.name}" are sold or held` });
+      errors.push({
+        field: `body.tiers.${index}.capacity`,
+        message: `must be at least ${sold}: that many tickets of "${tier.name}" are sold or held`,
+      });
     }
   }
   if (errors.length) {

@@ -29,7 +29,11 @@ export class SeatReconciler {
     const moved = await this.seats.moveLegacyHolds();
     if (moved) this.options.log.info({ holds: moved }, 'seat holds moved out of their ledgers');
     let released = 0;
-    for (let after = '', holds = await this.seats.holdsTakenBefore(cutoff, after, 500); holds.length; holds = await this.seats.holdsTakenBefore(cutoff, after, 500)) {
+    for (
+      let after = '', holds = await this.seats.holdsTakenBefore(cutoff, after, 500);
+      holds.length;
+      holds = await this.seats.holdsTakenBefore(cutoff, after, 500)
+    ) {
       after = holds.at(-1)!._id;
       released += await this.releaseOrphans(holds);
     }
@@ -44,7 +48,9 @@ export class SeatReconciler {
   }
 
   private async releaseOrphans(holds: SeatHold[]): Promise<number> {
-    const { body } = await this.bookings<HeldSeatsResponse>('POST', '/internal/bookings/holds', { body: { keys: [...new Set(holds.map((h) => h.b))] } });
+    const { body } = await this.bookings<HeldSeatsResponse>('POST', '/internal/bookings/holds', {
+      body: { keys: [...new Set(holds.map((h) => h.b))] },
+    });
     const held = new Set(body.held);
     let released = 0;
     for (const hold of holds) {

@@ -29,14 +29,23 @@ export class Seats {
         continue;
       }
       for (const done of taken) await this.seats.giveBack(eventId, done.tierId, request.bookingId);
-      if (outcome === 'late') throw serviceUnavailable('Too many people are booking right now; no seats were taken. Try again in a moment.');
+      if (outcome === 'late')
+        throw serviceUnavailable('Too many people are booking right now; no seats were taken. Try again in a moment.');
       const tier = event.tiers.find((t) => t.id === item.tierId)!;
       // `available` lets the booking service answer the next buyers of this tier without asking (its sold-out memo).
       const left = available === 0 ? 'it is sold out' : `only ${available} left`;
       throw conflict(`Not enough tickets left for "${tier.name}": ${left}.`, 'sold-out', { tierId: tier.id, available });
     }
     const amount = priced.reduce((sum, p) => sum + p.unitPrice * p.quantity, 0);
-    return { eventId, bookingId: request.bookingId, items: priced, amount, currency: priced[0]!.currency, eventStartsAt: event.startsAt.toISOString(), left: remaining };
+    return {
+      eventId,
+      bookingId: request.bookingId,
+      items: priced,
+      amount,
+      currency: priced[0]!.currency,
+      eventStartsAt: event.startsAt.toISOString(),
+      left: remaining,
+    };
   }
 
   /** Published events change rarely; a one-second cache spares the database during a flash sale. */
@@ -66,7 +75,8 @@ export class Seats {
     const currencies = new Set<string>();
     const priced = items.map((item, index) => {
       const tier = event.tiers.find((t) => t.id === item.tierId);
-      if (!tier) throw badRequest('Unknown ticket tier.', [{ field: `body.items.${index}.tierId`, message: 'is not a tier of this event' }]);
+      if (!tier)
+        throw badRequest('Unknown ticket tier.', [{ field: `body.items.${index}.tierId`, message: 'is not a tier of this event' }]);
       if (tier.salesStart && now < tier.salesStart) throw conflict(`Sales for "${tier.name}" have not started yet.`, 'sales-not-open');
       if (tier.salesEnd && now > tier.salesEnd) throw conflict(`Sales for "${tier.name}" have ended.`, 'sales-closed');
       if (item.quantity > tier.maxPerOrder) {
@@ -77,7 +87,8 @@ export class Seats {
       currencies.add(tier.currency);
       return { tierId: tier.id, tierName: tier.name, quantity: item.quantity, unitPrice: tier.price, currency: tier.currency };
     });
-    if (currencies.size > 1) throw badRequest('All tickets of one booking must be in the same currency.', [{ field: 'body.items', message: 'mixes currencies' }]);
+    if (currencies.size > 1)
+      throw badRequest('All tickets of one booking must be in the same currency.', [{ field: 'body.items', message: 'mixes currencies' }]);
     return priced;
   }
 }

@@ -40,35 +40,66 @@ export function registerEventRoutes(app: App, events: Events, guards: Guards): v
 
   app.get(
     '/events/mine',
-    { onRequest: organizer, schema: { summary: 'Your events, every status, newest first', querystring: pageQuerySchema, response: { 200: pageOf(OwnedEventSchema) } } },
+    {
+      onRequest: organizer,
+      schema: {
+        summary: 'Your events, every status, newest first',
+        querystring: pageQuerySchema,
+        response: { 200: pageOf(OwnedEventSchema) },
+      },
+    },
     async (request) => {
       const position = decodeCursor(request.query.cursor, mineCursor);
-      const page = await events.mine(principalOf(request).userId, position ? { createdAt: new Date(position.c), id: position.id } : undefined, request.query.limit);
-      return { items: page.items, nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null };
+      const page = await events.mine(
+        principalOf(request).userId,
+        position ? { createdAt: new Date(position.c), id: position.id } : undefined,
+        request.query.limit,
+      );
+      return {
+        items: page.items,
+        nextCursor: page.last ? encodeCursor({ c: page.last.createdAt.toISOString(), id: page.last._id }) : null,
+      };
     },
   );
 
   app.get(
     '/events/:id',
-    { onRequest: guards.optionalAuth, schema: { summary: 'One event (published: anyone; otherwise its organizer)', params: idParams, response: { 200: EventViewSchema } } },
+    {
+      onRequest: guards.optionalAuth,
+      schema: { summary: 'One event (published: anyone; otherwise its organizer)', params: idParams, response: { 200: EventViewSchema } },
+    },
     async (request) => events.read(request.params.id, request.principal),
   );
 
   app.post(
     '/events',
-    { onRequest: organizer, schema: { summary: 'Create a draft event with its ticket tiers', body: createEventSchema, response: { 201: OwnedEventSchema } } },
+    {
+      onRequest: organizer,
+      schema: { summary: 'Create a draft event with its ticket tiers', body: createEventSchema, response: { 201: OwnedEventSchema } },
+    },
     async (request, reply) => reply.status(201).send(await events.create(principalOf(request).userId, request.body)),
   );
 
   app.patch(
     '/events/:id',
-    { onRequest: organizer, schema: { summary: 'Edit your event', params: idParams, body: patchEventSchema, response: { 200: OwnedEventSchema, ...problems(409) } } },
+    {
+      onRequest: organizer,
+      schema: {
+        summary: 'Edit your event',
+        params: idParams,
+        body: patchEventSchema,
+        response: { 200: OwnedEventSchema, ...problems(409) },
+      },
+    },
     async (request) => events.update(request.params.id, principalOf(request), request.body),
   );
 
   app.post(
     '/events/:id/submit',
-    { onRequest: organizer, schema: { summary: 'Submit your event for review', params: idParams, response: { 200: OwnedEventSchema, ...problems(409) } } },
+    {
+      onRequest: organizer,
+      schema: { summary: 'Submit your event for review', params: idParams, response: { 200: OwnedEventSchema, ...problems(409) } },
+    },
     async (request) => events.submit(request.params.id, principalOf(request)),
   );
 
@@ -101,7 +132,10 @@ export function registerInternalRoutes(app: App, events: Events, seats: Seats, g
         params: eventParams,
         body: z.object({
           bookingId: z.string().min(1).max(64),
-          items: z.array(z.object({ tierId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) })).min(1).max(20),
+          items: z
+            .array(z.object({ tierId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(100) }))
+            .min(1)
+            .max(20),
           deadline: z.string().datetime().optional(),
         }),
       },
@@ -117,7 +151,8 @@ export function registerInternalRoutes(app: App, events: Events, seats: Seats, g
 
 export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guards): void {
   const organizer = guards.requireRole('organizer', 'admin');
-  const sameAnswer = 'The answer is the same whether or not someone has an account with the address; they can scan as soon as they have one.';
+  const sameAnswer =
+    'The answer is the same whether or not someone has an account with the address; they can scan as soon as they have one.';
 
   app.get(
     '/events/staffed',
@@ -131,14 +166,21 @@ export function registerDoorStaffRoutes(app: App, staff: DoorStaff, guards: Guar
     },
     async (request) => {
       const position = decodeCursor(request.query.cursor, browseCursor);
-      const page = await staff.scannable(principalOf(request), position ? { startsAt: new Date(position.s), id: position.id } : undefined, request.query.limit);
+      const page = await staff.scannable(
+        principalOf(request),
+        position ? { startsAt: new Date(position.s), id: position.id } : undefined,
+        request.query.limit,
+      );
       return { items: page.items, nextCursor: page.last ? encodeCursor({ s: page.last.startsAt.toISOString(), id: page.last._id }) : null };
     },
   );
 
   app.get(
     '/events/:id/staff',
-    { onRequest: organizer, schema: { summary: "Your event's door staff, by e-mail", params: idParams, response: { 200: StaffListSchema } } },
+    {
+      onRequest: organizer,
+      schema: { summary: "Your event's door staff, by e-mail", params: idParams, response: { 200: StaffListSchema } },
+    },
     async (request) => staff.list(request.params.id, principalOf(request)),
   );
 

@@ -47,7 +47,8 @@ export interface NotificationRecord {
   secretExpiresAt: Date | null;
 }
 
-export type DeliveryState = Pick<NotificationRecord, 'deliveries' | 'planning' | 'dueAt'> & Partial<Pick<NotificationRecord, 'recipient' | 'secretHolder'>>;
+export type DeliveryState = Pick<NotificationRecord, 'deliveries' | 'planning' | 'dueAt'> &
+  Partial<Pick<NotificationRecord, 'recipient' | 'secretHolder'>>;
 
 export interface PagePosition {
   createdAt: Date;
@@ -116,9 +117,19 @@ export class NotificationsRepository {
    * than one `$or`: FerretDB scans the whole collection for `$or`, and this runs every poll.
    */
   async due(now: Date, holder: string, limit: number): Promise<NotificationRecord[]> {
-    const open = await this.notifications.find({ dueAt: { $lte: now }, secretHolder: null }).sort({ dueAt: 1 }).limit(limit).toArray();
-    const mine = await this.notifications.find({ dueAt: { $lte: now }, secretHolder: holder }).limit(limit).toArray();
-    const orphaned = await this.notifications.find({ secretExpiresAt: { $lte: now }, dueAt: { $lte: now } }).limit(limit).toArray();
+    const open = await this.notifications
+      .find({ dueAt: { $lte: now }, secretHolder: null })
+      .sort({ dueAt: 1 })
+      .limit(limit)
+      .toArray();
+    const mine = await this.notifications
+      .find({ dueAt: { $lte: now }, secretHolder: holder })
+      .limit(limit)
+      .toArray();
+    const orphaned = await this.notifications
+      .find({ secretExpiresAt: { $lte: now }, dueAt: { $lte: now } })
+      .limit(limit)
+      .toArray();
     const seen = new Set<string>();
     return [...mine, ...open, ...orphaned].filter((n) => !seen.has(n._id) && seen.add(n._id));
   }

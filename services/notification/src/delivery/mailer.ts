@@ -28,7 +28,12 @@ export function createSmtpMailer(options: { url: string; from: string; timeoutMs
   );
   return {
     async send(mail) {
-      const info = await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}) });
+      const info = await transport.sendMail({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      });
       return { id: info.messageId ?? null };
     },
     close: () => transport.close(),

@@ -20,7 +20,11 @@ export interface PushSender {
  * EXPO_BASE_URL environment variable when it is first imported (see its ExpoClientValues), so the variable
  * is set from the configuration before the import: in development and tests it points at the local stand-in.
  */
-export async function createExpoPushSender(options: { baseUrl: string; accessToken?: string | undefined; timeoutMs: number }): Promise<PushSender> {
+export async function createExpoPushSender(options: {
+  baseUrl: string;
+  accessToken?: string | undefined;
+  timeoutMs: number;
+}): Promise<PushSender> {
   process.env.EXPO_BASE_URL = options.baseUrl;
   const { Expo } = await import('expo-server-sdk');
   const expo = new Expo({
@@ -33,7 +37,11 @@ export async function createExpoPushSender(options: { baseUrl: string; accessTok
       const results: PushResult[] = [];
       for (const chunk of expo.chunkPushNotifications(messages.map((m) => ({ ...m, sound: 'default' as const })))) {
         for (const ticket of await expo.sendPushNotificationsAsync(chunk)) {
-          results.push(ticket.status === 'ok' ? { ok: true, id: ticket.id } : { ok: false, error: ticket.message, code: ticket.details?.error ?? null });
+          results.push(
+            ticket.status === 'ok'
+              ? { ok: true, id: ticket.id }
+              : { ok: false, error: ticket.message, code: ticket.details?.error ?? null },
+          );
         }
       }
       return results;

@@ -107,7 +107,10 @@ export class Deliveries {
       } catch (error) {
         const attempts = n.planning.attempts + 1;
         const last = attempts >= this.deps.policy.maxAttempts;
-        this.deps.log.warn({ err: error, notificationId: id, attempts }, last ? 'could not work out deliveries; giving up' : 'could not work out deliveries; will retry');
+        this.deps.log.warn(
+          { err: error, notificationId: id, attempts },
+          last ? 'could not work out deliveries; giving up' : 'could not work out deliveries; will retry',
+        );
         await this.save(n._id, {
           deliveries: last ? [] : null,
           planning: { attempts, error: message(error) },
@@ -121,13 +124,21 @@ export class Deliveries {
     for (const delivery of due.filter((d) => d.channel === 'email')) {
       try {
         const messageId = `<${n._id}.${delivery.to.replace(/[^A-Za-z0-9.@-]/g, '')}@eventify.notification>`;
-        const sent = await this.deps.mailer.send({ to: delivery.to, messageId, ...composeEmail(n, recipient?.name ?? null, secret, this.deps.policy.resetUrl) });
+        const sent = await this.deps.mailer.send({
+          to: delivery.to,
+          messageId,
+          ...composeEmail(n, recipient?.name ?? null, secret, this.deps.policy.resetUrl),
+        });
         this.record(delivery, now, null, sent.id);
       } catch (error) {
         this.record(delivery, now, message(error));
       }
     }
-    await this.sendPushes(n, due.filter((d) => d.channel === 'push'), now);
+    await this.sendPushes(
+      n,
+      due.filter((d) => d.channel === 'push'),
+      now,
+    );
 
     const pending = deliveries.filter((d) => d.status === 'pending').map((d) => d.nextAttemptAt!.getTime());
     if (pending.length === 0) this.secrets.delete(id);
@@ -140,7 +151,14 @@ export class Deliveries {
     const contact = channels.push || (channels.email && !n.recipient) ? await this.contact(n.userId) : null;
     const recipient = n.recipient ?? (contact ? { email: contact.email, name: contact.name } : null);
     const deliveries: Delivery[] = [];
-    const planned = (channel: Delivery['channel'], to: string): Delivery => ({ channel, to, status: 'pending', attempts: [], nextAttemptAt: now, providerId: null });
+    const planned = (channel: Delivery['channel'], to: string): Delivery => ({
+      channel,
+      to,
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: now,
+      providerId: null,
+    });
     if (channels.email && recipient?.email) deliveries.push(planned('email', recipient.email));
     if (channels.push && contact) {
       const dead = await this.deps.deadTokens.filterDead(contact.pushTokens);
@@ -176,7 +194,9 @@ export class Deliveries {
         // The app is gone from that device: stop now, and skip the token from now on (best effort: the
         // outcome above must be saved whatever happens here, or the other pushes would go out again).
         this.record(delivery, now, `DeviceNotRegistered: ${result.error}`, null, true);
-        await this.deps.deadTokens.add(delivery.to, n.userId, result.error).catch((error) => this.deps.log.warn({ err: error }, 'could not remember a dead push token'));
+        await this.deps.deadTokens
+          .add(delivery.to, n.userId, result.error)
+          .catch((error) => this.deps.log.warn({ err: error }, 'could not remember a dead push token'));
       } else this.record(delivery, now, result ? `${result.code ?? 'error'}: ${result.error}` : 'no ticket for this message');
     }
   }
@@ -205,7 +225,20 @@ export class Deliveries {
 
   private async giveUp(n: NotificationRecord, reason: string): Promise<void> {
     const now = new Date();
-    const deliveries = n.deliveries ?? (n.recipient ? [{ channel: 'email' as const, to: n.recipient.email, status: 'pending' as const, attempts: [], nextAttemptAt: now, providerId: null }] : []);
+    const deliveries =
+      n.deliveries ??
+      (n.recipient
+        ? [
+            {
+              channel: 'email' as const,
+              to: n.recipient.email,
+              status: 'pending' as const,
+              attempts: [],
+              nextAttemptAt: now,
+              providerId: null,
+            },
+          ]
+        : []);
     for (const delivery of deliveries) if (delivery.status === 'pending') this.record(delivery, now, reason, null, true);
     this.secrets.delete(n._id);
     await this.save(n._id, { deliveries, planning: n.planning, dueAt: null });

@@ -55,7 +55,9 @@ function whatChanged(d: EventPayloads['EventUpdated']): string[] {
   const zone = d.timeZone ?? 'UTC';
   const before = d.previous ?? {};
   if (d.startsAt && (before.startsAt || before.timeZone)) {
-    lines.push(`It now starts ${when(d.startsAt, zone)}${before.startsAt ? `, instead of ${when(before.startsAt, before.timeZone ?? zone)}` : ''}.`);
+    lines.push(
+      `It now starts ${when(d.startsAt, zone)}${before.startsAt ? `, instead of ${when(before.startsAt, before.timeZone ?? zone)}` : ''}.`,
+    );
   }
   if (d.endsAt && before.endsAt) lines.push(`It now ends ${when(d.endsAt, zone)}.`);
   if (d.venue && before.venue) lines.push(`It now takes place at ${place(d.venue)}, instead of ${place(before.venue)}.`);

@@ -87,7 +87,10 @@ export class Notifications {
   }
 
   async list(userId: string, unreadOnly: boolean, after: PagePosition | undefined, limit: number) {
-    const [rows, unreadCount] = await Promise.all([this.repository.ofUser(userId, unreadOnly, after, limit + 1), this.repository.countUnread(userId)]);
+    const [rows, unreadCount] = await Promise.all([
+      this.repository.ofUser(userId, unreadOnly, after, limit + 1),
+      this.repository.countUnread(userId),
+    ]);
     const page = rows.slice(0, limit);
     return { items: page.map(notificationView), unreadCount, last: rows.length > limit ? page.at(-1) : undefined };
   }

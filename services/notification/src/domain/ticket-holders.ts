@@ -7,7 +7,9 @@ export function createTicketHolders(bookings: ServiceClient, pageSize = 500) {
     let after: string | null = null;
     do {
       const query: URLSearchParams = new URLSearchParams({ eventId, limit: String(pageSize), ...(after ? { after } : {}) });
-      const page: TicketHoldersResponse = (await bookings<TicketHoldersResponse>('GET', `/internal/bookings/holders?${query.toString()}`, {})).body;
+      const page: TicketHoldersResponse = (
+        await bookings<TicketHoldersResponse>('GET', `/internal/bookings/holders?${query.toString()}`, {})
+      ).body;
       yield* page.userIds;
       after = page.next;
     } while (after);

@@ -10,9 +10,17 @@ type TitleOf = (eventId: string) => Promise<string | null>;
  * Every step of the journey that concerns a person becomes a notification. Idempotent twice over: the bus
  * skips an event id this service handled, and the store keeps one notification per person, kind and subject.
  */
-export function subscribeNotificationEvents(bus: EventBus, notifications: Notifications, titleOf: TitleOf, holdersOf: HoldersOf, resetTokenSeal: KeyRing): void {
-  const on = <T extends keyof EventPayloads>(type: T, build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>) =>
-    bus.subscribe(type, async (event) => notifications.notify(await build(event), event));
+export function subscribeNotificationEvents(
+  bus: EventBus,
+  notifications: Notifications,
+  titleOf: TitleOf,
+  holdersOf: HoldersOf,
+  resetTokenSeal: KeyRing,
+): void {
+  const on = <T extends keyof EventPayloads>(
+    type: T,
+    build: (event: IntegrationEvent<string, EventPayloads[T]>) => Promise<NotificationIntent>,
+  ) => bus.subscribe(type, async (event) => notifications.notify(await build(event), event));
 
   on('UserRegistered', async ({ data }) => MESSAGES.UserRegistered(data));
   // The token comes sealed by auth (RESET_TOKEN_SEAL_KEY); one that does not open is retried, then dead-lettered.
@@ -34,6 +42,7 @@ export function subscribeNotificationEvents(bus: EventBus, notifications: Notifi
   // redelivery goes through the holders again and the store skips those already told.
   bus.subscribe('EventUpdated', async (event) => {
     if (!event.data.changedFields.some((field) => HOLDER_NEWS.includes(field))) return;
-    for await (const userId of holdersOf(event.data.eventId)) await notifications.notify(MESSAGES.EventUpdated(event.data, userId, event.id), event);
+    for await (const userId of holdersOf(event.data.eventId))
+      await notifications.notify(MESSAGES.EventUpdated(event.data, userId, event.id), event);
   });
 }

@@ -10,7 +10,12 @@ const channelChanges = z.object({ email: z.boolean().optional(), push: z.boolean
 const preferenceChanges = z
   .object({
     kinds: z
-      .object(Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, channelChanges.optional()])) as Record<NotificationKind, z.ZodOptional<typeof channelChanges>>)
+      .object(
+        Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, channelChanges.optional()])) as Record<
+          NotificationKind,
+          z.ZodOptional<typeof channelChanges>
+        >,
+      )
       .strict(),
   })
   .strict();
@@ -52,7 +57,13 @@ export function registerNotificationRoutes(app: App, notifications: Notification
 
   app.get(
     '/notifications/preferences',
-    { ...user, schema: { summary: 'Where each kind of notification reaches you: in-app always, e-mail and push as you chose', response: { 200: NotificationPreferencesSchema } } },
+    {
+      ...user,
+      schema: {
+        summary: 'Where each kind of notification reaches you: in-app always, e-mail and push as you chose',
+        response: { 200: NotificationPreferencesSchema },
+      },
+    },
     async (request) => notifications.preferencesOf(principalOf(request).userId),
   );
 
@@ -72,7 +83,14 @@ export function registerNotificationRoutes(app: App, notifications: Notification
 
   app.post(
     '/notifications/:id/read',
-    { ...user, schema: { summary: 'Mark one of your notifications read (again: no change)', params: idParams, response: { 200: NotificationSchema } } },
+    {
+      ...user,
+      schema: {
+        summary: 'Mark one of your notifications read (again: no change)',
+        params: idParams,
+        response: { 200: NotificationSchema },
+      },
+    },
     async (request) => notifications.markRead(request.params.id, principalOf(request).userId),
   );
 }

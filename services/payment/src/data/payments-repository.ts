@@ -64,7 +64,10 @@ export class PaymentsRepository {
   }
 
   /** Insert the payment of a booking, or find the one that exists. */
-  async insertOrFind(tx: Queryable, payment: Pick<Payment, 'bookingId' | 'userId' | 'eventId' | 'amount' | 'currency'>): Promise<{ payment: Payment; created: boolean }> {
+  async insertOrFind(
+    tx: Queryable,
+    payment: Pick<Payment, 'bookingId' | 'userId' | 'eventId' | 'amount' | 'currency'>,
+  ): Promise<{ payment: Payment; created: boolean }> {
     const inserted = await tx.query<Payment>(
       `insert into payments (id, booking_id, user_id, event_id, amount, currency, status)
        values ($1, $2, $3, $4, $5, $6, 'requires_payment') on conflict (booking_id) do nothing returning ${PAYMENT_COLUMNS}`,
@@ -84,7 +87,8 @@ export class PaymentsRepository {
   }
 
   async lockByIntent(tx: Queryable, intentId: string): Promise<Payment | undefined> {
-    return (await tx.query<Payment>(`select ${PAYMENT_COLUMNS} from payments where stripe_payment_intent_id = $1 for update`, [intentId])).rows[0];
+    return (await tx.query<Payment>(`select ${PAYMENT_COLUMNS} from payments where stripe_payment_intent_id = $1 for update`, [intentId]))
+      .rows[0];
   }
 
   async find(id: string): Promise<Payment | undefined> {
@@ -95,7 +99,11 @@ export class PaymentsRepository {
    * The event's payments, newest first, after a position. `position` is created_at in UTC with its microseconds
    * (a JavaScript Date would cut them, and rows within the same millisecond would be skipped).
    */
-  async ofEvent(eventId: string, after: { position: string; id: string } | undefined, limit: number): Promise<(Payment & { position: string })[]> {
+  async ofEvent(
+    eventId: string,
+    after: { position: string; id: string } | undefined,
+    limit: number,
+  ): Promise<(Payment & { position: string })[]> {
     const params: unknown[] = [eventId, limit];
     let where = 'event_id = $1';
     if (after) {
@@ -114,7 +122,11 @@ export class PaymentsRepository {
   async refundsOfMany(paymentIds: string[]): Promise<Map<string, Refund[]>> {
     const byPayment = new Map<string, Refund[]>(paymentIds.map((id) => [id, []]));
     if (paymentIds.length === 0) return byPayment;
-    const rows = (await this.pool.query<Refund>(`select ${REFUND_COLUMNS} from refunds where payment_id = any($1::uuid[]) order by created_at`, [paymentIds])).rows;
+    const rows = (
+      await this.pool.query<Refund>(`select ${REFUND_COLUMNS} from refunds where payment_id = any($1::uuid[]) order by created_at`, [
+        paymentIds,
+      ])
+    ).rows;
     for (const refund of rows) byPayment.get(refund.paymentId)?.push(refund);
     return byPayment;
   }
@@ -125,7 +137,10 @@ export class PaymentsRepository {
 
   /** Record the PaymentIntent once; false when another request recorded it first. */
   async setIntent(tx: Queryable, id: string, intentId: string): Promise<boolean> {
-    const result = await tx.query('update payments set stripe_payment_intent_id = $2, updated_at = now() where id = $1 and stripe_payment_intent_id is null', [id, intentId]);
+    const result = await tx.query(
+      'update payments set stripe_payment_intent_id = $2, updated_at = now() where id = $1 and stripe_payment_intent_id is null',
+      [id, intentId],
+    );
     return result.rowCount === 1;
   }
 
@@ -142,13 +157,10 @@ export class PaymentsRepository {
       `update payments set status = $2, failure_reason = coalesce($3, failure_reason), amount_refunded = coalesce($4, amount_refunded), updated_at = now() where id = $1`,
       [payment.id, to, changes.failureReason ?? null, changes.amountRefunded ?? null],
     );
-    await tx.query('insert into payment_transitions (payment_id, from_status, to_status, cause, stripe_event_id) values ($1, $2, $3, $4, $5)', [
-      payment.id,
-      payment.status,
-      to,
-      cause,
-      stripeEventId ?? null,
-    ]);
+    await tx.query(
+      'insert into payment_transitions (payment_id, from_status, to_status, cause, stripe_event_id) values ($1, $2, $3, $4, $5)',
+      [payment.id, payment.status, to, cause, stripeEventId ?? null],
+    );
   }
 
   async transitions(paymentId: string) {
@@ -174,12 +186,23 @@ export class PaymentsRepository {
     await tx.query('update stripe_events set outcome = $2, payment_id = $3 where id = $1', [id, outcome, paymentId ?? null]);
   }
 
-  async insertRefund(tx: Queryable, refund: Pick<Refund, 'paymentId' | 'amount' | 'reason' | 'requestedBy' | 'requestKey'> & { stripeRefundId?: string }): Promise<Refund> {
+  async insertRefund(
+    tx: Queryable,
+    refund: Pick<Refund, 'paymentId' | 'amount' | 'reason' | 'requestedBy' | 'requestKey'> & { stripeRefundId?: string },
+  ): Promise<Refund> {
     return (
       await tx.query<Refund>(
         `insert into refunds (id, payment_id, amount, status, reason, requested_by, request_key, stripe_refund_id)
          values ($1, $2, $3, 'pending', $4, $5, $6, $7) returning ${REFUND_COLUMNS}`,
-        [randomUUID(), refund.paymentId, refund.amount, refund.reason, refund.requestedBy, refund.requestKey, refund.stripeRefundId ?? null],
+        [
+          randomUUID(),
+          refund.paymentId,
+          refund.amount,
+          refund.reason,
+          refund.requestedBy,
+          refund.requestKey,
+          refund.stripeRefundId ?? null,
+        ],
       )
     ).rows[0]!;
   }
@@ -201,16 +224,24 @@ export class PaymentsRepository {
   }
 
   async refundsOf(paymentId: string): Promise<Refund[]> {
-    return (await this.pool.query<Refund>(`select ${REFUND_COLUMNS} from refunds where payment_id = $1 order by created_at`, [paymentId])).rows;
+    return (await this.pool.query<Refund>(`select ${REFUND_COLUMNS} from refunds where payment_id = $1 order by created_at`, [paymentId]))
+      .rows;
   }
 
   /** Money promised back but not yet failed: pending and succeeded refunds. */
   async committedRefunds(tx: Queryable, paymentId: string): Promise<number> {
-    const result = await tx.query<{ sum: string | null }>(`select sum(amount) from refunds where payment_id = $1 and status <> 'failed'`, [paymentId]);
+    const result = await tx.query<{ sum: string | null }>(`select sum(amount) from refunds where payment_id = $1 and status <> 'failed'`, [
+      paymentId,
+    ]);
     return Number(result.rows[0]!.sum ?? 0);
   }
 
-  async setRefundStatus(tx: Queryable, id: string, status: Refund['status'], changes: { stripeRefundId?: string; failureReason?: string } = {}): Promise<void> {
+  async setRefundStatus(
+    tx: Queryable,
+    id: string,
+    status: Refund['status'],
+    changes: { stripeRefundId?: string; failureReason?: string } = {},
+  ): Promise<void> {
     await tx.query(
       `update refunds set status = $2, stripe_refund_id = coalesce($3, stripe_refund_id), failure_reason = coalesce($4, failure_reason), updated_at = now() where id = $1`,
       [id, status, changes.stripeRefundId ?? null, changes.failureReason ?? null],

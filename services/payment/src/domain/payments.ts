@@ -1,7 +1,23 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { InternalBookingView, InternalEventView, Payment as PaymentView, PaymentIntent as PaymentIntentView } from '@eventify/contracts';
-import { AppError, badGateway, badRequest, conflict, isAppError, notFound, serviceUnavailable, type PostgresOutbox, type Principal, type ServiceClient } from '@eventify/kit';
+import type {
+  InternalBookingView,
+  InternalEventView,
+  Payment as PaymentView,
+  PaymentIntent as PaymentIntentView,
+} from '@eventify/contracts';
+import {
+  AppError,
+  badGateway,
+  badRequest,
+  conflict,
+  isAppError,
+  notFound,
+  serviceUnavailable,
+  type PostgresOutbox,
+  type Principal,
+  type ServiceClient,
+} from '@eventify/kit';
 
 import type { Payment, PaymentsRepository, Refund } from '../data/payments-repository.js';
 import { paymentIntentRequest, refundRequest } from '../stripe/requests.js';
@@ -74,7 +90,13 @@ export class Payments {
     if (booking.status !== 'pending_payment') throw conflict(`This booking is ${booking.status}; make a new booking.`, 'not-payable');
 
     const { payment } = await this.repository.transaction((tx) =>
-      this.repository.insertOrFind(tx, { bookingId, userId: booking.userId, eventId: booking.eventId, amount: booking.amount, currency: booking.currency }),
+      this.repository.insertOrFind(tx, {
+        bookingId,
+        userId: booking.userId,
+        eventId: booking.eventId,
+        amount: booking.amount,
+        currency: booking.currency,
+      }),
     );
     let intent: Stripe.PaymentIntent;
     if (payment.stripePaymentIntentId) {
@@ -92,8 +114,14 @@ export class Payments {
       });
     }
     // Stripe always returns the secret to the secret key that created the intent; without it the app cannot pay.
-    if (!intent.client_secret) throw badGateway('Stripe answered without the payment\'s client secret. Try again in a moment.');
-    return { paymentId: payment.id, paymentIntentId: intent.id, clientSecret: intent.client_secret, amount: payment.amount, currency: payment.currency };
+    if (!intent.client_secret) throw badGateway("Stripe answered without the payment's client secret. Try again in a moment.");
+    return {
+      paymentId: payment.id,
+      paymentIntentId: intent.id,
+      clientSecret: intent.client_secret,
+      amount: payment.amount,
+      currency: payment.currency,
+    };
   }
 
   /**
@@ -142,7 +170,8 @@ export class Payments {
 
   /** A Stripe webhook: verified by its signature, applied once, answered 200 on a replay. */
   async receiveWebhook(rawBody: Buffer, signature: string | undefined) {
-    if (!signature) throw badRequest('The Stripe-Signature header is missing.', [{ field: 'headers.stripe-signature', message: 'is required' }]);
+    if (!signature)
+      throw badRequest('The Stripe-Signature header is missing.', [{ field: 'headers.stripe-signature', message: 'is required' }]);
     let event: Stripe.Event;
     try {
       event = this.stripe.webhooks.constructEvent(rawBody, signature, this.webhook.secret, this.webhook.toleranceSeconds);
@@ -150,7 +179,12 @@ export class Payments {
       // The library's message says which check failed (no matching signature, timestamp too old, bad JSON).
       throw badRequest(`Webhook refused: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || typeof event.created !== 'number') {
+    if (
+      typeof event?.id !== 'string' ||
+      typeof event.type !== 'string' ||
+      typeof event.data?.object !== 'object' ||
+      typeof event.created !== 'number'
+    ) {
       throw badRequest('Webhook refused: not a Stripe event.');
     }
     const result = await this.repository
@@ -215,10 +249,17 @@ export class Payments {
     const payment = await this.paymentOfIntent(tx, intent.id, intent.metadata);
     if (!payment) return { outcome: 'unknown_payment' };
     // A failure that arrives after the success (a retry with another card worked) changes nothing.
-    if (payment.status !== 'requires_payment' && payment.status !== 'failed') return { outcome: 'ignored_out_of_order', paymentId: payment.id };
+    if (payment.status !== 'requires_payment' && payment.status !== 'failed')
+      return { outcome: 'ignored_out_of_order', paymentId: payment.id };
     const reason = intent.last_payment_error?.message ?? 'The payment did not go through.';
     await this.repository.transition(tx, payment, 'failed', 'stripe:payment_intent.payment_failed', { failureReason: reason }, eventId);
-    await this.outbox.add(tx, 'PaymentFailed', { paymentId: payment.id, bookingId: payment.bookingId, userId: payment.userId, paymentIntentId: intent.id, reason });
+    await this.outbox.add(tx, 'PaymentFailed', {
+      paymentId: payment.id,
+      bookingId: payment.bookingId,
+      userId: payment.userId,
+      paymentIntentId: intent.id,
+      reason,
+    });
     return { outcome: 'failed', paymentId: payment.id };
   }
 
@@ -241,22 +282,42 @@ export class Payments {
       stripeRefundId: stripeRefund.id,
     });
     if (stripeRefund.status === 'succeeded') {
-      return { outcome: await this.refundSucceeded(tx, payment, refund, stripeRefund.id, `stripe:${eventId}`, eventId), paymentId: payment.id };
+      return {
+        outcome: await this.refundSucceeded(tx, payment, refund, stripeRefund.id, `stripe:${eventId}`, eventId),
+        paymentId: payment.id,
+      };
     }
     if ((stripeRefund.status === 'failed' || stripeRefund.status === 'canceled') && refund.status === 'pending') {
-      await this.repository.setRefundStatus(tx, refund.id, 'failed', { stripeRefundId: stripeRefund.id, failureReason: stripeRefund.failure_reason ?? stripeRefund.status });
+      await this.repository.setRefundStatus(tx, refund.id, 'failed', {
+        stripeRefundId: stripeRefund.id,
+        failureReason: stripeRefund.failure_reason ?? stripeRefund.status,
+      });
       return { outcome: 'refund_failed', paymentId: payment.id };
     }
     return { outcome: 'refund_pending', paymentId: payment.id };
   }
 
   /** Apply a refund Stripe reports as done, once, whichever of the API answer and the webhook comes first. */
-  private async refundSucceeded(tx: Tx, payment: Payment, refund: Refund, stripeRefundId: string, cause: string, eventId?: string): Promise<string> {
+  private async refundSucceeded(
+    tx: Tx,
+    payment: Payment,
+    refund: Refund,
+    stripeRefundId: string,
+    cause: string,
+    eventId?: string,
+  ): Promise<string> {
     if (refund.status === 'succeeded') return 'already_applied';
     await this.repository.setRefundStatus(tx, refund.id, 'succeeded', { stripeRefundId });
     const totalRefunded = Math.min(payment.amount, payment.amountRefunded + refund.amount);
     const fullyRefunded = totalRefunded >= payment.amount;
-    await this.repository.transition(tx, payment, fullyRefunded ? 'refunded' : 'partially_refunded', cause, { amountRefunded: totalRefunded }, eventId);
+    await this.repository.transition(
+      tx,
+      payment,
+      fullyRefunded ? 'refunded' : 'partially_refunded',
+      cause,
+      { amountRefunded: totalRefunded },
+      eventId,
+    );
     await this.outbox.add(tx, 'PaymentRefunded', {
       paymentId: payment.id,
       bookingId: payment.bookingId,
@@ -272,10 +333,21 @@ export class Payments {
   }
 
   /** The event's organizer or an admin refunds a payment, in full or in part. */
-  async refundByStaff(paymentId: string, caller: Principal, request: { amount?: number | undefined; reason?: string | undefined }, idempotencyKey: string) {
+  async refundByStaff(
+    paymentId: string,
+    caller: Principal,
+    request: { amount?: number | undefined; reason?: string | undefined },
+    idempotencyKey: string,
+  ) {
     const payment = await this.repository.find(paymentId);
     if (!payment || !(await this.mayManage(payment, caller))) throw notFound('payment');
-    return this.refund(payment.id, request.amount, request.reason ?? 'requested_by_organizer', caller.userId, `http:${caller.userId}:${idempotencyKey}`);
+    return this.refund(
+      payment.id,
+      request.amount,
+      request.reason ?? 'requested_by_organizer',
+      caller.userId,
+      `http:${caller.userId}:${idempotencyKey}`,
+    );
   }
 
   /** BookingCancelled with a refund: whatever is still unrefunded goes back. */
@@ -299,13 +371,22 @@ export class Payments {
       if (!locked) throw notFound('payment');
       const earlier = await this.repository.refundByKey(tx, requestKey);
       if (earlier) return { refund: earlier, payment: locked };
-      if (!PAID.includes(locked.status)) throw conflict(`Only a paid payment can be refunded; this one is ${locked.status.replace('_', ' ')}.`, 'not-refundable');
+      if (!PAID.includes(locked.status))
+        throw conflict(`Only a paid payment can be refunded; this one is ${locked.status.replace('_', ' ')}.`, 'not-refundable');
       const remaining = locked.amount - (await this.repository.committedRefunds(tx, locked.id));
       if (remaining <= 0) throw conflict('This payment is already refunded in full.', 'already-refunded');
       if (amount !== undefined && amount > remaining) {
-        throw badRequest(`At most ${remaining} (minor units) can still be refunded.`, [{ field: 'body.amount', message: `must be at most ${remaining}` }]);
+        throw badRequest(`At most ${remaining} (minor units) can still be refunded.`, [
+          { field: 'body.amount', message: `must be at most ${remaining}` },
+        ]);
       }
-      const created = await this.repository.insertRefund(tx, { paymentId: locked.id, amount: amount ?? remaining, reason, requestedBy, requestKey });
+      const created = await this.repository.insertRefund(tx, {
+        paymentId: locked.id,
+        amount: amount ?? remaining,
+        reason,
+        requestedBy,
+        requestKey,
+      });
       return { refund: created, payment: locked };
     });
     if (refund.status === 'pending' && !refund.stripeRefundId) await this.sendRefund(refund, payment);
@@ -320,7 +401,9 @@ export class Payments {
     } catch (error) {
       const stripeError = error as { type?: string; message?: string; statusCode?: number };
       if (stripeError.type === 'StripeInvalidRequestError' || stripeError.type === 'StripeCardError') {
-        await this.repository.transaction((tx) => this.repository.setRefundStatus(tx, refund.id, 'failed', { failureReason: stripeError.message ?? 'refused by Stripe' }));
+        await this.repository.transaction((tx) =>
+          this.repository.setRefundStatus(tx, refund.id, 'failed', { failureReason: stripeError.message ?? 'refused by Stripe' }),
+        );
         throw conflict(`Stripe refused the refund: ${stripeError.message ?? 'unknown reason'}`, 'refund-refused');
       }
       this.log.warn({ refundId: refund.id, err: error }, 'refund not sent to Stripe; it will be retried');
@@ -333,7 +416,10 @@ export class Payments {
       if (stripeRefund.status === 'succeeded') {
         await this.refundSucceeded(tx, locked, row, stripeRefund.id, `refund:${row.reason}`);
       } else if (stripeRefund.status === 'failed' || stripeRefund.status === 'canceled') {
-        await this.repository.setRefundStatus(tx, row.id, 'failed', { stripeRefundId: stripeRefund.id, failureReason: stripeRefund.failure_reason ?? stripeRefund.status });
+        await this.repository.setRefundStatus(tx, row.id, 'failed', {
+          stripeRefundId: stripeRefund.id,
+          failureReason: stripeRefund.failure_reason ?? stripeRefund.status,
+        });
       } else {
         await this.repository.setRefundStatus(tx, row.id, 'pending', { stripeRefundId: stripeRefund.id });
       }
@@ -345,7 +431,8 @@ export class Payments {
   async retryStalledRefunds(): Promise<void> {
     for (const refund of await this.repository.stalledRefunds(30_000, 20)) {
       const payment = await this.repository.find(refund.paymentId);
-      if (payment) await this.sendRefund(refund, payment).catch((error) => this.log.warn({ err: error, refundId: refund.id }, 'refund retry failed'));
+      if (payment)
+        await this.sendRefund(refund, payment).catch((error) => this.log.warn({ err: error, refundId: refund.id }, 'refund retry failed'));
     }
   }
 
@@ -380,10 +467,19 @@ export class Payments {
     } catch (error) {
       const stripeError = error as { type?: string; message?: string };
       this.log.warn({ err: { type: stripeError.type, message: stripeError.message } }, 'stripe call failed');
-      if (stripeError.type === 'StripeConnectionError' || stripeError.type === 'StripeAPIError' || stripeError.type === 'StripeRateLimitError') {
+      if (
+        stripeError.type === 'StripeConnectionError' ||
+        stripeError.type === 'StripeAPIError' ||
+        stripeError.type === 'StripeRateLimitError'
+      ) {
         throw serviceUnavailable('The payment provider is not reachable right now. Try again in a moment.');
       }
-      throw new AppError({ status: 502, code: 'payment-provider-error', title: 'Payment provider error', detail: 'The payment provider refused the request.' });
+      throw new AppError({
+        status: 502,
+        code: 'payment-provider-error',
+        title: 'Payment provider error',
+        detail: 'The payment provider refused the request.',
+      });
     }
   }
 }

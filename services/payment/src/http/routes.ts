@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { PaymentIntentSchema, PaymentSchema, RefundSchema, WebhookReceiptSchema, pageOf } from '@eventify/contracts';
-import { badRequest, decodeCursor, encodeCursor, idempotencyKeyOf, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
+import {
+  badRequest,
+  decodeCursor,
+  encodeCursor,
+  idempotencyKeyOf,
+  pageQuerySchema,
+  principalOf,
+  problems,
+  type App,
+  type Guards,
+} from '@eventify/kit';
 import type { Payments } from '../domain/payments.js';
 
 const idParams = z.object({ id: z.string().uuid('must be a payment id') });
@@ -20,7 +30,8 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       onRequest: guards.authenticate,
       schema: {
         summary: 'Start paying for your booking: a Stripe PaymentIntent for the amount of the booking',
-        description: 'Asking again for the same booking returns the same intent. Confirm it with Stripe (the app\'s payment sheet); the webhook confirms the booking.',
+        description:
+          "Asking again for the same booking returns the same intent. Confirm it with Stripe (the app's payment sheet); the webhook confirms the booking.",
         body: z.object({ bookingId: z.string().min(1).max(64) }),
         response: { 200: PaymentIntentSchema, ...problems(404, 409) },
       },
@@ -42,13 +53,27 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
     async (request) => {
       const { eventId, limit, cursor } = request.query;
       const position = decodeCursor(cursor, cursorSchema);
-      const page = await payments.ofEvent(principalOf(request), eventId, position ? { position: position.p, id: position.id } : undefined, limit);
+      const page = await payments.ofEvent(
+        principalOf(request),
+        eventId,
+        position ? { position: position.p, id: position.id } : undefined,
+        limit,
+      );
       return { items: page.items, nextCursor: page.last ? encodeCursor({ p: page.last.position, id: page.last.id }) : null };
     },
   );
 
-  app.get('/payments/:id', { onRequest: guards.authenticate, schema: { summary: 'A payment: yours, or of your event (organizer), or any (admin)', params: idParams, response: { 200: PaymentSchema } } }, async (request) =>
-    payments.read(request.params.id, principalOf(request)),
+  app.get(
+    '/payments/:id',
+    {
+      onRequest: guards.authenticate,
+      schema: {
+        summary: 'A payment: yours, or of your event (organizer), or any (admin)',
+        params: idParams,
+        response: { 200: PaymentSchema },
+      },
+    },
+    async (request) => payments.read(request.params.id, principalOf(request)),
   );
 
   app.post(
@@ -56,7 +81,7 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
     {
       onRequest: guards.requireRole('organizer', 'admin'),
       schema: {
-        summary: 'Refund a payment in full or in part (the event\'s organizer, or an admin)',
+        summary: "Refund a payment in full or in part (the event's organizer, or an admin)",
         description: 'Send an Idempotency-Key header so a retried request refunds once.',
         params: idParams,
         body: z

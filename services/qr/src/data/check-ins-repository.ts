@@ -95,7 +95,9 @@ export class CheckInsRepository {
       failed = new Set(writeErrors.map((e) => e.index));
     }
     const firsts = new Map(records.filter((_, index) => !failed.has(index)).map((r) => [r._id, r]));
-    if (failed.size) for (const [id, first] of await this.ofTickets(records.filter((_, index) => failed.has(index)).map((r) => r._id))) firsts.set(id, first);
+    if (failed.size)
+      for (const [id, first] of await this.ofTickets(records.filter((_, index) => failed.has(index)).map((r) => r._id)))
+        firsts.set(id, first);
     return firsts;
   }
 

@@ -61,7 +61,15 @@ export class DoorState {
 
   async admit(eventId: string, ticketId: string, first: FirstAdmission, pendingEntry: string): Promise<AdmitOutcome> {
     const keys = [this.key('ready', eventId), this.key('voided', eventId), this.key('checkin', ticketId), this.pendingKey];
-    const [kind, value] = (await this.redis.eval(ADMIT, keys.length, ...keys, ticketId, JSON.stringify(first), pendingEntry, CHECK_IN_SECONDS)) as [string, string?];
+    const [kind, value] = (await this.redis.eval(
+      ADMIT,
+      keys.length,
+      ...keys,
+      ticketId,
+      JSON.stringify(first),
+      pendingEntry,
+      CHECK_IN_SECONDS,
+    )) as [string, string?];
     if (kind === 'admitted') return { kind, pendingId: value! };
     if (kind === 'used') return { kind, first: JSON.parse(value!) as FirstAdmission };
     if (kind === 'cancelled' || kind === 'rebuild') return { kind };
@@ -96,7 +104,11 @@ export class DoorState {
   /** Tickets of an event that stop admitting anyone (a cancelled booking). */
   async void(eventId: string, ticketIds: string[]): Promise<void> {
     if (ticketIds.length === 0) return;
-    await this.redis.multi().sadd(this.key('voided', eventId), ...ticketIds).expire(this.key('voided', eventId), CHECK_IN_SECONDS).exec();
+    await this.redis
+      .multi()
+      .sadd(this.key('voided', eventId), ...ticketIds)
+      .expire(this.key('voided', eventId), CHECK_IN_SECONDS)
+      .exec();
   }
 
   /** Admissions recorded in MongoDB: no longer pending. */

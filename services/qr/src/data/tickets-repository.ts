@@ -1,5 +1,14 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { assertLeasesHeld, isDuplicateKeyError, pushOutbox, type MongoOutbox, type Mutex, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  assertLeasesHeld,
+  isDuplicateKeyError,
+  pushOutbox,
+  type MongoOutbox,
+  type Mutex,
+  type OutboxEntry,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 export interface Ticket {
   _id: string;

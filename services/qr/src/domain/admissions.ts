@@ -33,8 +33,25 @@ export class Admissions {
   async admit(ticket: Ticket, scan: { gate: string; scannedBy: string; scannerId: string | null }): Promise<AdmissionAnswer> {
     const at = new Date();
     const admissionId = randomUUID();
-    const record: CheckIn = { _id: ticket._id, eventId: ticket.eventId, tierId: ticket.tierId, gate: scan.gate, scannedBy: scan.scannedBy, scannerId: scan.scannerId, at, recordedAt: at, admissionId };
-    const event = outboxEvent('TicketCheckedIn', { ticketId: ticket._id, bookingId: ticket.bookingId, userId: ticket.userId, eventId: ticket.eventId, gate: scan.gate, checkedInAt: at.toISOString() });
+    const record: CheckIn = {
+      _id: ticket._id,
+      eventId: ticket.eventId,
+      tierId: ticket.tierId,
+      gate: scan.gate,
+      scannedBy: scan.scannedBy,
+      scannerId: scan.scannerId,
+      at,
+      recordedAt: at,
+      admissionId,
+    };
+    const event = outboxEvent('TicketCheckedIn', {
+      ticketId: ticket._id,
+      bookingId: ticket.bookingId,
+      userId: ticket.userId,
+      eventId: ticket.eventId,
+      gate: scan.gate,
+      checkedInAt: at.toISOString(),
+    });
     const first: FirstAdmission = { at: at.toISOString(), gate: scan.gate, id: admissionId };
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.state.admit(ticket.eventId, ticket._id, first, pendingEntry(record, event));

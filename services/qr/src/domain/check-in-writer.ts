@@ -27,7 +27,11 @@ export interface CheckInWriterOptions {
 const CONCURRENT_BATCHES = 2;
 const RETRY_MS = 250;
 
-export const firstAdmissionOf = (checkIn: CheckIn): FirstAdmission => ({ at: checkIn.at.toISOString(), gate: checkIn.gate, id: checkIn.admissionId });
+export const firstAdmissionOf = (checkIn: CheckIn): FirstAdmission => ({
+  at: checkIn.at.toISOString(),
+  gate: checkIn.gate,
+  id: checkIn.admissionId,
+});
 
 /** What the pending stream holds for one admission: enough for anyone to write it. */
 export const pendingEntry = (record: CheckIn, event: OutboxEntry) => JSON.stringify({ record, event });
@@ -82,9 +86,14 @@ export class CheckInWriter {
   }
 
   start(): void {
-    this.sweeper = setInterval(() => {
-      this.sweeping = this.sweeping.then(() => this.sweep()).catch((error: unknown) => this.log.warn({ err: error }, 'sweeping pending check-ins failed; the next sweep retries'));
-    }, Math.max(200, this.options.orphanAfterMs / 2));
+    this.sweeper = setInterval(
+      () => {
+        this.sweeping = this.sweeping
+          .then(() => this.sweep())
+          .catch((error: unknown) => this.log.warn({ err: error }, 'sweeping pending check-ins failed; the next sweep retries'));
+      },
+      Math.max(200, this.options.orphanAfterMs / 2),
+    );
     this.sweeper.unref();
   }
 
@@ -121,7 +130,8 @@ export class CheckInWriter {
         if (Date.now() > giveUpAt) {
           // Still pending in Redis: the sweep writes them when the database is back. The scanner asks again.
           this.log.error({ err: error, admissions: batch.length }, 'check-ins not written in time; left to the sweep');
-          for (const admission of batch) admission.reject(serviceUnavailable('The admission could not be confirmed yet. Scan the ticket again.'));
+          for (const admission of batch)
+            admission.reject(serviceUnavailable('The admission could not be confirmed yet. Scan the ticket again.'));
           break;
         }
         this.log.warn({ err: error, admissions: batch.length }, 'writing check-ins failed; retrying');
@@ -144,7 +154,9 @@ export class CheckInWriter {
       const first = firsts.get(record._id)!;
       if (first.admissionId !== record.admissionId) await this.state.remember(record._id, firstAdmissionOf(first));
     }
-    await this.state.settled(batch.map((a) => a.pendingId)).catch((error: unknown) => this.log.warn({ err: error }, 'pending check-ins written but not cleared; the sweep finds them written'));
+    await this.state
+      .settled(batch.map((a) => a.pendingId))
+      .catch((error: unknown) => this.log.warn({ err: error }, 'pending check-ins written but not cleared; the sweep finds them written'));
     return firsts;
   }
 

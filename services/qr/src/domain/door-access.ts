@@ -14,7 +14,8 @@ export class DoorAccess {
   async require(caller: Principal, eventId: string): Promise<void> {
     const access = await this.access.get(eventId);
     if (!access) throw notFound('event');
-    if (!caller.roles.includes('admin') && !allowed(caller, access)) throw forbidden('Only the door staff and the organizer of this event can do this.');
+    if (!caller.roles.includes('admin') && !allowed(caller, access))
+      throw forbidden('Only the door staff and the organizer of this event can do this.');
   }
 }
 

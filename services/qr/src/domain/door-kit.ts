@@ -21,7 +21,11 @@ export class DoorKits {
     await this.door.require(caller, eventId);
     // Taken before reading: what changes while the kit is read is newer than `generatedAt`, never older.
     const generatedAt = new Date().toISOString();
-    const [keys, cancelled, checkIns] = await Promise.all([this.keys.publicKeys(), this.tickets.cancelledOfEvent(eventId), this.checkIns.ofEvent(eventId)]);
+    const [keys, cancelled, checkIns] = await Promise.all([
+      this.keys.publicKeys(),
+      this.tickets.cancelledOfEvent(eventId),
+      this.checkIns.ofEvent(eventId),
+    ]);
     return {
       eventId,
       keys,

@@ -49,7 +49,12 @@ export class Entry {
 
     const answer = await this.admissions.admit(ticket, { gate, scannedBy: scanner.userId, scannerId: request.scannerId ?? null });
     if (answer.kind === 'cancelled') return cancelled;
-    return { result: answer.kind === 'admitted' ? 'admitted' : 'already_used', ticket: ticketView(ticket, answer.first.at), checkedInAt: answer.first.at.toISOString(), gate: answer.first.gate };
+    return {
+      result: answer.kind === 'admitted' ? 'admitted' : 'already_used',
+      ticket: ticketView(ticket, answer.first.at),
+      checkedInAt: answer.first.at.toISOString(),
+      gate: answer.first.gate,
+    };
   }
 
   /** Checked in against sold, by gate and by tier, and tickets admitted twice while offline, for the organizer and the door staff. */
@@ -78,7 +83,13 @@ export class Entry {
       checkedIn: checkIns.length,
       byGate: [...gates].map(([gate, checkedIn]) => ({ gate, checkedIn })).sort((a, b) => a.gate.localeCompare(b.gate)),
       byTier: [...tiers.values()],
-      conflicts: conflicts.map((c) => ({ ticketId: c.ticketId, gate: c.gate, at: c.at.toISOString(), firstGate: c.firstGate, firstAt: c.firstAt.toISOString() })),
+      conflicts: conflicts.map((c) => ({
+        ticketId: c.ticketId,
+        gate: c.gate,
+        at: c.at.toISOString(),
+        firstGate: c.firstGate,
+        firstAt: c.firstAt.toISOString(),
+      })),
     };
   }
 }

@@ -63,8 +63,25 @@ export class OfflineCheckIns {
       if (!first) {
         // A check-in cannot be in the future, whatever the device's clock said.
         const at = admission.scannedAt > now ? now : admission.scannedAt;
-        const record: CheckIn = { _id: ticket._id, eventId, tierId: ticket.tierId, gate: admission.gate, scannedBy: caller.userId, scannerId: admission.scannerId, at, offline: true, recordedAt: now };
-        const checkedIn = outboxEvent('TicketCheckedIn', { ticketId: ticket._id, bookingId: ticket.bookingId, userId: ticket.userId, eventId, gate: admission.gate, checkedInAt: at.toISOString() });
+        const record: CheckIn = {
+          _id: ticket._id,
+          eventId,
+          tierId: ticket.tierId,
+          gate: admission.gate,
+          scannedBy: caller.userId,
+          scannerId: admission.scannerId,
+          at,
+          offline: true,
+          recordedAt: now,
+        };
+        const checkedIn = outboxEvent('TicketCheckedIn', {
+          ticketId: ticket._id,
+          bookingId: ticket.bookingId,
+          userId: ticket.userId,
+          eventId,
+          gate: admission.gate,
+          checkedInAt: at.toISOString(),
+        });
         const outcome = await this.checkIns.admit(record, [checkedIn]);
         firsts.set(ticket._id, outcome.checkIn);
         if (outcome.admitted) {
@@ -91,7 +108,11 @@ export class OfflineCheckIns {
         firstAt: first.at,
         recordedAt: now,
       });
-      if (recorded) this.log.warn({ eventId, ticketId: ticket._id, gate: admission.gate, firstGate: first.gate }, 'ticket admitted twice while offline; the first admission counts');
+      if (recorded)
+        this.log.warn(
+          { eventId, ticketId: ticket._id, gate: admission.gate, firstGate: first.gate },
+          'ticket admitted twice while offline; the first admission counts',
+        );
       results.push({ ticketId: ticket._id, outcome: 'conflict', ...earlier });
     }
     return { results };

@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import type { Logger, Mutex } from '@eventify/kit';
 import type { SealedKey, StoredTicketKey, TicketKeysRepository } from '../data/ticket-keys-repository.js';
 
@@ -107,7 +116,8 @@ export class TicketKeys {
   /** Loaded once; later refreshed in the background while the cached keys go on serving. */
   private async fresh(): Promise<void> {
     if (this.loadedAt === 0) return this.reload();
-    if (Date.now() - this.loadedAt > REFRESH_MS) void this.reload().catch((error) => this.log.warn({ err: error }, 'ticket keys not refreshed; the cached ones serve'));
+    if (Date.now() - this.loadedAt > REFRESH_MS)
+      void this.reload().catch((error) => this.log.warn({ err: error }, 'ticket keys not refreshed; the cached ones serve'));
   }
 
   private reload(): Promise<void> {
@@ -147,7 +157,9 @@ export class TicketKeys {
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64url')), decipher.final()]);
     } catch {
-      throw new Error(`ticket signing key ${kid} cannot be unsealed: QR_KEY_ENCRYPTION_KEY (or QR_SIGNING_SECRET it defaults to) is not the one it was sealed with`);
+      throw new Error(
+        `ticket signing key ${kid} cannot be unsealed: QR_KEY_ENCRYPTION_KEY (or QR_SIGNING_SECRET it defaults to) is not the one it was sealed with`,
+      );
     }
   }
 }

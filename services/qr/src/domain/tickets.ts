@@ -68,7 +68,12 @@ export class Tickets {
     // Tickets first (idempotent by id), then the set with its event: a crash in between is redone by the redelivery.
     await this.repository.insertMissing(tickets);
     if (set?.status === 'issued') return;
-    const issued = outboxEvent('TicketsIssued', { bookingId: booking.bookingId, userId: booking.userId, eventId: booking.eventId, ticketIds: tickets.map((t) => t._id) });
+    const issued = outboxEvent('TicketsIssued', {
+      bookingId: booking.bookingId,
+      userId: booking.userId,
+      eventId: booking.eventId,
+      ticketIds: tickets.map((t) => t._id),
+    });
     await this.repository.setTicketSet(booking.bookingId, 'issued', [issued]);
   }
 
@@ -84,7 +89,14 @@ export class Tickets {
       if (set?.status !== 'voided') {
         const valid = tickets.filter((t) => t.status === 'valid').map((t) => t._id);
         const voided = valid.length
-          ? [outboxEvent('TicketsVoided', { bookingId: booking.bookingId, userId: booking.userId, eventId: booking.eventId, ticketIds: valid })]
+          ? [
+              outboxEvent('TicketsVoided', {
+                bookingId: booking.bookingId,
+                userId: booking.userId,
+                eventId: booking.eventId,
+                ticketIds: valid,
+              }),
+            ]
           : [];
         await this.repository.setTicketSet(booking.bookingId, 'voided', voided);
       }

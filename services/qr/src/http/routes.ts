@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DoorKitSchema, EntryStatsSchema, OfflineCheckInResultSchema, ScanAnswerSchema, TicketKeyRotationSchema, TicketSchema, pageOf } from '@eventify/contracts';
+import {
+  DoorKitSchema,
+  EntryStatsSchema,
+  OfflineCheckInResultSchema,
+  ScanAnswerSchema,
+  TicketKeyRotationSchema,
+  TicketSchema,
+  pageOf,
+} from '@eventify/contracts';
 import { decodeCursor, encodeCursor, pageQuerySchema, principalOf, type App, type Guards } from '@eventify/kit';
 import type { DoorKits } from '../domain/door-kit.js';
 import type { Entry } from '../domain/entry.js';
@@ -27,27 +35,50 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
 
   app.get(
     '/tickets',
-    { ...user, schema: { summary: 'Your tickets, newest first', querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64).optional() }), response: { 200: pageOf(TicketSchema) } } },
+    {
+      ...user,
+      schema: {
+        summary: 'Your tickets, newest first',
+        querystring: pageQuerySchema.extend({ eventId: z.string().min(1).max(64).optional() }),
+        response: { 200: pageOf(TicketSchema) },
+      },
+    },
     async (request) => {
       const position = decodeCursor(request.query.cursor, cursorSchema);
-      const page = await tickets.list(principalOf(request).userId, request.query.eventId, position ? { issuedAt: new Date(position.at), id: position.id } : undefined, request.query.limit);
-      return { items: page.items, nextCursor: page.last ? encodeCursor({ at: page.last.issuedAt.toISOString(), id: page.last._id }) : null };
+      const page = await tickets.list(
+        principalOf(request).userId,
+        request.query.eventId,
+        position ? { issuedAt: new Date(position.at), id: position.id } : undefined,
+        request.query.limit,
+      );
+      return {
+        items: page.items,
+        nextCursor: page.last ? encodeCursor({ at: page.last.issuedAt.toISOString(), id: page.last._id }) : null,
+      };
     },
   );
 
-  app.get('/tickets/:id', { ...user, schema: { summary: 'One of your tickets, with its QR payload', params: ticketParams, response: { 200: TicketSchema } } }, async (request) =>
-    tickets.read(request.params.id, principalOf(request).userId),
+  app.get(
+    '/tickets/:id',
+    { ...user, schema: { summary: 'One of your tickets, with its QR payload', params: ticketParams, response: { 200: TicketSchema } } },
+    async (request) => tickets.read(request.params.id, principalOf(request).userId),
   );
 
-  app.get('/tickets/:id/qr.svg', {
+  app.get(
+    '/tickets/:id/qr.svg',
+    {
       ...user,
       schema: {
         summary: 'The QR code of one of your tickets, as SVG',
         params: ticketParams,
         response: { 200: { description: 'An SVG image', content: { 'image/svg+xml': { schema: z.string() } } } },
       },
-    }, async (request, reply) =>
-    reply.type('image/svg+xml').header('cache-control', 'private, no-store').send(await tickets.svg(request.params.id, principalOf(request).userId)),
+    },
+    async (request, reply) =>
+      reply
+        .type('image/svg+xml')
+        .header('cache-control', 'private, no-store')
+        .send(await tickets.svg(request.params.id, principalOf(request).userId)),
   );
 
   app.post(
@@ -89,8 +120,10 @@ export function registerQrRoutes(app: App, { tickets, entry, doorKits, offline, 
     {
       ...user,
       schema: {
-        summary: "The event's door kit: public keys, cancelled tickets and check-ins so far, to scan offline (door staff, organizer, admins)",
-        description: 'Ticket codes ET2.<ticketId>.<eventId>.<kid>.<signature> verify with the key of <kid>: Ed25519 over the text before the last dot. The kit holds public keys only.',
+        summary:
+          "The event's door kit: public keys, cancelled tickets and check-ins so far, to scan offline (door staff, organizer, admins)",
+        description:
+          'Ticket codes ET2.<ticketId>.<eventId>.<kid>.<signature> verify with the key of <kid>: Ed25519 over the text before the last dot. The kit holds public keys only.',
         params: eventParams,
         response: { 200: DoorKitSchema },
       },

@@ -1,6 +1,14 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Role } from '@eventify/contracts';
-import { isDuplicateKeyError, outboxEvent, pushOutbox, type MongoOutbox, type Mutex, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  isDuplicateKeyError,
+  outboxEvent,
+  pushOutbox,
+  type MongoOutbox,
+  type Mutex,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 export interface Profile extends WithOutbox {
   _id: string;
@@ -66,14 +74,18 @@ export class ProfilesRepository {
   }
 
   update(id: string, changes: ProfileChanges) {
-    return this.locked(id, () => this.profiles.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: new Date() } }, { returnDocument: 'after' }));
+    return this.locked(id, () =>
+      this.profiles.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: new Date() } }, { returnDocument: 'after' }),
+    );
   }
 
   /** New roles, and `UserRolesChanged` in the same write. */
   async setRoles(id: string, roles: Role[], changedBy: string) {
     const event = outboxEvent('UserRolesChanged', { userId: id, roles, changedBy });
     const profile = await this.locked(id, () =>
-      this.profiles.findOneAndUpdate({ _id: id }, pushOutbox<Profile>({ $set: { roles, updatedAt: new Date() } }, [event]), { returnDocument: 'after' }),
+      this.profiles.findOneAndUpdate({ _id: id }, pushOutbox<Profile>({ $set: { roles, updatedAt: new Date() } }, [event]), {
+        returnDocument: 'after',
+      }),
     );
     if (profile) this.outbox.changed(id);
     return profile;

@@ -19,7 +19,8 @@ export class PushTokensRepository {
   }
 
   async assign(token: string, userId: string): Promise<void> {
-    const upsert = () => this.tokens.updateOne({ _id: token }, { $set: { userId }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
+    const upsert = () =>
+      this.tokens.updateOne({ _id: token }, { $set: { userId }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
     try {
       await upsert();
     } catch (error) {

@@ -40,7 +40,10 @@ export class Users {
     let profile = await this.deps.profiles.find(userId);
     if (!profile) {
       // Registration does not wait for the profile; fetch the account once and create it now.
-      const { body } = await this.deps.auth<{ id: string; email: string; name: string; roles: Role[] }>('GET', `/internal/users/${encodeURIComponent(userId)}`);
+      const { body } = await this.deps.auth<{ id: string; email: string; name: string; roles: Role[] }>(
+        'GET',
+        `/internal/users/${encodeURIComponent(userId)}`,
+      );
       profile = await this.deps.profiles.createIfMissing(body);
     }
     return toView(profile, await this.deps.pushTokens.ofUser(userId));
@@ -61,7 +64,11 @@ export class Users {
     await this.deps.pushTokens.remove(token, userId);
   }
 
-  async list(q: string | undefined, after: { email: string; id: string } | undefined, limit: number): Promise<Page<ProfileView> & { last?: Profile }> {
+  async list(
+    q: string | undefined,
+    after: { email: string; id: string } | undefined,
+    limit: number,
+  ): Promise<Page<ProfileView> & { last?: Profile }> {
     const rows = await this.deps.profiles.search(q, after, limit + 1);
     const items = rows.slice(0, limit);
     return { items: items.map((p) => toView(p)), nextCursor: null, ...(rows.length > limit ? { last: items.at(-1)! } : {}) };

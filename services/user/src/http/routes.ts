@@ -7,8 +7,16 @@ const EXPO_PUSH_TOKEN = /^Expo(nent)?PushToken\[[A-Za-z0-9_-]{10,100}\]$/;
 const profileChanges = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +4915112345678').nullable(),
-    avatarUrl: z.string().max(2048).url().refine((u) => u.startsWith('https://'), 'must be an https:// URL').nullable(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +4915112345678')
+      .nullable(),
+    avatarUrl: z
+      .string()
+      .max(2048)
+      .url()
+      .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
+      .nullable(),
     city: z.string().trim().min(1).max(100).nullable(),
     preferences: z
       .record(z.string().max(50), z.union([z.string().max(200), z.number(), z.boolean()]))
@@ -41,12 +49,20 @@ export function registerUserRoutes(app: App, users: Users, guards: Guards): void
         response: { 201: PushTokensSchema },
       },
     },
-    async (request, reply) => reply.status(201).send({ pushTokens: await users.addPushToken(principalOf(request).userId, request.body.token) }),
+    async (request, reply) =>
+      reply.status(201).send({ pushTokens: await users.addPushToken(principalOf(request).userId, request.body.token) }),
   );
 
   app.delete(
     '/users/me/push-tokens/:token',
-    { ...me, schema: { summary: "Forget a device's push token", params: z.object({ token: z.string().max(200) }), response: { 204: z.undefined().describe('Forgotten (or never known)') } } },
+    {
+      ...me,
+      schema: {
+        summary: "Forget a device's push token",
+        params: z.object({ token: z.string().max(200) }),
+        response: { 204: z.undefined().describe('Forgotten (or never known)') },
+      },
+    },
     async (request, reply) => {
       await users.removePushToken(principalOf(request).userId, request.params.token);
       return reply.status(204).send();

@@ -16,7 +16,10 @@ export default function TabsLayout() {
     <Tabs screenOptions={{ headerShown: false, tabBarActiveTintColor: colors.primary, tabBarInactiveTintColor: colors.muted }}>
       <Tabs.Screen name="index" options={{ title: 'Discover', tabBarIcon: ({ color, size }) => <Compass color={color} size={size} /> }} />
       <Tabs.Screen name="tickets" options={{ title: 'Tickets', tabBarIcon: ({ color, size }) => <Ticket color={color} size={size} /> }} />
-      <Tabs.Screen name="bookings" options={{ title: 'Bookings', tabBarIcon: ({ color, size }) => <ReceiptText color={color} size={size} /> }} />
+      <Tabs.Screen
+        name="bookings"
+        options={{ title: 'Bookings', tabBarIcon: ({ color, size }) => <ReceiptText color={color} size={size} /> }}
+      />
       <Tabs.Screen
         name="inbox"
         options={{
@@ -29,7 +32,11 @@ export default function TabsLayout() {
       <Tabs.Screen
         name="manage"
         // Shown to organizers, admins and door staff only: attendees never see an empty tab.
-        options={{ title: 'Manage', href: manage ? '/manage' : null, tabBarIcon: ({ color, size }) => <Briefcase color={color} size={size} /> }}
+        options={{
+          title: 'Manage',
+          href: manage ? '/manage' : null,
+          tabBarIcon: ({ color, size }) => <Briefcase color={color} size={size} />,
+        }}
       />
       <Tabs.Screen name="profile" options={{ title: 'Profile', tabBarIcon: ({ color, size }) => <User color={color} size={size} /> }} />
     </Tabs>

@@ -13,7 +13,10 @@ function ReviewRow({ review }: { review: Review }) {
       href={`/admin/reviews/${review.id}`}
       label={`Review ${content.title}, submitted ${formatMoment(review.submittedAt)}`}
       title={content.title}
-      details={[`${formatEventDate(content.startsAt, content.timeZone)} · ${content.venue.city}`, `Submitted ${formatMoment(review.submittedAt)}`]}
+      details={[
+        `${formatEventDate(content.startsAt, content.timeZone)} · ${content.venue.city}`,
+        `Submitted ${formatMoment(review.submittedAt)}`,
+      ]}
       testID="review-row"
     />
   );

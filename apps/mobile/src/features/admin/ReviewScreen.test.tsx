@@ -22,7 +22,10 @@ async function openReview(answer = review()) {
 describe('Review', () => {
   it('says it is loading, then previews the event as submitted, as attendees will see it', async () => {
     const submitted = review();
-    submitted.event = { ...submitted.event, tiers: [...(submitted.event.tiers as object[]), { name: 'Students', price: 0, currency: 'EUR', capacity: 20 }] };
+    submitted.event = {
+      ...submitted.event,
+      tiers: [...(submitted.event.tiers as object[]), { name: 'Students', price: 0, currency: 'EUR', capacity: 20 }],
+    };
     api.on('GET /approvals/review-1', { delayMs: 300, body: submitted });
     await signInThroughUi(api, '/admin/reviews/review-1', admin);
     expect(await screen.findByLabelText('Loading the submission…')).toBeOnTheScreen();
@@ -59,7 +62,9 @@ describe('Review', () => {
   });
 
   it('approves and publishes the event', async () => {
-    api.on('POST /approvals/review-1/approve', { body: review({ status: 'approved', decidedAt: '2026-11-27T09:00:00.000Z', reviewerId: 'user-1' }) });
+    api.on('POST /approvals/review-1/approve', {
+      body: review({ status: 'approved', decidedAt: '2026-11-27T09:00:00.000Z', reviewerId: 'user-1' }),
+    });
     const user = await openReview();
     await user.press(screen.getByRole('button', { name: 'Approve and publish' }));
 
@@ -80,7 +85,9 @@ describe('Review', () => {
   });
 
   it('sends the event back only with a reason, which the organizer reads', async () => {
-    api.on('POST /approvals/review-1/reject', ({ body }) => ({ body: review({ status: 'rejected', reason: (body as { reason: string }).reason, decidedAt: '2026-11-27T09:00:00.000Z' }) }));
+    api.on('POST /approvals/review-1/reject', ({ body }) => ({
+      body: review({ status: 'rejected', reason: (body as { reason: string }).reason, decidedAt: '2026-11-27T09:00:00.000Z' }),
+    }));
     const user = await openReview();
     await user.press(screen.getByRole('button', { name: 'Send back with a reason…' }));
     expect(screen.getByText('The organizer reads this and can edit and resubmit.')).toBeOnTheScreen();
@@ -95,13 +102,21 @@ describe('Review', () => {
     await user.press(screen.getByRole('button', { name: 'Send back' }));
 
     expect(await screen.findByText('Sent back: The venue address is missing a street number')).toBeOnTheScreen();
-    expect(api.called('POST /approvals/review-1/reject').map((r) => r.body)).toEqual([{ reason: 'The venue address is missing a street number' }]);
+    expect(api.called('POST /approvals/review-1/reject').map((r) => r.body)).toEqual([
+      { reason: 'The venue address is missing a street number' },
+    ]);
     expect(screen.queryByLabelText(REASON_FIELD)).toBeNull();
     expect(api.called('POST /approvals/review-1/approve')).toHaveLength(0);
   });
 
   it("shows the server's word on the reason beside the field", async () => {
-    api.on('POST /approvals/review-1/reject', problem(400, 'The request is not valid.', { code: 'validation', errors: [{ field: 'body.reason', message: 'must be at least 10 characters' }] }));
+    api.on(
+      'POST /approvals/review-1/reject',
+      problem(400, 'The request is not valid.', {
+        code: 'validation',
+        errors: [{ field: 'body.reason', message: 'must be at least 10 characters' }],
+      }),
+    );
     const user = await openReview();
     await user.press(screen.getByRole('button', { name: 'Send back with a reason…' }));
     await user.type(screen.getByLabelText(REASON_FIELD), 'No.');
@@ -113,7 +128,14 @@ describe('Review', () => {
   });
 
   it('shows the decision on a submission already decided, and offers none', async () => {
-    await openReview(review({ status: 'rejected', reason: 'Dates overlap with the venue closing', decidedAt: '2026-11-26T09:00:00.000Z', reviewerId: 'admin-2' }));
+    await openReview(
+      review({
+        status: 'rejected',
+        reason: 'Dates overlap with the venue closing',
+        decidedAt: '2026-11-26T09:00:00.000Z',
+        reviewerId: 'admin-2',
+      }),
+    );
     expect(screen.getByText('Sent back: Dates overlap with the venue closing')).toBeOnTheScreen();
     expect(screen.queryByRole('button', { name: 'Approve and publish' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Send back with a reason…' })).toBeNull();

@@ -47,11 +47,25 @@ function Decide({ review }: { review: Review }) {
         </Notice>
       ) : rejecting ? (
         <View style={styles.decision}>
-          <TextField label="Why it goes back to the organizer" value={reason} onChangeText={setReason} error={fieldErrorsOf(reject.error).reason} multiline help="The organizer reads this and can edit and resubmit." />
+          <TextField
+            label="Why it goes back to the organizer"
+            value={reason}
+            onChangeText={setReason}
+            error={fieldErrorsOf(reject.error).reason}
+            multiline
+            help="The organizer reads this and can edit and resubmit."
+          />
           <FormError error={reject.error} />
           <View style={styles.row}>
             <Button label="Back" variant="secondary" onPress={() => setRejecting(false)} style={styles.grow} />
-            <Button label="Send back" variant="danger" busy={reject.isPending} disabled={!reason.trim()} onPress={() => reject.mutate(reason.trim())} style={styles.grow} />
+            <Button
+              label="Send back"
+              variant="danger"
+              busy={reject.isPending}
+              disabled={!reason.trim()}
+              onPress={() => reject.mutate(reason.trim())}
+              style={styles.grow}
+            />
           </View>
         </View>
       ) : (

@@ -48,7 +48,14 @@ export function UsersScreen() {
   return (
     <View style={styles.page}>
       <View style={styles.search}>
-        <TextField label="Search people" placeholder="Name or e-mail" value={q} onChangeText={setQ} autoCapitalize="none" autoCorrect={false} />
+        <TextField
+          label="Search people"
+          placeholder="Name or e-mail"
+          value={q}
+          onChangeText={setQ}
+          autoCapitalize="none"
+          autoCorrect={false}
+        />
       </View>
       <PagedList
         query={users}
@@ -65,7 +72,14 @@ export function UsersScreen() {
 const styles = StyleSheet.create({
   page: { flex: 1, backgroundColor: colors.background },
   search: { paddingHorizontal: space.lg, paddingTop: space.lg, width: '100%', maxWidth: MAX_CONTENT_WIDTH, alignSelf: 'center' },
-  row: { backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border, gap: space.xs },
+  row: {
+    backgroundColor: colors.surface,
+    padding: space.lg,
+    borderRadius: radius.lg,
+    borderWidth: 1,
+    borderColor: colors.border,
+    gap: space.xs,
+  },
   name: { fontSize: font.body, fontWeight: '700', color: colors.text },
   muted: { fontSize: font.small, color: colors.muted },
   roles: { flexDirection: 'row', flexWrap: 'wrap', gap: space.md, marginTop: space.sm },

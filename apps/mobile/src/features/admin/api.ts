@@ -11,14 +11,19 @@ export const adminKeys = {
 export function useReviewQueue() {
   return useInfiniteQuery({
     queryKey: adminKeys.queue,
-    queryFn: ({ pageParam, signal }) => api.get<Page<Review>>('/approvals', { query: { status: 'pending', cursor: pageParam, limit: 50 }, signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<Review>>('/approvals', { query: { status: 'pending', cursor: pageParam, limit: 50 }, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
 export function useReview(id: string | undefined) {
-  return useQuery({ queryKey: adminKeys.review(id ?? ''), queryFn: ({ signal }) => api.get<Review>(`/approvals/${encodeURIComponent(id!)}`, { signal }), enabled: !!id });
+  return useQuery({
+    queryKey: adminKeys.review(id ?? ''),
+    queryFn: ({ signal }) => api.get<Review>(`/approvals/${encodeURIComponent(id!)}`, { signal }),
+    enabled: !!id,
+  });
 }
 
 export function useDecide(id: string) {
@@ -29,7 +34,10 @@ export function useDecide(id: string) {
   };
   return {
     approve: useMutation({ mutationFn: () => api.post<Review>(`/approvals/${encodeURIComponent(id)}/approve`), onSuccess }),
-    reject: useMutation({ mutationFn: (reason: string) => api.post<Review>(`/approvals/${encodeURIComponent(id)}/reject`, { reason }), onSuccess }),
+    reject: useMutation({
+      mutationFn: (reason: string) => api.post<Review>(`/approvals/${encodeURIComponent(id)}/reject`, { reason }),
+      onSuccess,
+    }),
   };
 }
 
@@ -45,7 +53,8 @@ export function useUsers(q: string) {
 export function useSetRoles() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, roles }: { userId: string; roles: Role[] }) => api.patch<Profile>(`/users/${encodeURIComponent(userId)}/roles`, { roles }),
+    mutationFn: ({ userId, roles }: { userId: string; roles: Role[] }) =>
+      api.patch<Profile>(`/users/${encodeURIComponent(userId)}/roles`, { roles }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['admin', 'users'] }),
   });
 }

@@ -28,6 +28,11 @@ export function previewOf(review: Review): { content: EventContent; tiers: Submi
       endsAt: text(e.endsAt, review.submittedAt),
       timeZone: text(e.timeZone, 'UTC'),
     },
-    tiers: tiers.map((t) => ({ name: text(t.name), price: Number(t.price) || 0, currency: text(t.currency, 'EUR'), capacity: Number(t.capacity) || 0 })),
+    tiers: tiers.map((t) => ({
+      name: text(t.name),
+      price: Number(t.price) || 0,
+      currency: text(t.currency, 'EUR'),
+      capacity: Number(t.capacity) || 0,
+    })),
   };
 }

@@ -6,7 +6,17 @@ import { colors, font, space } from '@/ui/theme';
 
 /** The frame of the sign-in, sign-up and password screens: a title, the form, and links to the others (which
  * replace this screen, so "back" leads to where the person came from, not through every form). */
-export function AuthForm({ title, intro, children, links }: { title: string; intro?: string; children: ReactNode; links: { href: Href; label: string }[] }) {
+export function AuthForm({
+  title,
+  intro,
+  children,
+  links,
+}: {
+  title: string;
+  intro?: string;
+  children: ReactNode;
+  links: { href: Href; label: string }[];
+}) {
   return (
     <KeyboardAvoidingView style={styles.fill} behavior={Platform.OS === 'ios' ? 'padding' : undefined}>
       <Screen>

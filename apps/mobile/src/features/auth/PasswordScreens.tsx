@@ -11,7 +11,9 @@ import { AuthForm } from './AuthForm';
 /** Ask for a reset link. The answer is the same for unknown addresses, so nobody learns who has an account. */
 export function ForgotPasswordScreen() {
   const [email, setEmail] = useState('');
-  const send = useMutation({ mutationFn: (address: string) => api.post('/auth/password/forgot', { email: address }, { auth: false }).then(() => address) });
+  const send = useMutation({
+    mutationFn: (address: string) => api.post('/auth/password/forgot', { email: address }, { auth: false }).then(() => address),
+  });
   const fields = fieldErrorsOf(send.error);
   return (
     <AuthForm
@@ -22,8 +24,19 @@ export function ForgotPasswordScreen() {
         { href: '/sign-in', label: 'Back to sign in' },
       ]}
     >
-      {send.data ? <Notice tone="success">{`If an account exists for ${send.data}, a reset link is on its way. Check your inbox.`}</Notice> : null}
-      <TextField label="E-mail" value={email} onChangeText={setEmail} error={fields.email} autoComplete="email" inputMode="email" autoCapitalize="none" autoCorrect={false} />
+      {send.data ? (
+        <Notice tone="success">{`If an account exists for ${send.data}, a reset link is on its way. Check your inbox.`}</Notice>
+      ) : null}
+      <TextField
+        label="E-mail"
+        value={email}
+        onChangeText={setEmail}
+        error={fields.email}
+        autoComplete="email"
+        inputMode="email"
+        autoCapitalize="none"
+        autoCorrect={false}
+      />
       <FormError error={send.error} />
       <Button label="Send reset link" onPress={() => send.mutate(email.trim())} busy={send.isPending} disabled={!email} />
     </AuthForm>
@@ -39,10 +52,31 @@ export function ResetPasswordScreen() {
   const fields = fieldErrorsOf(reset.error);
   const done = reset.isSuccess;
   return (
-    <AuthForm title="Choose a new password" links={[{ href: '/sign-in', label: done ? 'Sign in with your new password' : 'Back to sign in' }]}>
-      {done ? <Notice tone="success">Your password is changed, and every other session signed out. Sign in with the new one.</Notice> : null}
-      {params.token ? null : <TextField label="Reset code" value={token} onChangeText={setToken} error={fields.token} autoCapitalize="none" autoCorrect={false} />}
-      <TextField label="New password" value={password} onChangeText={setPassword} error={fields.password} autoComplete="new-password" secureTextEntry />
+    <AuthForm
+      title="Choose a new password"
+      links={[{ href: '/sign-in', label: done ? 'Sign in with your new password' : 'Back to sign in' }]}
+    >
+      {done ? (
+        <Notice tone="success">Your password is changed, and every other session signed out. Sign in with the new one.</Notice>
+      ) : null}
+      {params.token ? null : (
+        <TextField
+          label="Reset code"
+          value={token}
+          onChangeText={setToken}
+          error={fields.token}
+          autoCapitalize="none"
+          autoCorrect={false}
+        />
+      )}
+      <TextField
+        label="New password"
+        value={password}
+        onChangeText={setPassword}
+        error={fields.password}
+        autoComplete="new-password"
+        secureTextEntry
+      />
       <FormError error={reset.error} />
       <Button label="Set new password" onPress={() => reset.mutate()} busy={reset.isPending} disabled={done || !token || !password} />
     </AuthForm>

@@ -9,7 +9,12 @@ export function RequireSignIn({ children, what, returnTo }: { children: ReactNod
   const router = useRouter();
   if (status === 'loading') return <Loading />;
   if (status === 'signedOut') {
-    return <EmptyState title={`Sign in to see ${what}`} action={{ label: 'Sign in', onPress: () => router.push({ pathname: '/sign-in', params: { next: returnTo } }) }} />;
+    return (
+      <EmptyState
+        title={`Sign in to see ${what}`}
+        action={{ label: 'Sign in', onPress: () => router.push({ pathname: '/sign-in', params: { next: returnTo } }) }}
+      />
+    );
   }
   return <>{children}</>;
 }

@@ -48,7 +48,13 @@ describe('Sign in', () => {
   });
 
   it("shows the server's field errors beside their fields", async () => {
-    api.on('POST /auth/login', problem(400, 'The request is not valid.', { code: 'validation', errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }));
+    api.on(
+      'POST /auth/login',
+      problem(400, 'The request is not valid.', {
+        code: 'validation',
+        errors: [{ field: 'body.email', message: 'must be an e-mail address' }],
+      }),
+    );
     renderApp('/sign-in');
     await submitSignIn('ana-at-example', 'a sturdy passphrase');
     expect(await screen.findByText('must be an e-mail address')).toBeOnTheScreen();

@@ -29,10 +29,37 @@ export function SignInScreen() {
       ]}
     >
       {endedBecause ? <Notice tone="warning">{endedBecause}</Notice> : null}
-      <TextField label="E-mail" value={email} onChangeText={setEmail} error={fields.email} autoComplete="email" inputMode="email" autoCapitalize="none" autoCorrect={false} />
-      <TextField label="Password" value={password} onChangeText={setPassword} error={fields.password} autoComplete="current-password" secureTextEntry onSubmitEditing={() => submit.mutate()} />
-      <FormError error={submit.error} testID="sign-in-error" override={wrongPassword ? 'That e-mail and password do not match an account. Check both and try again.' : null} />
-      <Button label="Sign in" onPress={() => submit.mutate()} busy={submit.isPending} disabled={!email || !password} testID="sign-in-button" />
+      <TextField
+        label="E-mail"
+        value={email}
+        onChangeText={setEmail}
+        error={fields.email}
+        autoComplete="email"
+        inputMode="email"
+        autoCapitalize="none"
+        autoCorrect={false}
+      />
+      <TextField
+        label="Password"
+        value={password}
+        onChangeText={setPassword}
+        error={fields.password}
+        autoComplete="current-password"
+        secureTextEntry
+        onSubmitEditing={() => submit.mutate()}
+      />
+      <FormError
+        error={submit.error}
+        testID="sign-in-error"
+        override={wrongPassword ? 'That e-mail and password do not match an account. Check both and try again.' : null}
+      />
+      <Button
+        label="Sign in"
+        onPress={() => submit.mutate()}
+        busy={submit.isPending}
+        disabled={!email || !password}
+        testID="sign-in-button"
+      />
     </AuthForm>
   );
 }

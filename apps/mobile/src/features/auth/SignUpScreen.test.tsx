@@ -28,11 +28,22 @@ describe('Sign up', () => {
     await user.press(screen.getByRole('button', { name: 'Create account' }));
 
     expect(await screen.findByText('Nothing new')).toBeOnTheScreen();
-    expect(api.called('POST /auth/register')[0]!.body).toEqual({ name: 'Ana', email: ACCOUNT.email, password: 'a sturdy passphrase', role: 'organizer' });
+    expect(api.called('POST /auth/register')[0]!.body).toEqual({
+      name: 'Ana',
+      email: ACCOUNT.email,
+      password: 'a sturdy passphrase',
+      role: 'organizer',
+    });
   });
 
   it("shows the server's field error beside the password", async () => {
-    api.on('POST /auth/register', problem(400, 'The request is not valid.', { code: 'validation', errors: [{ field: 'body.password', message: 'must be at least 10 characters' }] }));
+    api.on(
+      'POST /auth/register',
+      problem(400, 'The request is not valid.', {
+        code: 'validation',
+        errors: [{ field: 'body.password', message: 'must be at least 10 characters' }],
+      }),
+    );
     renderApp('/sign-up');
     const user = await fillSignUp('short');
     await user.press(screen.getByRole('button', { name: 'Create account' }));

@@ -11,7 +11,8 @@ export const refreshTransport: RefreshTransport = {
     return refreshToken ? { refreshToken } : null;
   },
   async keep(session) {
-    if (session.refreshToken) await SecureStore.setItemAsync(KEY, session.refreshToken, { keychainAccessible: SecureStore.AFTER_FIRST_UNLOCK });
+    if (session.refreshToken)
+      await SecureStore.setItemAsync(KEY, session.refreshToken, { keychainAccessible: SecureStore.AFTER_FIRST_UNLOCK });
   },
   async forget() {
     await SecureStore.deleteItemAsync(KEY);

@@ -11,7 +11,8 @@ beforeEach(() => api.reset());
 const expired = problem(401, 'The access token has expired.', { code: 'unauthorized' });
 
 /** Answers only a call that carries `token`; any other token is refused as expired. */
-const onlyWith = (token: string, reply: Reply) => (request: RecordedRequest) => (request.headers.authorization === `Bearer ${token}` ? reply : expired);
+const onlyWith = (token: string, reply: Reply) => (request: RecordedRequest) =>
+  request.headers.authorization === `Bearer ${token}` ? reply : expired;
 
 const tokensSentTo = (route: string) => api.called(route).map((r) => r.headers.authorization);
 

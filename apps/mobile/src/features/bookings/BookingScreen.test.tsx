@@ -76,7 +76,9 @@ describe('Booking', () => {
 
     expect(await screen.findByText('Payment received. Confirming your booking…')).toBeOnTheScreen();
     expect(api.called('POST /payments/intents').map((r) => r.body)).toEqual([{ bookingId: 'booking-1' }]);
-    expect(paymentSheet.initialised).toEqual([expect.objectContaining({ paymentIntentClientSecret: 'pi_1_secret_abc', merchantDisplayName: 'Eventify' })]);
+    expect(paymentSheet.initialised).toEqual([
+      expect.objectContaining({ paymentIntentClientSecret: 'pi_1_secret_abc', merchantDisplayName: 'Eventify' }),
+    ]);
     expect(screen.queryByRole('button', { name: 'Pay €50.00' })).toBeNull();
 
     // Stripe's webhook reaches Eventify: the booking turns confirmed, and the screen, still asking, sees it.
@@ -139,7 +141,14 @@ describe('Booking', () => {
   it('says what cancelling means before asking to confirm, and cancels only once confirmed', async () => {
     api.on('GET /bookings/booking-1', { body: confirmedBooking() });
     api.on('POST /bookings/booking-1/cancel', {
-      body: booking({ status: 'cancelled', expiresAt: null, cancelledAt: '2026-12-02T09:00:00.000Z', cancelReason: 'requested', refund: { status: 'requested', amount: 5000, at: null }, cancellation: null }),
+      body: booking({
+        status: 'cancelled',
+        expiresAt: null,
+        cancelledAt: '2026-12-02T09:00:00.000Z',
+        cancelReason: 'requested',
+        refund: { status: 'requested', amount: 5000, at: null },
+        cancellation: null,
+      }),
     });
     const user = await signInThroughUi(api, '/bookings/booking-1');
     await user.press(await screen.findByRole('button', { name: 'Cancel booking' }));
@@ -162,7 +171,10 @@ describe('Booking', () => {
 
   it('keeps the booking and says why when the server refuses to cancel it', async () => {
     api.on('GET /bookings/booking-1', { body: confirmedBooking() });
-    api.on('POST /bookings/booking-1/cancel', problem(409, 'The event has started: this booking can no longer be cancelled.', { code: 'conflict' }));
+    api.on(
+      'POST /bookings/booking-1/cancel',
+      problem(409, 'The event has started: this booking can no longer be cancelled.', { code: 'conflict' }),
+    );
     const user = await signInThroughUi(api, '/bookings/booking-1');
     await user.press(await screen.findByRole('button', { name: 'Cancel booking' }));
     await user.press(screen.getByRole('button', { name: 'Yes, cancel this booking' }));

@@ -45,7 +45,14 @@ export function BookingScreen() {
 
 const statusTone = { confirmed: 'success', pending_payment: 'warning', reserving: 'warning' } as const;
 
-function BookingDetails({ booking, waiting, slow, onPaid, onRefresh, refreshing }: {
+function BookingDetails({
+  booking,
+  waiting,
+  slow,
+  onPaid,
+  onRefresh,
+  refreshing,
+}: {
   booking: Booking;
   waiting: boolean;
   slow: boolean;
@@ -67,7 +74,11 @@ function BookingDetails({ booking, waiting, slow, onPaid, onRefresh, refreshing 
         <Text style={styles.title} role="heading" aria-level={1}>
           {event.data?.title ?? 'Your booking'}
         </Text>
-        {event.data ? <Text style={styles.muted}>{formatEventDate(event.data.startsAt, event.data.timeZone)} · {event.data.venue.city}</Text> : null}
+        {event.data ? (
+          <Text style={styles.muted}>
+            {formatEventDate(event.data.startsAt, event.data.timeZone)} · {event.data.venue.city}
+          </Text>
+        ) : null}
         <View testID="booking-status" aria-label={`Status: ${STATUS_LABELS[booking.status]}`}>
           <Badge label={STATUS_LABELS[booking.status]} tone={tone} />
         </View>
@@ -113,7 +124,11 @@ function BookingDetails({ booking, waiting, slow, onPaid, onRefresh, refreshing 
           <Notice tone="success">
             {`You're going! Confirmed ${booking.confirmedAt ? formatMoment(booking.confirmedAt) : ''}. One ticket per seat, each with its own QR code.`}
           </Notice>
-          <Button label="See your tickets" onPress={() => router.push({ pathname: '/tickets', params: { bookingId: booking.id } })} testID="see-tickets" />
+          <Button
+            label="See your tickets"
+            onPress={() => router.push({ pathname: '/tickets', params: { bookingId: booking.id } })}
+            testID="see-tickets"
+          />
         </>
       ) : null}
 
@@ -125,7 +140,8 @@ function BookingDetails({ booking, waiting, slow, onPaid, onRefresh, refreshing 
 }
 
 function EndedNotice({ booking }: { booking: Booking }) {
-  if (booking.status === 'expired') return <Notice tone="warning">The hold ran out before payment, so nothing was charged and the seats went back on sale.</Notice>;
+  if (booking.status === 'expired')
+    return <Notice tone="warning">The hold ran out before payment, so nothing was charged and the seats went back on sale.</Notice>;
   const refund = booking.refund;
   const money = refund && refund.amount > 0 ? formatMoney(refund.amount, booking.currency) : null;
   const text =

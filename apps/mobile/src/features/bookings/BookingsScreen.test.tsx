@@ -15,7 +15,13 @@ describe('Bookings', () => {
       delayMs: 400,
       body: page([
         booking(),
-        booking({ id: 'booking-2', eventId: 'event-2', status: 'confirmed', items: [{ tierId: 'tier-std', tierName: 'Standard', quantity: 1, unitPrice: 0, currency: 'EUR' }], amount: 0 }),
+        booking({
+          id: 'booking-2',
+          eventId: 'event-2',
+          status: 'confirmed',
+          items: [{ tierId: 'tier-std', tierName: 'Standard', quantity: 1, unitPrice: 0, currency: 'EUR' }],
+          amount: 0,
+        }),
       ]),
     });
     api.on('GET /events/event-1', { body: event() });

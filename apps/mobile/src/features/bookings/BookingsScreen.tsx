@@ -17,8 +17,15 @@ function BookingRow({ booking }: { booking: Booking }) {
       href={`/bookings/${booking.id}`}
       label={`${title}: ${seats} tickets, ${status}`}
       title={title}
-      details={[`${seats} ticket${seats === 1 ? '' : 's'} · ${booking.amount === 0 ? 'Free' : formatMoney(booking.amount, booking.currency)} · booked ${formatMoment(booking.createdAt)}`]}
-      aside={<Badge label={status} tone={booking.status === 'confirmed' ? 'success' : booking.status === 'pending_payment' ? 'warning' : 'neutral'} />}
+      details={[
+        `${seats} ticket${seats === 1 ? '' : 's'} · ${booking.amount === 0 ? 'Free' : formatMoney(booking.amount, booking.currency)} · booked ${formatMoment(booking.createdAt)}`,
+      ]}
+      aside={
+        <Badge
+          label={status}
+          tone={booking.status === 'confirmed' ? 'success' : booking.status === 'pending_payment' ? 'warning' : 'neutral'}
+        />
+      }
       testID="booking-row"
     />
   );

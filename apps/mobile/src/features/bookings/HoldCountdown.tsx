@@ -15,7 +15,9 @@ export function HoldCountdown({ expiresAt, onExpired }: { expiresAt: string; onE
   if (over) {
     return (
       <View style={[styles.box, styles.expired]} role="alert" testID="hold-expired">
-        <Text style={[styles.text, { color: colors.danger }]}>Your hold ran out and the seats went back on sale. Book again to get tickets.</Text>
+        <Text style={[styles.text, { color: colors.danger }]}>
+          Your hold ran out and the seats went back on sale. Book again to get tickets.
+        </Text>
       </View>
     );
   }

@@ -6,7 +6,9 @@ import type { CameraScannerProps } from './CameraScanner';
 
 // The decoder's WebAssembly comes from this app's own files (copied by scripts/build-web.mjs), never from a CDN,
 // so scanning works offline once the service worker has cached it.
-prepareZXingModule({ overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? `/zxing/${path}` : prefix + path) } });
+prepareZXingModule({
+  overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? `/zxing/${path}` : prefix + path) },
+});
 
 const FRAME_MS = 200;
 
@@ -35,7 +37,11 @@ export function CameraScanner({ onCode, paused }: CameraScannerProps) {
         canvas.height = element.videoHeight;
         context.drawImage(element, 0, 0);
         try {
-          const [found] = await readBarcodes(context.getImageData(0, 0, canvas.width, canvas.height), { formats: ['QRCode'], maxNumberOfSymbols: 1, tryHarder: true });
+          const [found] = await readBarcodes(context.getImageData(0, 0, canvas.width, canvas.height), {
+            formats: ['QRCode'],
+            maxNumberOfSymbols: 1,
+            tryHarder: true,
+          });
           if (found?.isValid && found.text) onCodeRef.current(found.text);
         } catch {
           // A frame the decoder could not read: the next one will do.

@@ -15,7 +15,15 @@ describe('Events to scan for', () => {
   it('says it is loading, then lists the events with their date on the venue clock and venue, and opens the scanner of one', async () => {
     api.on('GET /events/staffed', {
       delayMs: 300,
-      body: page([ownedEvent({ status: 'published' }), ownedEvent({ id: 'event-2', title: 'Open Air Cinema', status: 'published', venue: { name: 'Stadtpark', address: 'Park 1', city: 'Hamburg', country: 'DE' } })]),
+      body: page([
+        ownedEvent({ status: 'published' }),
+        ownedEvent({
+          id: 'event-2',
+          title: 'Open Air Cinema',
+          status: 'published',
+          venue: { name: 'Stadtpark', address: 'Park 1', city: 'Hamburg', country: 'DE' },
+        }),
+      ]),
     });
     api.on('GET /entry/events/event-2/door-kit', { body: doorKit({ eventId: 'event-2' }) });
     const user = await signInThroughUi(api, '/door', staff);

@@ -62,7 +62,9 @@ describe('Door scanner', () => {
     const answer = await scan(user, code);
     expect(answer).toHaveAccessibleName('ADMITTED. Let them in. Tap for the next ticket.');
     expect(screen.queryByText('Decided offline from the door kit.')).toBeNull();
-    expect(api.called('POST /entry/scan').map((r) => r.body)).toEqual([{ qr: code, gate: 'Main entrance', eventId: 'event-1', scannerId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+    expect(api.called('POST /entry/scan').map((r) => r.body)).toEqual([
+      { qr: code, gate: 'Main entrance', eventId: 'event-1', scannerId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    ]);
     expect(api.called('POST /entry/scan')[0]!.headers.authorization).toBe('Bearer access-1');
     // The field is empty again, ready for the next code.
     expect(screen.getByLabelText('Ticket code')).toHaveDisplayValue('');
@@ -72,10 +74,22 @@ describe('Door scanner', () => {
   });
 
   it.each<[string, ScanAnswer, string]>([
-    ['already used', scanAnswer({ result: 'already_used', checkedInAt: '2027-05-01T17:02:00.000Z', gate: 'Side door' }), 'ALREADY USED. First admitted at 07:02 PM · Side door. Tap for the next ticket.'],
+    [
+      'already used',
+      scanAnswer({ result: 'already_used', checkedInAt: '2027-05-01T17:02:00.000Z', gate: 'Side door' }),
+      'ALREADY USED. First admitted at 07:02 PM · Side door. Tap for the next ticket.',
+    ],
     ['invalid', { result: 'invalid' }, 'INVALID. Not an Eventify ticket, or it was altered. Tap for the next ticket.'],
-    ['wrong event', { result: 'wrong_event', ticket: ticket(1, { eventId: 'event-2' }) }, 'WRONG EVENT. This ticket is for another event. Tap for the next ticket.'],
-    ['cancelled', { result: 'cancelled', ticket: ticket(1, { status: 'cancelled', qr: null }) }, 'CANCELLED. This ticket was cancelled and gets nobody in. Tap for the next ticket.'],
+    [
+      'wrong event',
+      { result: 'wrong_event', ticket: ticket(1, { eventId: 'event-2' }) },
+      'WRONG EVENT. This ticket is for another event. Tap for the next ticket.',
+    ],
+    [
+      'cancelled',
+      { result: 'cancelled', ticket: ticket(1, { status: 'cancelled', qr: null }) },
+      'CANCELLED. This ticket was cancelled and gets nobody in. Tap for the next ticket.',
+    ],
   ])('shows the server\'s "%s" as a word, saying what it means', async (_, answer, words) => {
     api.on('POST /entry/scan', { body: answer });
     const user = await openScanner();
@@ -112,7 +126,11 @@ describe('Door scanner', () => {
   it('records scans at the main entrance while the gate is left blank, as the server needs one', async () => {
     // As the gateway does: a gate of 1 to 40 characters, or the request is refused.
     const gateOf = (body: unknown) => (body as { gate: string }).gate.trim();
-    api.on('POST /entry/scan', ({ body }) => (gateOf(body) ? { body: scanAnswer() } : problem(400, 'The request is not valid.', { errors: [{ field: 'body.gate', message: 'must not be empty' }] })));
+    api.on('POST /entry/scan', ({ body }) =>
+      gateOf(body)
+        ? { body: scanAnswer() }
+        : problem(400, 'The request is not valid.', { errors: [{ field: 'body.gate', message: 'must not be empty' }] }),
+    );
     const user = await openScanner();
     await user.press(screen.getByRole('button', { name: 'Gate: Main entrance. Change gate' }));
     await user.paste(screen.getByLabelText('Gate'), '   ');
@@ -126,11 +144,19 @@ describe('Door scanner', () => {
 
   it('uploads a long stretch of offline admissions in requests of at most 1000, as the server takes them', async () => {
     // A scanner that admitted 1001 people offline and was then closed; it opens again with a network.
-    const pending = Array.from({ length: 1001 }, (_, i) => ({ qr: CURRENT_KEY.code(`ticket-${i}`), gate: 'Main entrance', scannedAt: '2027-05-01T17:00:00.000Z', scannerId: 'scanner-1' }));
+    const pending = Array.from({ length: 1001 }, (_, i) => ({
+      qr: CURRENT_KEY.code(`ticket-${i}`),
+      gate: 'Main entrance',
+      scannedAt: '2027-05-01T17:00:00.000Z',
+      scannerId: 'scanner-1',
+    }));
     await doorStore.write('event-1', { kit: doorKit(), admitted: {}, pending });
     api.on('POST /entry/events/event-1/check-ins', ({ body }) => {
       const { checkIns } = body as OfflineCheckIns;
-      if (checkIns.length > 1000) return problem(400, 'The request is not valid.', { errors: [{ field: 'body.checkIns', message: 'must contain at most 1000 items' }] });
+      if (checkIns.length > 1000)
+        return problem(400, 'The request is not valid.', {
+          errors: [{ field: 'body.checkIns', message: 'must contain at most 1000 items' }],
+        });
       return { body: { results: checkIns.map((c) => ({ ticketId: c.qr.split('.')[1]!, outcome: 'recorded' as const })) } };
     });
     await signInThroughUi(api, SCANNER, account('staff'));
@@ -167,7 +193,7 @@ describe('Door scanner', () => {
     expect(api.called('POST /entry/events/event-1/check-ins')).toHaveLength(0);
   });
 
-  it('refuses, from the door kit, altered and unknown-key codes, cancelled and used tickets, another event\'s, and asks to check an older code online', async () => {
+  it("refuses, from the door kit, altered and unknown-key codes, cancelled and used tickets, another event's, and asks to check an older code online", async () => {
     api.on('GET /entry/events/event-1/door-kit', {
       body: doorKit({ cancelled: ['ticket-7'], checkedIn: [{ ticketId: 'ticket-8', at: '2027-05-01T17:02:00.000Z', gate: 'Side door' }] }),
     });
@@ -176,12 +202,18 @@ describe('Door scanner', () => {
 
     const refusals: [string, string][] = [
       // One character of the signed text changed: the signature no longer fits.
-      [CURRENT_KEY.code('ticket-3').replace('.ticket-3.', '.ticket-4.'), 'INVALID. Not an Eventify ticket, or it was altered. Tap for the next ticket.'],
+      [
+        CURRENT_KEY.code('ticket-3').replace('.ticket-3.', '.ticket-4.'),
+        'INVALID. Not an Eventify ticket, or it was altered. Tap for the next ticket.',
+      ],
       [new SigningKey('k9').code('ticket-5'), 'INVALID. Not an Eventify ticket, or it was altered. Tap for the next ticket.'],
       [CURRENT_KEY.code('ticket-7'), 'CANCELLED. This ticket was cancelled and gets nobody in. Tap for the next ticket.'],
       [CURRENT_KEY.code('ticket-8'), 'ALREADY USED. First admitted at 07:02 PM · Side door. Tap for the next ticket.'],
       [CURRENT_KEY.code('ticket-9', 'event-2'), 'WRONG EVENT. This ticket is for another event. Tap for the next ticket.'],
-      ['ET1.ticket-6.event-1.c2lnbmVkLWJ5LXRoZS1zZXJ2ZXI', 'CHECK ONLINE. Only the server can check this one: an older ticket, or no door kit here yet. Tap for the next ticket.'],
+      [
+        'ET1.ticket-6.event-1.c2lnbmVkLWJ5LXRoZS1zZXJ2ZXI',
+        'CHECK ONLINE. Only the server can check this one: an older ticket, or no door kit here yet. Tap for the next ticket.',
+      ],
     ];
     for (const [code, words] of refusals) {
       const answer = await scan(user, code);
@@ -203,7 +235,12 @@ describe('Door scanner', () => {
     expect(kitStatus()).toHaveTextContent(/2 admissions waiting to upload\./);
 
     api.on('POST /entry/events/event-1/check-ins', {
-      body: { results: [{ ticketId: 'ticket-1', outcome: 'recorded' }, { ticketId: 'ticket-2', outcome: 'conflict', firstAt: '2027-05-01T17:01:00.000Z', firstGate: 'Side door' }] },
+      body: {
+        results: [
+          { ticketId: 'ticket-1', outcome: 'recorded' },
+          { ticketId: 'ticket-2', outcome: 'conflict', firstAt: '2027-05-01T17:01:00.000Z', firstGate: 'Side door' },
+        ],
+      },
     });
     api.goOnline();
     act(() => deviceNetwork(true));
@@ -239,7 +276,9 @@ describe('Door scanner', () => {
     expect(screen.queryByText('Decided offline from the door kit.')).toBeNull();
 
     await waitFor(() => expect(kitStatus()).not.toHaveTextContent(/waiting to upload/));
-    expect(api.called('POST /entry/events/event-1/check-ins').map((r) => (r.body as { checkIns: { qr: string }[] }).checkIns.map((c) => c.qr))).toEqual([[offline]]);
+    expect(
+      api.called('POST /entry/events/event-1/check-ins').map((r) => (r.body as { checkIns: { qr: string }[] }).checkIns.map((c) => c.qr)),
+    ).toEqual([[offline]]);
   });
 
   it('uploads each offline admission once, even when a scan is answered while the upload is under way', async () => {
@@ -285,7 +324,9 @@ describe('Door scanner', () => {
     expect(await screen.findByText('Offline: deciding from the door kit.')).toBeOnTheScreen();
     expect(kitStatus()).toHaveTextContent(/No door kit yet: scanning needs the network until it arrives\.$/);
     const answer = await scan(userEvent.setup(), CURRENT_KEY.code('ticket-1'));
-    expect(answer).toHaveAccessibleName('CHECK ONLINE. Only the server can check this one: an older ticket, or no door kit here yet. Tap for the next ticket.');
+    expect(answer).toHaveAccessibleName(
+      'CHECK ONLINE. Only the server can check this one: an older ticket, or no door kit here yet. Tap for the next ticket.',
+    );
     expect(screen.queryByText(/waiting to upload/)).toBeNull();
   });
 

@@ -74,7 +74,14 @@ export function ScannerScreen() {
         {door.kitError ? <Notice tone="danger">{describeError(door.kitError)}</Notice> : null}
         <CameraScanner onCode={(text) => void check(text)} paused={!!result} />
         {error ? <Notice tone="danger">{describeError(error)}</Notice> : null}
-        <TextField label="Ticket code" value={typed} onChangeText={setTyped} autoCapitalize="none" autoCorrect={false} help="When the camera cannot read it, type or paste the code under the QR." />
+        <TextField
+          label="Ticket code"
+          value={typed}
+          onChangeText={setTyped}
+          autoCapitalize="none"
+          autoCorrect={false}
+          help="When the camera cannot read it, type or paste the code under the QR."
+        />
         <Button
           label="Check code"
           variant="secondary"
@@ -86,9 +93,22 @@ export function ScannerScreen() {
           testID="check-code"
         />
         {editingGate ? (
-          <TextField label="Gate" value={door.gate} onChangeText={door.setGate} onBlur={() => setEditingGate(false)} autoFocus maxLength={GATE_MAX_LENGTH} help="Every scan from this device is recorded at this gate." />
+          <TextField
+            label="Gate"
+            value={door.gate}
+            onChangeText={door.setGate}
+            onBlur={() => setEditingGate(false)}
+            autoFocus
+            maxLength={GATE_MAX_LENGTH}
+            help="Every scan from this device is recorded at this gate."
+          />
         ) : (
-          <Button label={`Gate: ${door.atGate} (change)`} accessibilityLabel={`Gate: ${door.atGate}. Change gate`} variant="ghost" onPress={() => setEditingGate(true)} />
+          <Button
+            label={`Gate: ${door.atGate} (change)`}
+            accessibilityLabel={`Gate: ${door.atGate}. Change gate`}
+            variant="ghost"
+            onPress={() => setEditingGate(true)}
+          />
         )}
       </ScrollView>
       {result ? <ResultPanel decision={result} offline={result.offline} onNext={next} /> : null}

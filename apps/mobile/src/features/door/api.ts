@@ -17,7 +17,8 @@ const entry = (eventId: string) => `/entry/events/${encodeURIComponent(eventId)}
 
 export const doorApi = {
   // At the door a slow answer is as bad as none: after 4 s the scanner decides from its kit.
-  scan: (body: { qr: string; gate: string; eventId: string; scannerId: string }) => api.post<ScanAnswer>('/entry/scan', body, { timeoutMs: 4_000 }),
+  scan: (body: { qr: string; gate: string; eventId: string; scannerId: string }) =>
+    api.post<ScanAnswer>('/entry/scan', body, { timeoutMs: 4_000 }),
   kit: (eventId: string) => api.get<DoorKit>(`${entry(eventId)}/door-kit`),
   upload: (eventId: string, body: OfflineCheckIns) => api.post<OfflineCheckInResult>(`${entry(eventId)}/check-ins`, body),
 };

@@ -7,7 +7,8 @@ const kit = doorKit({
   cancelled: ['ticket-7'],
   checkedIn: [{ ticketId: 'ticket-8', at: '2027-05-01T17:02:00.000Z', gate: 'Side door' }],
 });
-const decide = (code: string, admitted: Record<string, LocalAdmission> = {}, withKit: typeof kit | null = kit) => decideOffline(code, 'event-1', withKit, admitted);
+const decide = (code: string, admitted: Record<string, LocalAdmission> = {}, withKit: typeof kit | null = kit) =>
+  decideOffline(code, 'event-1', withKit, admitted);
 
 /** The code with the character at `index` replaced: one changed byte. */
 const changeAt = (code: string, index: number) => code.slice(0, index) + (code[index] === 'A' ? 'B' : 'A') + code.slice(index + 1);
@@ -47,7 +48,16 @@ describe('Deciding at the door without a network', () => {
 
   it('refuses as invalid what is not a ticket code at all, or a truncated one', () => {
     const code = CURRENT_KEY.code('ticket-1');
-    for (const text of ['', 'hello', 'https://eventify.dev/e/event-1', 'ET2.ticket-1.event-1.k2', 'ET2..event-1.k2.sig', `${code}.extra`, code.slice(0, -10), code.replace(/\.[^.]+$/, '.not+base64url!')]) {
+    for (const text of [
+      '',
+      'hello',
+      'https://eventify.dev/e/event-1',
+      'ET2.ticket-1.event-1.k2',
+      'ET2..event-1.k2.sig',
+      `${code}.extra`,
+      code.slice(0, -10),
+      code.replace(/\.[^.]+$/, '.not+base64url!'),
+    ]) {
       expect(decide(text)).toEqual({ result: 'invalid', ticketId: null });
     }
   });
@@ -63,12 +73,22 @@ describe('Deciding at the door without a network', () => {
   });
 
   it('says a ticket the kit lists as checked in is already used, with when and where', () => {
-    expect(decide(CURRENT_KEY.code('ticket-8'))).toEqual({ result: 'already_used', ticketId: 'ticket-8', firstAt: '2027-05-01T17:02:00.000Z', firstGate: 'Side door' });
+    expect(decide(CURRENT_KEY.code('ticket-8'))).toEqual({
+      result: 'already_used',
+      ticketId: 'ticket-8',
+      firstAt: '2027-05-01T17:02:00.000Z',
+      firstGate: 'Side door',
+    });
   });
 
   it('says a ticket this scanner admitted is already used, with its own time and gate', () => {
     const admitted = { 'ticket-1': { at: '2027-05-01T17:10:00.000Z', gate: 'Main entrance' } };
-    expect(decide(CURRENT_KEY.code('ticket-1'), admitted)).toEqual({ result: 'already_used', ticketId: 'ticket-1', firstAt: '2027-05-01T17:10:00.000Z', firstGate: 'Main entrance' });
+    expect(decide(CURRENT_KEY.code('ticket-1'), admitted)).toEqual({
+      result: 'already_used',
+      ticketId: 'ticket-1',
+      firstAt: '2027-05-01T17:10:00.000Z',
+      firstGate: 'Main entrance',
+    });
     expect(decide(CURRENT_KEY.code('ticket-2'), admitted)).toEqual({ result: 'admitted', ticketId: 'ticket-2' });
   });
 
@@ -76,14 +96,24 @@ describe('Deciding at the door without a network', () => {
     expect(decide('ET1.ticket-6.event-1.c2lnbmVkLWJ5LXRoZS1zZXJ2ZXI')).toEqual({ result: 'needs_network', ticketId: 'ticket-6' });
     expect(decide(CURRENT_KEY.code('ticket-1'), {}, null)).toEqual({ result: 'needs_network', ticketId: 'ticket-1' });
     // Without a kit, nothing is known about validity: not even a changed code is called invalid, nor a valid one admitted.
-    expect(decide(CURRENT_KEY.code('ticket-1').replace('.ticket-1.', '.ticket-2.'), {}, null)).toEqual({ result: 'needs_network', ticketId: 'ticket-2' });
+    expect(decide(CURRENT_KEY.code('ticket-1').replace('.ticket-1.', '.ticket-2.'), {}, null)).toEqual({
+      result: 'needs_network',
+      ticketId: 'ticket-2',
+    });
   });
 });
 
 describe('Ticket codes', () => {
   it('reads the parts of an ET2 code and the text its signature covers', () => {
     const code = CURRENT_KEY.code('ticket-1');
-    expect(parseCode(code)).toEqual({ version: 'ET2', ticketId: 'ticket-1', eventId: 'event-1', kid: 'k2', signed: 'ET2.ticket-1.event-1.k2', signature: code.split('.')[4] });
+    expect(parseCode(code)).toEqual({
+      version: 'ET2',
+      ticketId: 'ticket-1',
+      eventId: 'event-1',
+      kid: 'k2',
+      signed: 'ET2.ticket-1.event-1.k2',
+      signature: code.split('.')[4],
+    });
     expect(parseCode('ET1.ticket-6.event-1.mac')).toEqual({ version: 'ET1', ticketId: 'ticket-6', eventId: 'event-1' });
     expect(parseCode('ET3.ticket-1.event-1.k2.sig')).toBeNull();
   });

@@ -23,7 +23,10 @@ export function parseCode(text: string): ParsedCode | null {
 
 function fromBase64Url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   try {
     const binary = globalThis.atob(base64);
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -33,7 +36,11 @@ function fromBase64Url(text: string): Uint8Array | null {
 }
 
 function toBase64Url(bytes: Uint8Array): string {
-  return globalThis.btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return globalThis
+    .btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** Whether an ET2 code was signed by one of the kit's keys (retired ones included). */

@@ -35,12 +35,15 @@ export function useDoor(eventId: string) {
   const [conflicts, setConflicts] = useState(0);
   const [kitError, setKitError] = useState<unknown>(null);
 
-  const save = useCallback(async (next: DoorState) => {
-    state.current = next;
-    setKitAt(next.kit?.generatedAt ?? null);
-    setPending(next.pending.length);
-    await doorStore.write(eventId, next);
-  }, [eventId]);
+  const save = useCallback(
+    async (next: DoorState) => {
+      state.current = next;
+      setKitAt(next.kit?.generatedAt ?? null);
+      setPending(next.pending.length);
+      await doorStore.write(eventId, next);
+    },
+    [eventId],
+  );
 
   const uploading = useRef<Promise<void> | null>(null);
   const upload = useCallback((): Promise<void> => {
@@ -49,7 +52,11 @@ export function useDoor(eventId: string) {
     uploading.current ??= (async () => {
       // A batch at a time (the server takes at most UPLOAD_BATCH per request), until nothing waits: a long stretch
       // offline goes up in several requests instead of one the server refuses, which would keep the whole queue back.
-      for (let sent = state.current?.pending.slice(0, UPLOAD_BATCH) ?? []; sent.length > 0; sent = state.current!.pending.slice(0, UPLOAD_BATCH)) {
+      for (
+        let sent = state.current?.pending.slice(0, UPLOAD_BATCH) ?? [];
+        sent.length > 0;
+        sent = state.current!.pending.slice(0, UPLOAD_BATCH)
+      ) {
         const answer = await doorApi.upload(eventId, { checkIns: sent });
         setConflicts((n) => n + answer.results.filter((r) => r.outcome === 'conflict').length);
         // Whatever was sent has an answer now; admissions made meanwhile stay queued for the next batch.
@@ -126,7 +133,10 @@ export function useDoor(eventId: string) {
         setOnline(true);
         const current = latest();
         if (decision.result === 'admitted' && decision.ticketId) {
-          await save({ ...current, admitted: { ...current.admitted, [decision.ticketId]: { at: new Date().toISOString(), gate: atGate } } });
+          await save({
+            ...current,
+            admitted: { ...current.admitted, [decision.ticketId]: { at: new Date().toISOString(), gate: atGate } },
+          });
         }
         if (current.pending.length) void upload().catch(() => undefined);
         return { ...decision, offline: false };

@@ -56,7 +56,9 @@ describe('Discover', () => {
     await user.type(await screen.findByLabelText('Search events'), 'jazz');
     await user.press(screen.getByRole('button', { name: /More filters/ }));
     await user.type(screen.getByLabelText('City'), 'Hamburg');
-    await waitFor(() => expect(api.called('GET /events').some((r) => r.query.get('q') === 'jazz' && r.query.get('city') === 'Hamburg')).toBe(true));
+    await waitFor(() =>
+      expect(api.called('GET /events').some((r) => r.query.get('q') === 'jazz' && r.query.get('city') === 'Hamburg')).toBe(true),
+    );
     await user.press(await screen.findByRole('button', { name: 'Load more' }));
     expect(await screen.findByRole('link', { name: /Late Jazz/ })).toBeOnTheScreen();
   });

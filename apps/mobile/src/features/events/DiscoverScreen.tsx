@@ -20,7 +20,12 @@ export function DiscoverScreen() {
   // "now" is taken when the range is chosen, so the query stays the same between renders.
   const range = useMemo(() => rangeOf(filters.range, new Date(), custom), [filters.range, custom]);
   const apiFilters: EventFilters = useMemo(
-    () => ({ q: q || undefined, city: city || undefined, category: filters.category ?? undefined, ...('from' in range || 'to' in range ? { from: range.from, to: range.to } : {}) }),
+    () => ({
+      q: q || undefined,
+      city: city || undefined,
+      category: filters.category ?? undefined,
+      ...('from' in range || 'to' in range ? { from: range.from, to: range.to } : {}),
+    }),
     [q, city, filters.category, range],
   );
   const search = useEventSearch(apiFilters);
@@ -43,7 +48,11 @@ export function DiscoverScreen() {
   else if (search.isError) body = <ErrorState error={search.error} onRetry={() => void search.refetch()} title="Events did not load" />;
   else if (events.length === 0)
     body = filtered ? (
-      <EmptyState title="No events match" body="Try other words, another city or a wider date range." action={{ label: 'Clear filters', onPress: () => setFilters(NO_FILTERS) }} />
+      <EmptyState
+        title="No events match"
+        body="Try other words, another city or a wider date range."
+        action={{ label: 'Clear filters', onPress: () => setFilters(NO_FILTERS) }}
+      />
     ) : (
       <EmptyState title="No events yet" body="Nothing is on sale right now. Pull down to check again." />
     );
@@ -65,7 +74,9 @@ export function DiscoverScreen() {
       onEndReached={() => {
         if (search.hasNextPage && !search.isFetchingNextPage && !search.isFetchNextPageError) void search.fetchNextPage();
       }}
-      refreshControl={<RefreshControl refreshing={search.isRefetching && !search.isFetchingNextPage} onRefresh={() => void search.refetch()} />}
+      refreshControl={
+        <RefreshControl refreshing={search.isRefetching && !search.isFetchingNextPage} onRefresh={() => void search.refetch()} />
+      }
       ListFooterComponent={
         search.isFetchingNextPage ? (
           <Loading label="Loading more events…" />

@@ -34,16 +34,22 @@ export function EventCard({ event }: { event: PublicEvent }) {
         <Text style={styles.meta}>
           {event.venue.name} · {event.venue.city}
         </Text>
-        <View style={styles.footer}>
-          {soldOut ? <Badge label="Sold out" tone="danger" /> : <Text style={styles.price}>{price}</Text>}
-        </View>
+        <View style={styles.footer}>{soldOut ? <Badge label="Sold out" tone="danger" /> : <Text style={styles.price}>{price}</Text>}</View>
       </Pressable>
     </Link>
   );
 }
 
 const styles = StyleSheet.create({
-  card: { backgroundColor: colors.surface, borderRadius: radius.lg, padding: space.lg, gap: space.xs, borderWidth: 1, borderColor: colors.border, flex: 1 },
+  card: {
+    backgroundColor: colors.surface,
+    borderRadius: radius.lg,
+    padding: space.lg,
+    gap: space.xs,
+    borderWidth: 1,
+    borderColor: colors.border,
+    flex: 1,
+  },
   category: { fontSize: 12, letterSpacing: 1, color: colors.primary, fontWeight: '700' },
   title: { fontSize: font.large, fontWeight: '700', color: colors.text },
   meta: { fontSize: font.small, color: colors.muted },

@@ -121,7 +121,10 @@ describe('Event page', () => {
     expect(await screen.findByText('1 ticket · €25.00')).toBeOnTheScreen();
     // A new choice clears the old attempt's error.
     expect(screen.queryByTestId('booking-error')).toBeNull();
-    api.on('POST /bookings', { status: 201, body: booking({ items: [{ tierId: 'tier-std', tierName: 'Standard', quantity: 1, unitPrice: 2500, currency: 'EUR' }], amount: 2500 }) });
+    api.on('POST /bookings', {
+      status: 201,
+      body: booking({ items: [{ tierId: 'tier-std', tierName: 'Standard', quantity: 1, unitPrice: 2500, currency: 'EUR' }], amount: 2500 }),
+    });
     api.on('GET /bookings/booking-1', { body: booking() });
     await user.press(screen.getByRole('button', { name: 'Book and pay' }));
     await waitFor(() => expect(api.called('POST /bookings')).toHaveLength(3));

@@ -26,7 +26,11 @@ export function EventScreen() {
       {event.isPending ? (
         <Loading label="Loading the event…" />
       ) : event.isError ? (
-        <ErrorState error={event.error} onRetry={() => void event.refetch()} title={isApiError(event.error) && event.error.status === 404 ? 'Event not found' : 'The event did not load'} />
+        <ErrorState
+          error={event.error}
+          onRetry={() => void event.refetch()}
+          title={isApiError(event.error) && event.error.status === 404 ? 'Event not found' : 'The event did not load'}
+        />
       ) : (
         <EventDetails event={event.data} onRefresh={() => void event.refetch()} refreshing={event.isRefetching} />
       )}
@@ -77,13 +81,19 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
   };
 
   const soldOut = isSoldOut(event);
-  const bookError = book.error ? (isApiError(book.error) && book.error.code === 'sold-out' ? `Sold out: ${describeError(book.error)}` : describeError(book.error)) : null;
+  const bookError = book.error
+    ? isApiError(book.error) && book.error.code === 'sold-out'
+      ? `Sold out: ${describeError(book.error)}`
+      : describeError(book.error)
+    : null;
 
   return (
     <Screen onRefresh={onRefresh} refreshing={refreshing}>
       <EventSummary event={event} badge={event.status === 'cancelled' ? 'Cancelled' : soldOut ? 'Sold out' : null} />
       <SectionTitle>Tickets</SectionTitle>
-      {onSale ? null : <Notice tone="warning">{event.status === 'cancelled' ? 'This event was cancelled.' : 'This event is not on sale.'}</Notice>}
+      {onSale ? null : (
+        <Notice tone="warning">{event.status === 'cancelled' ? 'This event was cancelled.' : 'This event is not on sale.'}</Notice>
+      )}
       <TierPicker tiers={event.tiers} quantities={chosen} onChange={choose} disabled={!onSale || book.isPending} />
       {bookError ? (
         <Notice tone="danger" testID="booking-error">
@@ -92,7 +102,9 @@ function EventDetails({ event, onRefresh, refreshing }: { event: PublicEvent; on
       ) : null}
       <View style={styles.total}>
         <Text style={styles.totalText} aria-live="polite">
-          {total ? `${total.count} ticket${total.count === 1 ? '' : 's'} · ${total.amount === 0 ? 'Free' : formatMoney(total.amount, total.currency)}` : 'Choose your tickets'}
+          {total
+            ? `${total.count} ticket${total.count === 1 ? '' : 's'} · ${total.amount === 0 ? 'Free' : formatMoney(total.amount, total.currency)}`
+            : 'Choose your tickets'}
         </Text>
         <Button
           label={status === 'signedIn' ? (total && total.amount > 0 ? 'Book and pay' : 'Book') : 'Sign in to book'}

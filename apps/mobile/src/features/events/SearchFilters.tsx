@@ -17,8 +17,15 @@ export interface FilterState {
 
 export const NO_FILTERS: FilterState = { q: '', category: null, city: '', range: 'any', custom: { from: '', to: '' } };
 
-
-export function SearchFilters({ value, onChange, rangeError }: { value: FilterState; onChange: (next: FilterState) => void; rangeError?: string }) {
+export function SearchFilters({
+  value,
+  onChange,
+  rangeError,
+}: {
+  value: FilterState;
+  onChange: (next: FilterState) => void;
+  rangeError?: string;
+}) {
   const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
   const extra = (value.city.trim() ? 1 : 0) + (value.range !== 'any' ? 1 : 0);
   // City and dates fold away on a phone so the events start near the top; they stay open while in use.
@@ -37,13 +44,25 @@ export function SearchFilters({ value, onChange, rangeError }: { value: FilterSt
       <Text style={styles.groupLabel} nativeID="category-label">
         Category
       </Text>
-      <ScrollView horizontal showsHorizontalScrollIndicator={false} contentContainerStyle={styles.chips} role="radiogroup" aria-labelledby="category-label">
+      <ScrollView
+        horizontal
+        showsHorizontalScrollIndicator={false}
+        contentContainerStyle={styles.chips}
+        role="radiogroup"
+        aria-labelledby="category-label"
+      >
         <Chip label="All" selected={value.category === null} onPress={() => set({ category: null })} />
         {CATEGORIES.map((category) => (
           <Chip key={category} label={CATEGORY_LABELS[category]} selected={value.category === category} onPress={() => set({ category })} />
         ))}
       </ScrollView>
-      <Pressable role="button" aria-expanded={open} aria-label={open ? 'Fewer filters' : `More filters: city and dates${extra ? `, ${extra} set` : ''}`} onPress={() => setOpen(!open)} style={styles.toggle}>
+      <Pressable
+        role="button"
+        aria-expanded={open}
+        aria-label={open ? 'Fewer filters' : `More filters: city and dates${extra ? `, ${extra} set` : ''}`}
+        onPress={() => setOpen(!open)}
+        style={styles.toggle}
+      >
         <Text style={styles.toggleText}>{open ? 'Fewer filters' : `City and dates${extra ? ` (${extra} set)` : ''}`}</Text>
       </Pressable>
       {open ? <MoreFilters value={value} set={set} rangeError={rangeError} /> : null}
@@ -51,14 +70,35 @@ export function SearchFilters({ value, onChange, rangeError }: { value: FilterSt
   );
 }
 
-function MoreFilters({ value, set, rangeError }: { value: FilterState; set: (patch: Partial<FilterState>) => void; rangeError?: string | undefined }) {
+function MoreFilters({
+  value,
+  set,
+  rangeError,
+}: {
+  value: FilterState;
+  set: (patch: Partial<FilterState>) => void;
+  rangeError?: string | undefined;
+}) {
   return (
     <View style={styles.filters}>
-      <TextField label="City" placeholder="Any city" value={value.city} onChangeText={(city) => set({ city })} autoCorrect={false} autoComplete="address-line2" />
+      <TextField
+        label="City"
+        placeholder="Any city"
+        value={value.city}
+        onChangeText={(city) => set({ city })}
+        autoCorrect={false}
+        autoComplete="address-line2"
+      />
       <Text style={styles.groupLabel} nativeID="date-label">
         When
       </Text>
-      <ScrollView horizontal showsHorizontalScrollIndicator={false} contentContainerStyle={styles.chips} role="radiogroup" aria-labelledby="date-label">
+      <ScrollView
+        horizontal
+        showsHorizontalScrollIndicator={false}
+        contentContainerStyle={styles.chips}
+        role="radiogroup"
+        aria-labelledby="date-label"
+      >
         {DATE_RANGES.map((range) => (
           <Chip key={range} label={DATE_RANGE_LABELS[range]} selected={value.range === range} onPress={() => set({ range })} />
         ))}
@@ -66,10 +106,22 @@ function MoreFilters({ value, set, rangeError }: { value: FilterState; set: (pat
       {value.range === 'custom' ? (
         <View style={styles.row}>
           <View style={styles.half}>
-            <TextField label="From (YYYY-MM-DD)" placeholder="2027-05-01" value={value.custom.from} inputMode="numeric" onChangeText={(from) => set({ custom: { ...value.custom, from } })} />
+            <TextField
+              label="From (YYYY-MM-DD)"
+              placeholder="2027-05-01"
+              value={value.custom.from}
+              inputMode="numeric"
+              onChangeText={(from) => set({ custom: { ...value.custom, from } })}
+            />
           </View>
           <View style={styles.half}>
-            <TextField label="To (YYYY-MM-DD)" placeholder="2027-05-31" value={value.custom.to} inputMode="numeric" onChangeText={(to) => set({ custom: { ...value.custom, to } })} />
+            <TextField
+              label="To (YYYY-MM-DD)"
+              placeholder="2027-05-31"
+              value={value.custom.to}
+              inputMode="numeric"
+              onChangeText={(to) => set({ custom: { ...value.custom, to } })}
+            />
           </View>
         </View>
       ) : null}

@@ -49,7 +49,17 @@ function Stepper({ tier, value, onChange, disabled }: { tier: Tier; value: numbe
 }
 
 /** Each tier with its price and seats left, and how many of it to book. */
-export function TierPicker({ tiers, quantities, onChange, disabled = false }: { tiers: Tier[]; quantities: Quantities; onChange: (q: Quantities) => void; disabled?: boolean }) {
+export function TierPicker({
+  tiers,
+  quantities,
+  onChange,
+  disabled = false,
+}: {
+  tiers: Tier[];
+  quantities: Quantities;
+  onChange: (q: Quantities) => void;
+  disabled?: boolean;
+}) {
   return (
     <View style={styles.tiers}>
       {tiers.map((tier) => {
@@ -69,7 +79,12 @@ export function TierPicker({ tiers, quantities, onChange, disabled = false }: { 
               )}
             </View>
             {unavailable ? null : (
-              <Stepper tier={tier} value={quantities[tier.id] ?? 0} onChange={(n) => onChange({ ...quantities, [tier.id]: n })} disabled={disabled} />
+              <Stepper
+                tier={tier}
+                value={quantities[tier.id] ?? 0}
+                onChange={(n) => onChange({ ...quantities, [tier.id]: n })}
+                disabled={disabled}
+              />
             )}
           </View>
         );
@@ -79,7 +94,9 @@ export function TierPicker({ tiers, quantities, onChange, disabled = false }: { 
 }
 
 export function clampToAvailable(tiers: Tier[], quantities: Quantities): Quantities {
-  return Object.fromEntries(tiers.map((tier) => [tier.id, Math.min(quantities[tier.id] ?? 0, tierUnavailable(tier) ? 0 : maxQuantity(tier))]));
+  return Object.fromEntries(
+    tiers.map((tier) => [tier.id, Math.min(quantities[tier.id] ?? 0, tierUnavailable(tier) ? 0 : maxQuantity(tier))]),
+  );
 }
 
 export function totalOf(tiers: Tier[], quantities: Quantities): { amount: number; currency: string; count: number } | null {

@@ -23,7 +23,8 @@ const PAGE_SIZE = 20;
 export function useEventSearch(filters: EventFilters) {
   return useInfiniteQuery({
     queryKey: eventKeys.search(filters),
-    queryFn: ({ pageParam, signal }) => api.get<Page<PublicEvent>>('/events', { query: { ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<PublicEvent>>('/events', { query: { ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

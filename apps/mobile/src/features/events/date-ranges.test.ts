@@ -2,7 +2,8 @@ import { parseDay, rangeOf } from './date-ranges';
 
 // Dates are built from local calendar fields, so each expectation means "that moment on the phone's clock";
 // the tests run in Europe/Berlin (test/environment.js), where some days have 23 or 25 hours.
-const local = (year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0) => new Date(year, month - 1, day, hours, minutes, seconds, ms);
+const local = (year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0) =>
+  new Date(year, month - 1, day, hours, minutes, seconds, ms);
 const endOf = (year: number, month: number, day: number) => local(year, month, day, 23, 59, 59, 999).toISOString();
 
 // 2027-05-05 is a Wednesday; that weekend is Saturday 8 and Sunday 9 May.
@@ -16,7 +17,17 @@ describe('parseDay', () => {
   });
 
   it('refuses days that do not exist and other formats', () => {
-    for (const text of ['2027-02-29', '2027-04-31', '2027-13-01', '2027-00-10', '2027-05-00', '1.5.2027', '2027-5-1', '2027-05-01T10:00', '']) {
+    for (const text of [
+      '2027-02-29',
+      '2027-04-31',
+      '2027-13-01',
+      '2027-00-10',
+      '2027-05-00',
+      '1.5.2027',
+      '2027-5-1',
+      '2027-05-01T10:00',
+      '',
+    ]) {
       expect(parseDay(text)).toBeNull();
     }
   });
@@ -60,16 +71,31 @@ describe('rangeOf', () => {
   });
 
   it('runs picked dates from the first day’s start to the last day’s end, either one optional', () => {
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '2027-05-31' })).toEqual({ from: local(2027, 5, 1).toISOString(), to: endOf(2027, 5, 31) });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '2027-05-31' })).toEqual({
+      from: local(2027, 5, 1).toISOString(),
+      to: endOf(2027, 5, 31),
+    });
     expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '' })).toEqual({ from: local(2027, 5, 1).toISOString(), to: undefined });
     expect(rangeOf('custom', WEDNESDAY, { from: '', to: '2027-05-31' })).toEqual({ from: undefined, to: endOf(2027, 5, 31) });
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '2027-05-01' })).toEqual({ from: local(2027, 5, 1).toISOString(), to: endOf(2027, 5, 1) });
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-03-28', to: '2027-03-28' })).toEqual({ from: local(2027, 3, 28).toISOString(), to: endOf(2027, 3, 28) });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '2027-05-01' })).toEqual({
+      from: local(2027, 5, 1).toISOString(),
+      to: endOf(2027, 5, 1),
+    });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-03-28', to: '2027-03-28' })).toEqual({
+      from: local(2027, 3, 28).toISOString(),
+      to: endOf(2027, 3, 28),
+    });
   });
 
   it('says in words what is wrong with picked dates', () => {
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-02-30', to: '' })).toEqual({ error: 'Enter the first day as YYYY-MM-DD, for example 2027-05-01.' });
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '31/05/2027' })).toEqual({ error: 'Enter the last day as YYYY-MM-DD, for example 2027-05-31.' });
-    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-31', to: '2027-05-01' })).toEqual({ error: 'The last day must not be before the first day.' });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-02-30', to: '' })).toEqual({
+      error: 'Enter the first day as YYYY-MM-DD, for example 2027-05-01.',
+    });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-01', to: '31/05/2027' })).toEqual({
+      error: 'Enter the last day as YYYY-MM-DD, for example 2027-05-31.',
+    });
+    expect(rangeOf('custom', WEDNESDAY, { from: '2027-05-31', to: '2027-05-01' })).toEqual({
+      error: 'The last day must not be before the first day.',
+    });
   });
 });

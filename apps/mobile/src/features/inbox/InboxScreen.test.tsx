@@ -12,15 +12,30 @@ beforeEach(() => api.reset());
 /** The server's inbox: what GET /notifications lists (the tab's unread count asks the same endpoint). */
 function serveInbox(items: Notification[]) {
   let current = items;
-  api.on('GET /notifications', ({ query }) => ({ body: inbox(query.get('unread') === 'true' ? current.filter((n) => !n.readAt) : current, current.filter((n) => !n.readAt).length) }));
+  api.on('GET /notifications', ({ query }) => ({
+    body: inbox(query.get('unread') === 'true' ? current.filter((n) => !n.readAt) : current, current.filter((n) => !n.readAt).length),
+  }));
   return {
     markAllRead: () => (current = current.map((n) => ({ ...n, readAt: n.readAt ?? '2026-12-02T09:00:00.000Z' }))),
   };
 }
 
 const confirmed = notification();
-const declined = notification({ id: 'n-2', kind: 'payment_failed', title: 'Payment declined', body: 'Your card was declined.', data: { bookingId: 'booking-2' } });
-const refunded = notification({ id: 'n-3', kind: 'payment_refunded', title: 'Refund on its way', body: '€25.00 is on its way back to your card.', readAt: '2026-12-01T12:00:00.000Z', data: { bookingId: 'booking-3' } });
+const declined = notification({
+  id: 'n-2',
+  kind: 'payment_failed',
+  title: 'Payment declined',
+  body: 'Your card was declined.',
+  data: { bookingId: 'booking-2' },
+});
+const refunded = notification({
+  id: 'n-3',
+  kind: 'payment_refunded',
+  title: 'Refund on its way',
+  body: '€25.00 is on its way back to your card.',
+  readAt: '2026-12-01T12:00:00.000Z',
+  data: { bookingId: 'booking-3' },
+});
 
 describe('Inbox', () => {
   it('says it is loading, then that there is nothing new, with no unread count on the tab', async () => {
@@ -35,7 +50,9 @@ describe('Inbox', () => {
   it('lists unread and read notifications, and the tab says how many are unread', async () => {
     serveInbox([confirmed, declined, refunded]);
     await signInThroughUi(api, '/inbox');
-    expect(await screen.findByRole('button', { name: 'Unread: Booking confirmed. You are going to Jazz at the Harbour.' })).toBeOnTheScreen();
+    expect(
+      await screen.findByRole('button', { name: 'Unread: Booking confirmed. You are going to Jazz at the Harbour.' }),
+    ).toBeOnTheScreen();
     expect(screen.getByRole('button', { name: 'Unread: Payment declined. Your card was declined.' })).toBeOnTheScreen();
     expect(screen.getByRole('button', { name: 'Refund on its way. €25.00 is on its way back to your card.' })).toBeOnTheScreen();
     expect(screen.getByRole('button', { name: 'Mark all 2 read' })).toBeOnTheScreen();
@@ -56,7 +73,15 @@ describe('Inbox', () => {
 
   it('does not mark an already read notification again when opened', async () => {
     serveInbox([refunded]);
-    api.on('GET /bookings/booking-3', { body: booking({ id: 'booking-3', status: 'cancelled', expiresAt: null, cancellation: null, refund: { status: 'requested', amount: 2500, at: null } }) });
+    api.on('GET /bookings/booking-3', {
+      body: booking({
+        id: 'booking-3',
+        status: 'cancelled',
+        expiresAt: null,
+        cancellation: null,
+        refund: { status: 'requested', amount: 2500, at: null },
+      }),
+    });
     api.on('GET /events/event-1', { body: event() });
     const user = await signInThroughUi(api, '/inbox');
     await user.press(await screen.findByRole('button', { name: /^Refund on its way/ }));

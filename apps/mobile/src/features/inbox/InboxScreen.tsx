@@ -54,8 +54,10 @@ export function InboxScreen() {
       header={
         <View style={styles.header}>
           <ListHeading>Inbox</ListHeading>
-          {unread > 0 ? <Button label={`Mark all ${unread} read`} variant="ghost" onPress={() => markAll.mutate()} busy={markAll.isPending} /> : null}
-          {markAll.error ?? markRead.error ? <Notice tone="danger">{describeError(markAll.error ?? markRead.error)}</Notice> : null}
+          {unread > 0 ? (
+            <Button label={`Mark all ${unread} read`} variant="ghost" onPress={() => markAll.mutate()} busy={markAll.isPending} />
+          ) : null}
+          {(markAll.error ?? markRead.error) ? <Notice tone="danger">{describeError(markAll.error ?? markRead.error)}</Notice> : null}
         </View>
       }
       empty={<EmptyState title="Nothing new" body="News about your bookings, payments and tickets shows up here." />}
@@ -65,7 +67,15 @@ export function InboxScreen() {
 
 const styles = StyleSheet.create({
   header: { gap: space.sm, marginBottom: space.sm },
-  row: { flexDirection: 'row', gap: space.md, backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border },
+  row: {
+    flexDirection: 'row',
+    gap: space.md,
+    backgroundColor: colors.surface,
+    padding: space.lg,
+    borderRadius: radius.lg,
+    borderWidth: 1,
+    borderColor: colors.border,
+  },
   unread: { borderColor: colors.primary },
   dot: { width: 10, height: 10, borderRadius: 5, backgroundColor: colors.primary, marginTop: 6 },
   rowText: { flex: 1, gap: 2 },

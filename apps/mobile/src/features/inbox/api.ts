@@ -45,7 +45,8 @@ export function useMarkAllRead() {
 /** Where tapping a notification takes the person: what it is about. */
 export function targetOf(notification: Pick<Notification, 'kind' | 'data'>): string | null {
   const { bookingId, eventId } = notification.data;
-  if (notification.kind === 'tickets_issued') return typeof bookingId === 'string' ? `/tickets?bookingId=${encodeURIComponent(bookingId)}` : '/tickets';
+  if (notification.kind === 'tickets_issued')
+    return typeof bookingId === 'string' ? `/tickets?bookingId=${encodeURIComponent(bookingId)}` : '/tickets';
   if (typeof bookingId === 'string') return `/bookings/${encodeURIComponent(bookingId)}`;
   if (typeof eventId === 'string') return `/events/${encodeURIComponent(eventId)}`;
   return null;

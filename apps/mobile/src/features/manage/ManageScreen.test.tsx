@@ -50,7 +50,9 @@ describe('Manage tab', () => {
     await user.press(await screen.findByRole('button', { name: /^Manage, tab/ }));
 
     expect(await screen.findByRole('heading', { name: 'Manage' })).toBeOnTheScreen();
-    expect(screen.getByRole('link', { name: 'Scan tickets: At the door of the events you staff; works without a network.' })).toBeOnTheScreen();
+    expect(
+      screen.getByRole('link', { name: 'Scan tickets: At the door of the events you staff; works without a network.' }),
+    ).toBeOnTheScreen();
     expect(screen.queryByRole('link', { name: /^Your events/ })).toBeNull();
     expect(screen.queryByRole('link', { name: /^Review queue/ })).toBeNull();
 

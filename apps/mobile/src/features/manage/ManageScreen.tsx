@@ -51,7 +51,14 @@ export function ManageScreen() {
 const styles = StyleSheet.create({
   heading: { fontSize: font.hero, fontWeight: '800', color: colors.text },
   group: { gap: space.md },
-  entry: { backgroundColor: colors.surface, padding: space.lg, borderRadius: radius.lg, borderWidth: 1, borderColor: colors.border, gap: 2 },
+  entry: {
+    backgroundColor: colors.surface,
+    padding: space.lg,
+    borderRadius: radius.lg,
+    borderWidth: 1,
+    borderColor: colors.border,
+    gap: 2,
+  },
   title: { fontSize: font.large, fontWeight: '700', color: colors.primary },
   body: { fontSize: font.small, color: colors.muted },
 });

@@ -57,14 +57,22 @@ describe('New event', () => {
     api.on('POST /events', ({ body }) => ({ status: 201, body: ownedEvent({ id: 'event-new', title: (body as EventInput).title }) }));
     api.on('GET /events/event-new/staff', { body: staffList() });
     const user = await signInThroughUi(api, '/organize/new', organizer);
-    expect(await screen.findByText('Save it as a draft, then submit it for review. It goes on sale once an admin approves it.')).toBeOnTheScreen();
+    expect(
+      await screen.findByText('Save it as a draft, then submit it for review. It goes on sale once an admin approves it.'),
+    ).toBeOnTheScreen();
     // A new event starts on the phone's own time zone, at 19:00 until 22:00, with one Standard tier.
     expect(screen.getByLabelText('Time zone')).toHaveDisplayValue('Europe/Berlin');
     expect(screen.getByLabelText('Tier 1 name')).toHaveDisplayValue('Standard');
 
     await fillNewYorkConcert(user);
     await user.press(screen.getByRole('button', { name: 'Add a tier' }));
-    await fill(user, { 'Tier 2 name': 'VIP', 'Tier 2 description (optional)': 'Front rows', 'Tier 2 price': '80', 'Tier 2 tickets': '10', 'Tier 2 most per order': '4' });
+    await fill(user, {
+      'Tier 2 name': 'VIP',
+      'Tier 2 description (optional)': 'Front rows',
+      'Tier 2 price': '80',
+      'Tier 2 tickets': '10',
+      'Tier 2 most per order': '4',
+    });
     // The new tier takes the first one's currency.
     expect(screen.getByLabelText('Tier 2 currency')).toHaveDisplayValue('USD');
     await user.press(screen.getByRole('button', { name: 'Save draft' }));
@@ -220,7 +228,10 @@ describe('Editing an event', () => {
 
   it("shows the reviewer's reason on an event that was sent back", async () => {
     api.on('GET /events/event-1', {
-      body: ownedEvent({ status: 'rejected', rejection: { reason: 'Add the street number', reviewerId: 'admin-1', decidedAt: '2026-11-27T10:00:00.000Z' } }),
+      body: ownedEvent({
+        status: 'rejected',
+        rejection: { reason: 'Add the street number', reviewerId: 'admin-1', decidedAt: '2026-11-27T10:00:00.000Z' },
+      }),
     });
     await signInThroughUi(api, '/organize/event-1/edit', organizer);
     expect(await screen.findByText('Sent back by the reviewer: Add the street number')).toBeOnTheScreen();

@@ -63,7 +63,9 @@ function EditEvent({ event }: { event: OwnedEvent }) {
           their capacity cannot go below what is sold.
         </Notice>
       ) : null}
-      {event.status === 'rejected' && event.rejection ? <Notice tone="warning">{`Sent back by the reviewer: ${event.rejection.reason}`}</Notice> : null}
+      {event.status === 'rejected' && event.rejection ? (
+        <Notice tone="warning">{`Sent back by the reviewer: ${event.rejection.reason}`}</Notice>
+      ) : null}
       <EventForm
         initial={draftFromEvent(event)}
         submitLabel="Save changes"

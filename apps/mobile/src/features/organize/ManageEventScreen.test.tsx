@@ -18,9 +18,14 @@ const organizer = account('organizer');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const keyOf = (request: RecordedRequest) => request.headers['idempotency-key'];
 
-const published = (overrides: Partial<OwnedEvent> = {}) => ownedEvent({ status: 'published', publishedAt: '2026-11-28T10:00:00.000Z', ...overrides });
+const published = (overrides: Partial<OwnedEvent> = {}) =>
+  ownedEvent({ status: 'published', publishedAt: '2026-11-28T10:00:00.000Z', ...overrides });
 const rejected = () =>
-  ownedEvent({ status: 'rejected', submissionId: 'submission-1', rejection: { reason: 'Add the street number to the address.', reviewerId: 'admin-1', decidedAt: '2026-11-27T10:00:00.000Z' } });
+  ownedEvent({
+    status: 'rejected',
+    submissionId: 'submission-1',
+    rejection: { reason: 'Add the street number to the address.', reviewerId: 'admin-1', decidedAt: '2026-11-27T10:00:00.000Z' },
+  });
 
 /** The organizer on their event's page, its heading shown. */
 async function openEvent(owned: OwnedEvent) {
@@ -42,7 +47,8 @@ describe('Managing an event', () => {
     expect(screen.getByText('On sale: anyone can find and book it.')).toBeOnTheScreen();
     expect(screen.getByText('Standard: 60 of 100 sold')).toBeOnTheScreen();
     expect(screen.getByText('VIP: 10 of 10 sold')).toBeOnTheScreen();
-    for (const section of ['Sales and the door', 'Door staff', 'Payments and refunds']) expect(screen.getByRole('heading', { name: section })).toBeOnTheScreen();
+    for (const section of ['Sales and the door', 'Door staff', 'Payments and refunds'])
+      expect(screen.getByRole('heading', { name: section })).toBeOnTheScreen();
     // A published event is edited with care, never submitted again.
     expect(screen.getByRole('button', { name: 'Edit' })).toBeOnTheScreen();
     expect(screen.queryByRole('button', { name: 'Submit for review' })).toBeNull();
@@ -182,7 +188,13 @@ describe('Door staff', () => {
   });
 
   it("shows the server's word on an address beside the field", async () => {
-    api.on('POST /events/event-1/staff', problem(400, 'The request is not valid.', { code: 'validation', errors: [{ field: 'body.email', message: 'must be an e-mail address' }] }));
+    api.on(
+      'POST /events/event-1/staff',
+      problem(400, 'The request is not valid.', {
+        code: 'validation',
+        errors: [{ field: 'body.email', message: 'must be an e-mail address' }],
+      }),
+    );
     const user = await openEvent(ownedEvent());
     await user.type(await screen.findByLabelText('Add door staff by e-mail'), 'bo at example');
     await user.press(screen.getByRole('button', { name: 'Add' }));
@@ -221,7 +233,17 @@ describe('Sales and the door', () => {
 
   it('says which tickets were admitted twice while scanners were offline', async () => {
     api.on('GET /entry/events/event-1/stats', {
-      body: entryStats({ conflicts: [{ ticketId: 'ticket-3', gate: 'Side door', at: '2027-05-01T17:06:00.000Z', firstGate: 'Main entrance', firstAt: '2027-05-01T17:01:00.000Z' }] }),
+      body: entryStats({
+        conflicts: [
+          {
+            ticketId: 'ticket-3',
+            gate: 'Side door',
+            at: '2027-05-01T17:06:00.000Z',
+            firstGate: 'Main entrance',
+            firstAt: '2027-05-01T17:01:00.000Z',
+          },
+        ],
+      }),
     });
     await openEvent(published());
     expect(await screen.findByTestId('conflicts')).toHaveTextContent(
@@ -239,7 +261,16 @@ describe('Sales and the door', () => {
 
 describe('Payments and refunds', () => {
   it('lists the payments of the event with what was refunded, offering a refund while money is left', async () => {
-    const payments = [payment({ bookingId: '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b' }), payment({ id: 'payment-2', bookingId: '8d4c2b1a-0f9e-4d7c-8b6a-5f4e3d2c1b0a', amount: 7900, status: 'refunded', amountRefunded: 7900 })];
+    const payments = [
+      payment({ bookingId: '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b' }),
+      payment({
+        id: 'payment-2',
+        bookingId: '8d4c2b1a-0f9e-4d7c-8b6a-5f4e3d2c1b0a',
+        amount: 7900,
+        status: 'refunded',
+        amountRefunded: 7900,
+      }),
+    ];
     api.on('GET /payments', ({ query }) => ({ body: page(query.get('eventId') === 'event-1' ? payments : []) }));
     await openEvent(published());
     const [paid, refunded] = await screen.findAllByTestId('payment');
@@ -271,7 +302,9 @@ describe('Payments and refunds', () => {
     });
     const user = await openEvent(published());
     await user.press(await screen.findByRole('button', { name: 'Refund the payment of €50.00' }));
-    expect(screen.getByText('A partial refund keeps the booking. Refunding all €50.00 left cancels the booking and its tickets stop working.')).toBeOnTheScreen();
+    expect(
+      screen.getByText('A partial refund keeps the booking. Refunding all €50.00 left cancels the booking and its tickets stop working.'),
+    ).toBeOnTheScreen();
 
     await user.press(screen.getByRole('button', { name: 'Keep' }));
     expect(screen.queryByRole('button', { name: 'Refund €50.00' })).toBeNull();
@@ -318,7 +351,9 @@ describe('Payments and refunds', () => {
   it('retries a failed refund with the same Idempotency-Key, so the money goes back once, and uses a new key for the next refund', async () => {
     let fail = true;
     api.on('GET /payments', { body: page([payment()]) });
-    api.on('POST /payments/payment-1/refund', () => (fail ? problem(502, 'Bad gateway.') : { body: payment({ status: 'partially_refunded', amountRefunded: 1000 }) }));
+    api.on('POST /payments/payment-1/refund', () =>
+      fail ? problem(502, 'Bad gateway.') : { body: payment({ status: 'partially_refunded', amountRefunded: 1000 }) },
+    );
     const user = await openEvent(published());
     await user.press(await screen.findByRole('button', { name: 'Refund the payment of €50.00' }));
     await user.paste(screen.getByLabelText('Amount to refund (empty: all of it)'), '10');

@@ -39,17 +39,25 @@ function NextStep({ event }: { event: OwnedEvent }) {
     <View style={styles.actions}>
       {event.status === 'draft' ? <Notice>A draft only you can see. Submit it for review when it is ready.</Notice> : null}
       {event.status === 'pending_review' ? <Notice>An admin is reviewing it. You get a notification when they decide.</Notice> : null}
-      {event.status === 'rejected' && event.rejection ? <Notice tone="warning" testID="rejection">{`Sent back: ${sentence(event.rejection.reason)} Edit it and submit it again.`}</Notice> : null}
+      {event.status === 'rejected' && event.rejection ? (
+        <Notice tone="warning" testID="rejection">{`Sent back: ${sentence(event.rejection.reason)} Edit it and submit it again.`}</Notice>
+      ) : null}
       {event.status === 'published' ? <Notice tone="success">On sale: anyone can find and book it.</Notice> : null}
-      {event.status === 'cancelled' ? <Notice tone="warning">{`Cancelled${event.cancellationReason ? `: ${sentence(event.cancellationReason)}` : '.'} Every paid booking was refunded.`}</Notice> : null}
-      {editable ? <Button label="Edit" variant="secondary" onPress={() => router.push(`/organize/${event.id}/edit`)} testID="edit-event" /> : null}
+      {event.status === 'cancelled' ? (
+        <Notice tone="warning">{`Cancelled${event.cancellationReason ? `: ${sentence(event.cancellationReason)}` : '.'} Every paid booking was refunded.`}</Notice>
+      ) : null}
+      {editable ? (
+        <Button label="Edit" variant="secondary" onPress={() => router.push(`/organize/${event.id}/edit`)} testID="edit-event" />
+      ) : null}
       {event.status === 'draft' || event.status === 'rejected' ? (
         <>
           <FormError error={submit.error} />
           <Button label="Submit for review" busy={submit.isPending} onPress={() => submit.mutate(undefined)} testID="submit-event" />
         </>
       ) : null}
-      {event.status === 'published' && !cancelling ? <Button label="Cancel this event…" variant="ghost" onPress={() => setCancelling(true)} /> : null}
+      {event.status === 'published' && !cancelling ? (
+        <Button label="Cancel this event…" variant="ghost" onPress={() => setCancelling(true)} />
+      ) : null}
       {cancelling ? (
         <ConfirmPanel
           title="Cancel this event?"
@@ -81,7 +89,10 @@ function ManageEvent({ event, refreshing, onRefresh }: { event: OwnedEvent; refr
           {formatEventDate(event.startsAt, event.timeZone)} · {event.venue.name}, {event.venue.city}
         </Text>
         <View testID="event-status" aria-label={`Status: ${STATUS_LABELS[event.status]}`}>
-          <Badge label={STATUS_LABELS[event.status]} tone={event.status === 'published' ? 'success' : event.status === 'rejected' ? 'danger' : 'neutral'} />
+          <Badge
+            label={STATUS_LABELS[event.status]}
+            tone={event.status === 'published' ? 'success' : event.status === 'rejected' ? 'danger' : 'neutral'}
+          />
         </View>
       </View>
       <NextStep event={event} />

@@ -34,8 +34,18 @@ describe('Your events', () => {
 
     const jazz = await screen.findByRole('link', { name: 'Jazz at the Harbour, Published' });
     expect(jazz).toHaveTextContent(/Sat, May 1, 2027.*07:30 PM GMT\+2 · Hamburg/);
-    expect(shown()).toEqual(['Jazz at the Harbour, Published', 'Poetry Slam, Draft', 'Night Market, Sent back', 'Tech Talks, In review', 'Winter Ball, Cancelled']);
-    expect(within(screen.getByRole('link', { name: 'Night Market, Sent back' })).getByText('Sent back: The venue address is missing a street number')).toBeOnTheScreen();
+    expect(shown()).toEqual([
+      'Jazz at the Harbour, Published',
+      'Poetry Slam, Draft',
+      'Night Market, Sent back',
+      'Tech Talks, In review',
+      'Winter Ball, Cancelled',
+    ]);
+    expect(
+      within(screen.getByRole('link', { name: 'Night Market, Sent back' })).getByText(
+        'Sent back: The venue address is missing a street number',
+      ),
+    ).toBeOnTheScreen();
     expect(screen.getAllByText(/^Sent back: /)).toHaveLength(1);
     expect(api.called('GET /events/mine')[0]!.headers.authorization).toBe('Bearer access-1');
   });

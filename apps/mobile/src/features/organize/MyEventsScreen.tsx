@@ -51,15 +51,31 @@ export function MyEventsScreen() {
       header={
         <View style={styles.header}>
           <Button label="Create an event" onPress={() => router.push('/organize/new')} testID="new-event" />
-          <ScrollView horizontal contentContainerStyle={styles.chips} role="radiogroup" aria-label="Show events" showsHorizontalScrollIndicator={false}>
+          <ScrollView
+            horizontal
+            contentContainerStyle={styles.chips}
+            role="radiogroup"
+            aria-label="Show events"
+            showsHorizontalScrollIndicator={false}
+          >
             <Chip label={`All (${all.length})`} selected={status === null} onPress={() => setStatus(null)} />
             {(Object.keys(STATUS_LABELS) as EventStatus[]).map((s) => (
-              <Chip key={s} label={`${STATUS_LABELS[s]} (${all.filter((e) => e.status === s).length})`} selected={status === s} onPress={() => setStatus(s)} />
+              <Chip
+                key={s}
+                label={`${STATUS_LABELS[s]} (${all.filter((e) => e.status === s).length})`}
+                selected={status === s}
+                onPress={() => setStatus(s)}
+              />
             ))}
           </ScrollView>
         </View>
       }
-      empty={<EmptyState title={status ? `No events ${STATUS_LABELS[status].toLowerCase()}` : 'No events yet'} body="Create one: it starts as a draft only you can see." />}
+      empty={
+        <EmptyState
+          title={status ? `No events ${STATUS_LABELS[status].toLowerCase()}` : 'No events yet'}
+          body="Create one: it starts as a draft only you can see."
+        />
+      }
     />
   );
 }

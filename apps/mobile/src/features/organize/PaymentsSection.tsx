@@ -21,7 +21,10 @@ function PaymentRow({ payment, eventId }: { payment: Payment; eventId: string })
   const key = useRef(newIdempotencyKey());
   const left = payment.amount - payment.amountRefunded;
   const parsed = amount.trim() ? parsePrice(amount, payment.currency) : null;
-  const amountError = amount.trim() && (parsed === null || parsed < 1 || parsed > left) ? `Enter an amount up to ${formatMoney(left, payment.currency)}.` : undefined;
+  const amountError =
+    amount.trim() && (parsed === null || parsed < 1 || parsed > left)
+      ? `Enter an amount up to ${formatMoney(left, payment.currency)}.`
+      : undefined;
   const send = (minorUnits?: number) =>
     refund.mutate(
       { paymentId: payment.id, amount: minorUnits, key: key.current },
@@ -47,7 +50,14 @@ function PaymentRow({ payment, eventId }: { payment: Payment; eventId: string })
         open ? (
           <View style={styles.refund}>
             <Notice tone="warning">{`A partial refund keeps the booking. Refunding all ${formatMoney(left, payment.currency)} left cancels the booking and its tickets stop working.`}</Notice>
-            <TextField label="Amount to refund (empty: all of it)" value={amount} onChangeText={setAmount} error={amountError} inputMode="decimal" placeholder={formatPrice(left, payment.currency)} />
+            <TextField
+              label="Amount to refund (empty: all of it)"
+              value={amount}
+              onChangeText={setAmount}
+              error={amountError}
+              inputMode="decimal"
+              placeholder={formatPrice(left, payment.currency)}
+            />
             <FormError error={refund.error} />
             <View style={styles.actions}>
               <Button label="Keep" variant="secondary" onPress={() => setOpen(false)} />
@@ -61,7 +71,12 @@ function PaymentRow({ payment, eventId }: { payment: Payment; eventId: string })
             </View>
           </View>
         ) : (
-          <Button label="Refund…" accessibilityLabel={`Refund the payment of ${formatMoney(payment.amount, payment.currency)}`} variant="secondary" onPress={() => setOpen(true)} />
+          <Button
+            label="Refund…"
+            accessibilityLabel={`Refund the payment of ${formatMoney(payment.amount, payment.currency)}`}
+            variant="secondary"
+            onPress={() => setOpen(true)}
+          />
         )
       ) : null}
     </Card>
@@ -79,7 +94,9 @@ export function PaymentsSection({ eventId }: { eventId: string }) {
       {items.map((payment) => (
         <PaymentRow key={payment.id} payment={payment} eventId={eventId} />
       ))}
-      {payments.hasNextPage ? <Button label="More payments" variant="ghost" busy={payments.isFetchingNextPage} onPress={() => void payments.fetchNextPage()} /> : null}
+      {payments.hasNextPage ? (
+        <Button label="More payments" variant="ghost" busy={payments.isFetchingNextPage} onPress={() => void payments.fetchNextPage()} />
+      ) : null}
     </View>
   );
 }

@@ -22,7 +22,13 @@ export function StaffSection({ eventId }: { eventId: string }) {
       {staff.data.staff.map((person) => (
         <View key={person.email} style={styles.row} testID="staff-member">
           <Text style={styles.email}>{person.email}</Text>
-          <Button label="Remove" accessibilityLabel={`Remove ${person.email}`} variant="ghost" busy={remove.isPending && remove.variables === person.email} onPress={() => remove.mutate(person.email)} />
+          <Button
+            label="Remove"
+            accessibilityLabel={`Remove ${person.email}`}
+            variant="ghost"
+            busy={remove.isPending && remove.variables === person.email}
+            onPress={() => remove.mutate(person.email)}
+          />
         </View>
       ))}
       <TextField
@@ -36,7 +42,13 @@ export function StaffSection({ eventId }: { eventId: string }) {
         help="If they have no account yet, they can scan as soon as they sign up with this address."
       />
       <FormError error={add.error ?? remove.error} />
-      <Button label="Add" variant="secondary" disabled={!email.trim()} busy={add.isPending} onPress={() => add.mutate(email.trim(), { onSuccess: () => setEmail('') })} />
+      <Button
+        label="Add"
+        variant="secondary"
+        disabled={!email.trim()}
+        busy={add.isPending}
+        onPress={() => add.mutate(email.trim(), { onSuccess: () => setEmail('') })}
+      />
     </Card>
   );
 }

@@ -20,7 +20,8 @@ export function StatsSection({ eventId }: { eventId: string }) {
   const focused = useIsFocused();
   const stats = useEntryStats(eventId, focused);
   if (stats.isPending) return <Loading label="Loading sales and check-ins…" />;
-  if (stats.isError) return <ErrorState error={stats.error} onRetry={() => void stats.refetch()} title="Sales and check-ins did not load" />;
+  if (stats.isError)
+    return <ErrorState error={stats.error} onRetry={() => void stats.refetch()} title="Sales and check-ins did not load" />;
   const { sold, checkedIn, byTier, byGate, conflicts } = stats.data;
   return (
     <Card testID="entry-stats">

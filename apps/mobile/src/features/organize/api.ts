@@ -23,7 +23,11 @@ export function useMyEvents() {
 }
 
 export function useOwnedEvent(id: string | undefined) {
-  return useQuery({ queryKey: organizeKeys.event(id ?? ''), queryFn: ({ signal }) => api.get<OwnedEvent>(path(id!), { signal }), enabled: !!id });
+  return useQuery({
+    queryKey: organizeKeys.event(id ?? ''),
+    queryFn: ({ signal }) => api.get<OwnedEvent>(path(id!), { signal }),
+    enabled: !!id,
+  });
 }
 
 /** After any change to an event: the list and the event itself are asked again. */
@@ -42,7 +46,8 @@ function useEventChange<TArgs>(change: (args: TArgs) => Promise<OwnedEvent>) {
 export const useCreateEvent = () => useEventChange((input: EventInput) => api.post<OwnedEvent>('/events', input));
 export const useUpdateEvent = (id: string) => useEventChange((patch: EventPatch) => api.patch<OwnedEvent>(path(id), patch));
 export const useSubmitEvent = (id: string) => useEventChange(() => api.post<OwnedEvent>(`${path(id)}/submit`));
-export const useCancelEvent = (id: string) => useEventChange((reason: string) => api.post<OwnedEvent>(`${path(id)}/cancel`, reason ? { reason } : {}));
+export const useCancelEvent = (id: string) =>
+  useEventChange((reason: string) => api.post<OwnedEvent>(`${path(id)}/cancel`, reason ? { reason } : {}));
 
 export function useStaff(id: string) {
   return useQuery({ queryKey: organizeKeys.staff(id), queryFn: ({ signal }) => api.get<StaffList>(`${path(id)}/staff`, { signal }) });
@@ -53,7 +58,10 @@ export function useStaffChange(id: string) {
   const onSuccess = (list: StaffList) => client.setQueryData(organizeKeys.staff(id), list);
   return {
     add: useMutation({ mutationFn: (email: string) => api.post<StaffList>(`${path(id)}/staff`, { email }), onSuccess }),
-    remove: useMutation({ mutationFn: (email: string) => api.delete<StaffList>(`${path(id)}/staff/${encodeURIComponent(email)}`), onSuccess }),
+    remove: useMutation({
+      mutationFn: (email: string) => api.delete<StaffList>(`${path(id)}/staff/${encodeURIComponent(email)}`),
+      onSuccess,
+    }),
   };
 }
 

@@ -14,8 +14,26 @@ function newYorkDraft(overrides: Partial<EventDraft> = {}): EventDraft {
     endDate: '',
     endTime: '23:00',
     tiers: [
-      { name: 'Standard', description: '', price: '25,50', currency: 'usd', capacity: '100', maxPerOrder: '10', salesStart: '', salesEnd: '' },
-      { name: 'VIP', description: ' Front rows ', price: '80', currency: 'USD', capacity: '10', maxPerOrder: '4', salesStart: '2027-02-01 10:00', salesEnd: '2027-03-14 18:00' },
+      {
+        name: 'Standard',
+        description: '',
+        price: '25,50',
+        currency: 'usd',
+        capacity: '100',
+        maxPerOrder: '10',
+        salesStart: '',
+        salesEnd: '',
+      },
+      {
+        name: 'VIP',
+        description: ' Front rows ',
+        price: '80',
+        currency: 'USD',
+        capacity: '10',
+        maxPerOrder: '4',
+        salesStart: '2027-02-01 10:00',
+        salesEnd: '2027-03-14 18:00',
+      },
     ],
     ...overrides,
   };
@@ -98,7 +116,16 @@ describe('The event form', () => {
       timeZone: 'America/New_York',
       tiers: [
         { name: 'Standard', price: 2550, currency: 'USD', capacity: 100, maxPerOrder: 10 },
-        { name: 'VIP', description: 'Front rows', price: 8000, currency: 'USD', capacity: 10, maxPerOrder: 4, salesStart: '2027-02-01T10:00:00.000-05:00', salesEnd: '2027-03-14T18:00:00.000-04:00' },
+        {
+          name: 'VIP',
+          description: 'Front rows',
+          price: 8000,
+          currency: 'USD',
+          capacity: 10,
+          maxPerOrder: 4,
+          salesStart: '2027-02-01T10:00:00.000-05:00',
+          salesEnd: '2027-03-14T18:00:00.000-04:00',
+        },
       ],
     });
   });
@@ -145,14 +172,40 @@ describe('The event form', () => {
       startTime: '19:30',
       endDate: '2027-05-01',
       endTime: '23:00',
-      tiers: [{ id: 'tier-std', name: 'Standard', description: '', price: '25.00', currency: 'EUR', capacity: '100', maxPerOrder: '10', salesStart: '2027-04-01 10:00', salesEnd: '' }],
+      tiers: [
+        {
+          id: 'tier-std',
+          name: 'Standard',
+          description: '',
+          price: '25.00',
+          currency: 'EUR',
+          capacity: '100',
+          maxPerOrder: '10',
+          salesStart: '2027-04-01 10:00',
+          salesEnd: '',
+        },
+      ],
     });
 
     const { input } = toEventInput(draft);
-    expect(input).toMatchObject({ startsAt: '2027-05-01T19:30:00.000-04:00', endsAt: '2027-05-01T23:00:00.000-04:00', timeZone: saved.timeZone });
+    expect(input).toMatchObject({
+      startsAt: '2027-05-01T19:30:00.000-04:00',
+      endsAt: '2027-05-01T23:00:00.000-04:00',
+      timeZone: saved.timeZone,
+    });
     // The same instants as saved, written with the venue's offset.
     expect(Date.parse(input!.startsAt)).toBe(Date.parse(saved.startsAt));
     expect(Date.parse(input!.endsAt)).toBe(Date.parse(saved.endsAt));
-    expect(input?.tiers).toEqual([{ id: 'tier-std', name: 'Standard', price: 2500, currency: 'EUR', capacity: 100, maxPerOrder: 10, salesStart: '2027-04-01T10:00:00.000-04:00' }]);
+    expect(input?.tiers).toEqual([
+      {
+        id: 'tier-std',
+        name: 'Standard',
+        price: 2500,
+        currency: 'EUR',
+        capacity: 100,
+        maxPerOrder: 10,
+        salesStart: '2027-04-01T10:00:00.000-04:00',
+      },
+    ]);
   });
 });

@@ -32,7 +32,16 @@ export interface EventDraft {
   tiers: TierDraft[];
 }
 
-export const emptyTier = (currency = 'EUR'): TierDraft => ({ name: '', description: '', price: '', currency, capacity: '', maxPerOrder: '10', salesStart: '', salesEnd: '' });
+export const emptyTier = (currency = 'EUR'): TierDraft => ({
+  name: '',
+  description: '',
+  price: '',
+  currency,
+  capacity: '',
+  maxPerOrder: '10',
+  salesStart: '',
+  salesEnd: '',
+});
 
 export function deviceTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

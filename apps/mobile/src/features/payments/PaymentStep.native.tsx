@@ -41,7 +41,7 @@ export function PaymentStep({ bookingId, amountLabel, lastError, onPaid }: Payme
 
   return (
     <View style={{ gap: 12 }}>
-      {error ?? lastError ? <Notice tone="danger">{(error ?? lastError)!}</Notice> : null}
+      {(error ?? lastError) ? <Notice tone="danger">{(error ?? lastError)!}</Notice> : null}
       <Button label={`Pay ${amountLabel}`} onPress={() => void pay()} busy={busy} testID="pay-button" />
     </View>
   );

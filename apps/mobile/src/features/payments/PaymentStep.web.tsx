@@ -40,16 +40,41 @@ export function PaymentStep({ bookingId, amountLabel, lastError, onPaid }: Payme
   return (
     <View style={styles.form}>
       {testMode ? <Notice>Test mode: pay with card 4242 4242 4242 4242, any future expiry date and any CVC.</Notice> : null}
-      <TextField label="Card number" value={fields.number} onChangeText={set('number')} error={fieldErrors.number} inputMode="numeric" autoComplete="cc-number" placeholder="1234 1234 1234 1234" />
+      <TextField
+        label="Card number"
+        value={fields.number}
+        onChangeText={set('number')}
+        error={fieldErrors.number}
+        inputMode="numeric"
+        autoComplete="cc-number"
+        placeholder="1234 1234 1234 1234"
+      />
       <View style={styles.row}>
         <View style={styles.half}>
-          <TextField label="Expiry (MM/YY)" value={fields.expiry} onChangeText={set('expiry')} error={fieldErrors.expiry} inputMode="numeric" autoComplete="cc-exp" placeholder="MM/YY" />
+          <TextField
+            label="Expiry (MM/YY)"
+            value={fields.expiry}
+            onChangeText={set('expiry')}
+            error={fieldErrors.expiry}
+            inputMode="numeric"
+            autoComplete="cc-exp"
+            placeholder="MM/YY"
+          />
         </View>
         <View style={styles.half}>
-          <TextField label="CVC" value={fields.cvc} onChangeText={set('cvc')} error={fieldErrors.cvc} inputMode="numeric" autoComplete="cc-csc" placeholder="123" secureTextEntry />
+          <TextField
+            label="CVC"
+            value={fields.cvc}
+            onChangeText={set('cvc')}
+            error={fieldErrors.cvc}
+            inputMode="numeric"
+            autoComplete="cc-csc"
+            placeholder="123"
+            secureTextEntry
+          />
         </View>
       </View>
-      {error ?? lastError ? (
+      {(error ?? lastError) ? (
         <Notice tone="danger" testID="payment-error">
           {(error ?? lastError)!}
         </Notice>

@@ -56,7 +56,10 @@ export async function payByCard(intent: { paymentIntentId: string; clientSecret:
     });
     if (confirmed.status === 'succeeded' || confirmed.status === 'processing') return { status: confirmed.status };
     if (confirmed.status === 'requires_action') {
-      return { status: 'failed', message: 'Your bank asks to confirm this payment in a way this browser does not support yet. Try another card or the app.' };
+      return {
+        status: 'failed',
+        message: 'Your bank asks to confirm this payment in a way this browser does not support yet. Try another card or the app.',
+      };
     }
     return { status: 'failed', message: confirmed.last_payment_error?.message ?? 'Your card was declined. Try another card.' };
   } catch (error) {
@@ -66,7 +69,10 @@ export async function payByCard(intent: { paymentIntentId: string; clientSecret:
 }
 
 /** Checks a person can fix before anything is sent; Stripe decides the rest. */
-export function checkCard(fields: { number: string; expiry: string; cvc: string }, now = new Date()): { card?: CardInput; errors: Record<string, string> } {
+export function checkCard(
+  fields: { number: string; expiry: string; cvc: string },
+  now = new Date(),
+): { card?: CardInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const number = fields.number.replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(number) || !luhn(number)) errors.number = 'Enter the card number as printed on the card.';
@@ -74,7 +80,8 @@ export function checkCard(fields: { number: string; expiry: string; cvc: string 
   const expMonth = expiry ? Number(expiry[1]) : 0;
   const expYear = expiry ? (expiry[2]!.length === 2 ? 2000 + Number(expiry[2]) : Number(expiry[2])) : 0;
   if (!expiry || expMonth < 1 || expMonth > 12) errors.expiry = 'Enter the expiry date as MM/YY.';
-  else if (expYear < now.getFullYear() || (expYear === now.getFullYear() && expMonth < now.getMonth() + 1)) errors.expiry = 'This card has expired.';
+  else if (expYear < now.getFullYear() || (expYear === now.getFullYear() && expMonth < now.getMonth() + 1))
+    errors.expiry = 'This card has expired.';
   if (!/^\d{3,4}$/.test(fields.cvc.trim())) errors.cvc = 'Enter the 3 or 4 digits on the back of the card.';
   if (Object.keys(errors).length) return { errors };
   return { card: { number, expMonth, expYear, cvc: fields.cvc.trim() }, errors };

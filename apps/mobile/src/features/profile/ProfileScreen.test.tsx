@@ -55,7 +55,13 @@ describe('Profile', () => {
   it("shows the server's field error beside the field, not as a general error", async () => {
     api.on('GET /users/me', { body: profile() });
     api.on('GET /notifications/preferences', { body: preferences() });
-    api.on('PATCH /users/me', problem(400, 'The request is not valid.', { code: 'validation', errors: [{ field: 'body.city', message: 'must be at most 80 characters' }] }));
+    api.on(
+      'PATCH /users/me',
+      problem(400, 'The request is not valid.', {
+        code: 'validation',
+        errors: [{ field: 'body.city', message: 'must be at most 80 characters' }],
+      }),
+    );
     const user = await signInThroughUi(api, '/profile');
     await user.type(await screen.findByLabelText('City'), ' an der Elbe und noch viel weiter');
     await user.press(screen.getByRole('button', { name: 'Save profile' }));
@@ -103,7 +109,10 @@ describe('Profile', () => {
   it('flips a switch back and says why when the server refuses the change', async () => {
     api.on('GET /users/me', { body: profile() });
     api.on('GET /notifications/preferences', { body: preferences() });
-    api.on('PUT /notifications/preferences', { ...problem(400, 'Allow notifications for Eventify in your settings first.', { code: 'validation' }), delayMs: 800 });
+    api.on('PUT /notifications/preferences', {
+      ...problem(400, 'Allow notifications for Eventify in your settings first.', { code: 'validation' }),
+      delayMs: 800,
+    });
     await signInThroughUi(api, '/profile');
     fireEvent(await screen.findByRole('switch', { name: BOOKING_BY_PUSH }), 'valueChange', true);
 

@@ -30,10 +30,22 @@ function DetailsForm({ profile, update }: { profile: Profile; update: ReturnType
     <Card>
       <Text style={styles.muted}>{profile.email}</Text>
       <TextField label="Name" value={name} onChangeText={setName} error={fieldErrors.name} autoComplete="name" />
-      <TextField label="City" value={city} onChangeText={setCity} error={fieldErrors.city} help="Events near you are easier to find." autoComplete="address-line2" />
+      <TextField
+        label="City"
+        value={city}
+        onChangeText={setCity}
+        error={fieldErrors.city}
+        help="Events near you are easier to find."
+        autoComplete="address-line2"
+      />
       {update.isSuccess && !changed ? <Notice tone="success">Saved.</Notice> : null}
       <FormError error={update.error} />
-      <Button label="Save profile" onPress={() => update.mutate({ name: name.trim(), city: city.trim() || null })} busy={update.isPending} disabled={!changed} />
+      <Button
+        label="Save profile"
+        onPress={() => update.mutate({ name: name.trim(), city: city.trim() || null })}
+        busy={update.isPending}
+        disabled={!changed}
+      />
     </Card>
   );
 }
@@ -42,7 +54,8 @@ function Preferences() {
   const preferences = usePreferences();
   const setChannel = useSetChannel();
   if (preferences.isPending) return <Loading label="Loading your notification settings…" />;
-  if (preferences.isError) return <ErrorState error={preferences.error} onRetry={() => void preferences.refetch()} title="Notification settings did not load" />;
+  if (preferences.isError)
+    return <ErrorState error={preferences.error} onRetry={() => void preferences.refetch()} title="Notification settings did not load" />;
   return (
     <Card>
       <Text style={styles.muted}>Everything reaches your inbox here. Choose what also comes by e-mail and as a push notification.</Text>

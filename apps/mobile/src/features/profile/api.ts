@@ -17,7 +17,10 @@ export function useUpdateProfile() {
 }
 
 export function usePreferences() {
-  return useQuery({ queryKey: profileKeys.preferences, queryFn: ({ signal }) => api.get<NotificationPreferences>('/notifications/preferences', { signal }) });
+  return useQuery({
+    queryKey: profileKeys.preferences,
+    queryFn: ({ signal }) => api.get<NotificationPreferences>('/notifications/preferences', { signal }),
+  });
 }
 
 export type ChannelChange = { kind: NotificationKind; channel: 'email' | 'push'; on: boolean };

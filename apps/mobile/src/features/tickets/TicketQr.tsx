@@ -15,5 +15,12 @@ export function TicketQr({ value, size, label }: { value: string; size: number; 
 }
 
 const styles = StyleSheet.create({
-  frame: { alignSelf: 'center', backgroundColor: '#ffffff', borderRadius: radius.md, borderWidth: 1, borderColor: colors.border, overflow: 'hidden' },
+  frame: {
+    alignSelf: 'center',
+    backgroundColor: '#ffffff',
+    borderRadius: radius.md,
+    borderWidth: 1,
+    borderColor: colors.border,
+    overflow: 'hidden',
+  },
 });

@@ -29,7 +29,11 @@ export function TicketScreen() {
         {ticket.tierName} · seat {ticket.seat}
       </Text>
       {ticket.qr ? (
-        <TicketQr value={ticket.qr} size={size} label={`QR code of ${event?.title ?? 'your event'}, ${ticket.tierName}, seat ${ticket.seat}`} />
+        <TicketQr
+          value={ticket.qr}
+          size={size}
+          label={`QR code of ${event?.title ?? 'your event'}, ${ticket.tierName}, seat ${ticket.seat}`}
+        />
       ) : (
         <Text style={styles.meta}>This ticket was cancelled and no longer gets anyone in.</Text>
       )}

@@ -21,12 +21,23 @@ function groupOf(title: string): ReactTestInstance {
 
 /** The accessible names of the tickets' links, in the order they are shown. */
 const ticketLinks = (scope: ReturnType<typeof within> | typeof screen = screen) =>
-  scope.queryAllByRole('link', { name: /^Open the QR code of / }).map((link) => (link.props.accessibilityLabel ?? link.props['aria-label']) as string);
+  scope
+    .queryAllByRole('link', { name: /^Open the QR code of / })
+    .map((link) => (link.props.accessibilityLabel ?? link.props['aria-label']) as string);
 
 describe('Tickets', () => {
   it('says it is loading, then shows one QR code per ticket, grouped under their event', async () => {
-    api.on('GET /events/event-2', { body: event({ id: 'event-2', title: 'Open Air Cinema', venue: { name: 'Stadtpark', address: 'Park 1', city: 'Hamburg', country: 'DE' } }) });
-    api.on('GET /tickets', { delayMs: 400, body: page([ticket(2), ticket(7, { id: 'ticket-c7', eventId: 'event-2', bookingId: 'booking-2' }), ticket(1)]) });
+    api.on('GET /events/event-2', {
+      body: event({
+        id: 'event-2',
+        title: 'Open Air Cinema',
+        venue: { name: 'Stadtpark', address: 'Park 1', city: 'Hamburg', country: 'DE' },
+      }),
+    });
+    api.on('GET /tickets', {
+      delayMs: 400,
+      body: page([ticket(2), ticket(7, { id: 'ticket-c7', eventId: 'event-2', bookingId: 'booking-2' }), ticket(1)]),
+    });
     await signInThroughUi(api, '/tickets');
     expect(await screen.findByLabelText('Loading your tickets…')).toBeOnTheScreen();
 
@@ -35,7 +46,10 @@ describe('Tickets', () => {
     expect(jazz).toHaveTextContent(/Harbour Hall, Hamburg/);
     expect(within(jazz).getAllByTestId('ticket-qr')).toHaveLength(2);
     // Seat order, whatever order the server listed them in.
-    expect(ticketLinks(within(jazz))).toEqual(['Open the QR code of Standard, seat 1 full screen', 'Open the QR code of Standard, seat 2 full screen']);
+    expect(ticketLinks(within(jazz))).toEqual([
+      'Open the QR code of Standard, seat 1 full screen',
+      'Open the QR code of Standard, seat 2 full screen',
+    ]);
 
     const cinema = groupOf('Open Air Cinema');
     expect(cinema).toHaveTextContent(/Stadtpark, Hamburg/);

@@ -22,7 +22,13 @@ function TicketCard({ ticket, event, qrSize }: { ticket: Ticket; event: EventSum
     <Card testID="ticket">
       <View style={styles.ticketHead}>
         <Text style={styles.tier}>{label}</Text>
-        {ticket.checkedInAt ? <Badge label={`Used ${formatMoment(ticket.checkedInAt)}`} /> : ticket.status === 'valid' ? <Badge label="Valid" tone="success" /> : <Badge label="Cancelled" tone="danger" />}
+        {ticket.checkedInAt ? (
+          <Badge label={`Used ${formatMoment(ticket.checkedInAt)}`} />
+        ) : ticket.status === 'valid' ? (
+          <Badge label="Valid" tone="success" />
+        ) : (
+          <Badge label="Cancelled" tone="danger" />
+        )}
       </View>
       {ticket.qr ? (
         <Link href={`/tickets/${ticket.id}`} asChild>
@@ -52,7 +58,8 @@ export function TicketsScreen() {
   if (!wallet.wallet) return <ErrorState error={wallet.error} onRetry={wallet.refetch} title="Your tickets did not load" />;
   const { tickets, events, savedAt } = wallet.wallet;
   const byEvent = new Map<string, Ticket[]>();
-  for (const ticket of [...tickets].sort((a, b) => a.seat - b.seat)) byEvent.set(ticket.eventId, [...(byEvent.get(ticket.eventId) ?? []), ticket]);
+  for (const ticket of [...tickets].sort((a, b) => a.seat - b.seat))
+    byEvent.set(ticket.eventId, [...(byEvent.get(ticket.eventId) ?? []), ticket]);
   const issuing = !!bookingId && !tickets.some((t) => t.bookingId === bookingId);
 
   return (
@@ -72,7 +79,9 @@ export function TicketsScreen() {
             : 'Your tickets are taking longer than usual. Pull down to check again; you also get a notification when they are ready.'}
         </Notice>
       ) : null}
-      {tickets.length === 0 && !issuing ? <EmptyState title="No tickets yet" body="Tickets appear here as soon as a booking is confirmed." /> : null}
+      {tickets.length === 0 && !issuing ? (
+        <EmptyState title="No tickets yet" body="Tickets appear here as soon as a booking is confirmed." />
+      ) : null}
       {[...byEvent].map(([eventId, group]) => {
         const event = events[eventId];
         return (

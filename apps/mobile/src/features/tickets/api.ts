@@ -54,7 +54,12 @@ export interface WalletView {
 export function useTicketWallet(pollWhile: (wallet: TicketWallet | undefined) => boolean = () => false): WalletView {
   const { user } = useSession();
   const userId = user?.id ?? '';
-  const device = useQuery({ queryKey: [...ticketKeys.wallet(userId), 'device'], queryFn: () => ticketWallet.read(userId), enabled: !!userId, staleTime: Infinity });
+  const device = useQuery({
+    queryKey: [...ticketKeys.wallet(userId), 'device'],
+    queryFn: () => ticketWallet.read(userId),
+    enabled: !!userId,
+    staleTime: Infinity,
+  });
   const live = useQuery({
     queryKey: ticketKeys.wallet(userId),
     queryFn: ({ signal }) => fetchWallet(userId, signal),
