@@ -2,7 +2,8 @@
 // Image build, per deployable (after `npm ci --omit=dev --workspace=<app>`): writes the runtime tree to the
 // directory given, which the Dockerfile's last stage copies as a whole:
 //   - node_modules (production dependencies of the deployable; workspace packages are links);
-//   - package.json and dist/ of the deployable and of the workspace packages it depends on (transitively), and
+//   - package.json, dist/ and node_modules/ (dependencies npm installed inside it) of the deployable and of the
+//     workspace packages it depends on (transitively), and
 //     whatever else a package.json lists in `files` (the payment service's migrations/), without TypeScript
 //     sources, declarations, source maps and readmes (licence files stay);
 //   - image.json (what it runs, its port and how its health is checked), main.mjs and healthcheck.mjs.
@@ -42,7 +43,8 @@ copy('package.json');
 copy('node_modules');
 for (const folder of packages) {
   const manifest = readJson(join(folder, 'package.json'));
-  for (const entry of new Set(['package.json', 'dist', ...(manifest.files ?? [])])) {
+  // node_modules: what npm installed inside the package itself (a version of a dependency other than the root's).
+  for (const entry of new Set(['package.json', 'dist', 'node_modules', ...(manifest.files ?? [])])) {
     if (existsSync(join(folder, entry))) copy(join(folder, entry));
   }
 }
