@@ -196,7 +196,7 @@ async function checkCompose(apps, YAML) {
     const ports = service.ports ?? [];
     check(
       `compose: optional ${name} publishes on loopback only`,
-      ports.every((p) => p.host_ip === '127.0.0.1'),
+      ports.every((p) => (typeof p === 'string' ? p.startsWith('127.0.0.1:') : p.host_ip === '127.0.0.1')),
       JSON.stringify(ports),
     );
   }
