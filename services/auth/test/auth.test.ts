@@ -5,7 +5,7 @@ import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify } 
 import { MongoClient } from 'mongodb';
 import { resetTokenSealContext } from '@eventify/contracts';
 import { keyRingSetting } from '@eventify/kit';
-import { devDefaults, mongoUrlFor, startTestStack, type TestStack } from '@eventify/testing';
+import { devDefaults, mongoUrlFor, poll, startTestStack, type TestStack } from '@eventify/testing';
 
 const ADMIN = { email: 'root@eventify.test', password: 'admin-password-for-tests' };
 let stack: TestStack;
@@ -83,10 +83,15 @@ describe('registration', () => {
 
   it('publishes UserRegistered after storing the user', async () => {
     const { user } = await register();
-    const entries = await redis.xrange(`${stack.plan.namespace}:stream:UserRegistered`, '-', '+');
-    const events = entries.map(([, fields]) => JSON.parse(fields[1]!));
-    const event = events.find((e) => e.data.userId === user.id);
-    assert.ok(event, 'event published');
+    // The outbox relay publishes it right after the write, not within the request: wait for it a moment.
+    const event = await poll(
+      async () => {
+        const entries = await redis.xrange(`${stack.plan.namespace}:stream:UserRegistered`, '-', '+');
+        return entries.map(([, fields]) => JSON.parse(fields[1]!)).find((e) => e.data.userId === user.id);
+      },
+      'UserRegistered published',
+      10_000,
+    );
     assert.equal(event.data.email, user.email);
     assert.ok(event.id && event.occurredAt);
   });

@@ -139,4 +139,4 @@ export class MongoOutbox<T extends Document & { _id: string }> implements Outbox
 
 /** Documents relayed together: one lock round trip, one read, one publish and one write for all of them. */
 const FLUSH_BATCH = 100;
-const BUSY_RETRY_MS = 25;
+const BUSY_RETRY_MS = 10;
