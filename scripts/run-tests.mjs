@@ -45,7 +45,17 @@ const run = (testFiles, parallel) =>
     if (testFiles.length === 0) return resolveRun(0);
     const child = spawn(
       process.execPath,
-      ['--conditions=development', '--import', 'tsx', '--test', `--test-concurrency=${parallel}`, '--test-reporter=spec', ...testFiles],
+      [
+        '--conditions=development',
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${parallel}`,
+        // A test that hangs fails after 5 minutes, with its name, instead of holding up the run.
+        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
+        '--test-reporter=spec',
+        ...testFiles,
+      ],
       { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', EVENTIFY_TEST_COMPILED: '1' } },
     );
     child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));

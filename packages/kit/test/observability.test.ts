@@ -18,7 +18,7 @@ import {
   type RedisHandle,
 } from '../src/index.js';
 import { eventually, infra, uniqueName, withDatabase } from './helpers.js';
-import { ensurePostgresDatabase } from '../src/db/postgres.js';
+import { connectPostgres, ensurePostgresDatabase } from '../src/db/postgres.js';
 
 // The real SDK, exporting to memory: this process is the one traced, so its spans can be read back directly.
 const exporter = new InMemorySpanExporter();
@@ -151,7 +151,7 @@ describe('the outbox keeps the trace', () => {
   before(async () => {
     const url = withDatabase(infra.postgres, database);
     await ensurePostgresDatabase(url);
-    pool = new pg.Pool({ connectionString: url });
+    pool = (await connectPostgres(url)).pool; // its idle clients may hear the drop at the end: not an error
     await pool.query(
       'create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)',
     );

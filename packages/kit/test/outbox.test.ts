@@ -8,6 +8,7 @@ import {
   Mutex,
   OutboxRelay,
   PostgresOutbox,
+  connectPostgres,
   connectRedis,
   outboxEvent,
   pushOutbox,
@@ -161,7 +162,9 @@ describe('PostgreSQL outbox', () => {
     const admin = new pg.Client({ connectionString: infra.postgres });
     await admin.connect();
     await admin.query(`create database "${name}"`);
-    const pool = new pg.Pool({ connectionString: withDatabase(infra.postgres, name), max: 2 });
+    // The kit's pool: a client still closing when the database is dropped hears "terminating connection", and
+    // that must not count as the test's error.
+    const { pool } = await connectPostgres(withDatabase(infra.postgres, name));
     try {
       await pool.query(
         'create table outbox (id uuid primary key, type text not null, payload jsonb not null, occurred_at timestamptz not null default now(), published_at timestamptz, request_id text, traceparent text)',

@@ -47,7 +47,14 @@ export async function buildNotificationService(config: NotificationServiceConfig
           resetUrl: config.PASSWORD_RESET_URL,
         },
       });
-      const notifications = new Notifications(repository, preferences, deliveries, ctx.log, config.DELIVERY_MAX_AGE_MINUTES * 60_000);
+      const notifications = new Notifications(
+        repository,
+        preferences,
+        deliveries,
+        ctx.log,
+        config.DELIVERY_MAX_AGE_MINUTES * 60_000,
+        ctx.mutex,
+      );
       registerNotificationRoutes(ctx.app, notifications, ctx.guards);
       subscribeNotificationEvents(
         ctx.bus,

@@ -3,6 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
+import { redisKeys } from '@eventify/contracts';
+import { Mutex } from '@eventify/kit';
 import { startMailStandin, type MailStandin } from '@eventify/mail-standin';
 import {
   TEST_ADMIN_ENV,
@@ -17,6 +19,7 @@ import {
   type TestStack,
   type TestUser,
 } from '@eventify/testing';
+import { notificationLock } from '../src/domain/deliveries.js';
 
 // Everything through the gateway, with mail and push going to the stand-in (real SMTP, Expo's push API shape).
 let stack: TestStack;
@@ -420,6 +423,32 @@ describe('the inbox', () => {
       unreadCount: 0,
     });
     assert.equal((await inbox(hal, '?unread=true')).body.items.length, 0);
+  });
+
+  it('a read mark waits while the delivery worker holds the notification, so neither write undoes the other', async () => {
+    const lia = await registerUser(stack.api, 'attendee', 'Lia');
+    const welcome = await poll(async () => (await inbox(lia)).body.items?.[0] as Notification | undefined, 'welcome', WAIT);
+    // Hold the notification's lock as a delivery in progress does (the service's own lock, in its Redis prefix).
+    const worker = new Mutex(redis, redisKeys.own(stack.plan.namespace, 'notification'));
+    let answered = 0;
+    const marks = await worker.run(notificationLock(welcome.id), async () => {
+      const both = [
+        stack.api.post(`/notifications/${welcome.id}/read`, undefined, { token: lia.token }),
+        stack.api.post('/notifications/read-all', undefined, { token: lia.token }),
+      ].map((answer) => answer.finally(() => answered++));
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(answered, 0, 'both waited for the lock');
+      assert.equal((await inbox(lia)).body.items[0].readAt, null, 'nothing written while the worker holds it');
+      return both;
+    });
+    const [read, readAll] = await Promise.all(marks);
+    assert.equal(read!.status, 200);
+    assert.ok(read!.body.readAt);
+    assert.equal(readAll!.status, 200);
+    assert.equal(readAll!.body.unreadCount, 0);
+    const stored = (await inbox(lia)).body;
+    assert.equal(stored.items[0].readAt, read!.body.readAt, 'one mark stands, the first');
+    assert.equal(stored.unreadCount, 0);
   });
 
   it("someone else's notification is not found; without a token nothing is", async () => {

@@ -100,14 +100,29 @@ export class NotificationsRepository {
     return this.notifications.countDocuments({ userId, readAt: null });
   }
 
-  /** Marks it read if it is not yet; reading twice keeps the first time. */
+  /** Marks it read if it is not yet; reading twice keeps the first time. Under the notification's lock. */
   async markRead(id: string, userId: string, at: Date) {
+    assertLeasesHeld();
     await this.notifications.updateOne({ _id: id, userId, readAt: null }, { $set: { readAt: at } });
     return this.findOwned(id, userId);
   }
 
-  async markAllRead(userId: string, at: Date): Promise<number> {
-    const result = await this.notifications.updateMany({ userId, readAt: null }, { $set: { readAt: at } });
+  /** Ids of the person's unread notifications in id order, `limit` after `after`. */
+  async unreadIds(userId: string, after: string | undefined, limit: number): Promise<string[]> {
+    const filter: Filter<NotificationRecord> = { userId, readAt: null };
+    if (after) filter._id = { $gt: after };
+    const rows = await this.notifications
+      .find(filter, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => r._id);
+  }
+
+  /** Marks these read (those still unread); under each one's lock. */
+  async markManyRead(userId: string, ids: string[], at: Date): Promise<number> {
+    assertLeasesHeld();
+    const result = await this.notifications.updateMany({ _id: { $in: ids }, userId, readAt: null }, { $set: { readAt: at } });
     return result.modifiedCount;
   }
 

@@ -34,6 +34,13 @@ interface Contact {
   pushTokens: string[];
 }
 
+/**
+ * Whoever writes a notification holds this lock: the delivery worker and the inbox's read marks. FerretDB 1.x
+ * writes the whole document on every update, so two updates at once (a delivery attempt, a read mark) would
+ * let the later one undo the other; MongoDB would not, and the lock costs one Redis round trip.
+ */
+export const notificationLock = (id: string) => `notification:${id}`;
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 /**
@@ -82,7 +89,7 @@ export class Deliveries {
       // attempt is written only while it is certainly held (saveDeliveryState checks). waitMs 0: if another
       // replica is on it, leave it. A crash after a send and before its record sends it again, with the same
       // Message-ID: e-mail and push are at-least-once, like every effect outside our databases.
-      await this.deps.mutex.run(`notification:${id}`, () => this.step(id), { ttlMs: 30_000, waitMs: 0 });
+      await this.deps.mutex.run(notificationLock(id), () => this.step(id), { ttlMs: 30_000, waitMs: 0 });
     } catch (error) {
       if (isAppError(error) && error.status === 503) return; // busy elsewhere
       this.deps.log.warn({ err: error, notificationId: id }, 'delivery round failed; the next poll retries');

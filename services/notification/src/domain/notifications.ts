@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Notification, NotificationPreferences } from '@eventify/contracts';
-import { badRequest, notFound } from '@eventify/kit';
+import { badRequest, notFound, type Mutex } from '@eventify/kit';
 import type { NotificationRecord, NotificationsRepository, PagePosition } from '../data/notifications-repository.js';
 import type { ChosenChannels, PreferencesRepository } from '../data/preferences-repository.js';
-import type { Deliveries } from './deliveries.js';
+import { notificationLock, type Deliveries } from './deliveries.js';
 import { NOTIFICATION_KINDS, effectiveChannels, isLocked, type NotificationKind, type OptionalChannel } from './kinds.js';
 import type { NotificationIntent } from './messages.js';
 
@@ -37,6 +38,10 @@ export function preferencesView(chosen: ChosenChannels): NotificationPreferences
   return { kinds };
 }
 
+/** How long a read mark waits for the delivery worker to finish with a notification. */
+const READ_LOCK_WAIT_MS = 10_000;
+const READ_ALL_BATCH = 500;
+
 /** The in-app inbox and what each person chose to receive where. */
 export class Notifications {
   constructor(
@@ -46,6 +51,7 @@ export class Notifications {
     private readonly log: Logger,
     /** Older news goes to the inbox only (see DELIVERY_MAX_AGE_MINUTES). */
     private readonly maxAgeMs: number,
+    private readonly mutex: Mutex,
   ) {}
 
   /**
@@ -95,15 +101,50 @@ export class Notifications {
     return { items: page.map(notificationView), unreadCount, last: rows.length > limit ? page.at(-1) : undefined };
   }
 
+  /** Under the notification's lock, which the delivery worker writes under too (see notificationLock). */
   async markRead(id: string, userId: string) {
-    const read = await this.repository.markRead(id, userId, new Date());
+    const read = await this.mutex.run(notificationLock(id), () => this.repository.markRead(id, userId, new Date()), {
+      ttlMs: 10_000,
+      waitMs: READ_LOCK_WAIT_MS,
+    });
     if (!read) throw notFound('notification');
     return notificationView(read);
   }
 
+  /**
+   * Marks every unread notification read, a batch at a time, each under its lock. One that stays busy longer
+   * than READ_LOCK_WAIT_MS (a slow mail server) is left unread, and the answer's unreadCount says so.
+   */
   async markAllRead(userId: string) {
-    const marked = await this.repository.markAllRead(userId, new Date());
+    const at = new Date();
+    let marked = 0;
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.repository.unreadIds(userId, after, READ_ALL_BATCH);
+      marked += await this.underLocks(batch, (ids) => this.repository.markManyRead(userId, ids, at));
+      if (batch.length < READ_ALL_BATCH) break;
+      after = batch.at(-1);
+    }
     return { marked, unreadCount: await this.repository.countUnread(userId) };
+  }
+
+  /** Runs `write` on the ids whose locks are free, one Redis round trip per try, until all are done or time is up. */
+  private async underLocks(ids: string[], write: (ids: string[]) => Promise<number>): Promise<number> {
+    let left = ids;
+    let count = 0;
+    const deadline = Date.now() + READ_LOCK_WAIT_MS;
+    while (left.length) {
+      const byKey = new Map(left.map((id) => [notificationLock(id), id]));
+      const done = await this.mutex.runMany([...byKey.keys()], async (keys) => {
+        const taken = keys.map((key) => byKey.get(key)!);
+        if (taken.length) count += await write(taken);
+        return new Set(taken);
+      });
+      left = left.filter((id) => !done.has(id));
+      if (left.length === 0 || Date.now() > deadline) break;
+      await setTimeout(25);
+    }
+    return count;
   }
 
   async preferencesOf(userId: string) {
