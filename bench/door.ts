@@ -11,7 +11,6 @@
  * booking or payment is needed; the organizer scans (the door staff's check is the same).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
@@ -26,6 +25,7 @@ import {
   type TestStack,
   type TestUser,
 } from '@eventify/testing';
+import { cpuMs, treeCpuMs } from './support/memory.js';
 import { isMain, type BenchRow } from './support/rows.js';
 import { printRows } from './support/table.js';
 
@@ -67,7 +67,8 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
   process.env.EVENTIFY_TEST_COMPILED ??= '1';
   const stack = await startTestStack({
     services: ['auth', 'event', 'approval', 'qr'],
-    env: { auth: TEST_ADMIN_ENV },
+    // The gateway one process per core, as `npm start` runs it.
+    env: { auth: TEST_ADMIN_ENV, gateway: { GATEWAY_WORKERS: 'auto' } },
     checkResponses: false,
   });
   const mongo = await MongoClient.connect(stack.plan.infra.mongo, { maxPoolSize: connections });
@@ -83,7 +84,7 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
     );
     const codes = await issue(stack, mongo, redis, organizer, event, tickets + WARM_UP);
     // CPU time the gateway and qr processes spend per scan: where a saturated machine's time goes.
-    const cpu = () => ({ gateway: cpuMs(stack.processes.gateway!.child.pid!), qr: cpuMs(stack.processes.qr!.child.pid!) });
+    const cpu = () => ({ gateway: treeCpuMs(stack.processes.gateway!.child.pid!), qr: cpuMs(stack.processes.qr!.child.pid!) });
     const scan = async (list: string[]) => {
       const before = cpu();
       const result = await scanAll(stack, organizer, event.id, list, connections);
@@ -215,16 +216,6 @@ async function bareInserts(mongo: MongoClient, count: number, concurrency: numbe
     return count / ((performance.now() - started) / 1000);
   } finally {
     await db.dropDatabase().catch(() => undefined);
-  }
-}
-
-/** User and system CPU time a process has used so far, in ms (Linux /proc; 0 elsewhere). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
-  } catch {
-    return 0;
   }
 }
 

@@ -47,7 +47,11 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
     services: [...SERVICES],
     replicas: Object.fromEntries(SERVICES.map((name) => [name, replicas])),
     // The big tier below is filled by writing its ledger directly: no reconciler may give those seats back meanwhile.
-    env: { auth: TEST_ADMIN_ENV, gateway: { UPSTREAM_TIMEOUT_MS: '300000' }, event: { SEAT_RECONCILE_INTERVAL_MS: '3600000' } },
+    env: {
+      auth: TEST_ADMIN_ENV,
+      gateway: { UPSTREAM_TIMEOUT_MS: '300000', GATEWAY_WORKERS: 'auto' },
+      event: { SEAT_RECONCILE_INTERVAL_MS: '3600000' },
+    },
   });
   const mongo = await MongoClient.connect(stack.plan.infra.mongo, { maxPoolSize: 20 });
   try {

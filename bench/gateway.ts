@@ -41,6 +41,8 @@ export interface GatewayBenchOptions {
   rounds?: number;
   /** Sequential requests per target and round for the light-load latency. */
   lightRequests?: number;
+  /** GATEWAY_WORKERS: `auto` (one process per core, as `npm start` runs it) or a number. */
+  workers?: string;
 }
 
 const ROUTE = '/auth/.well-known/jwks.json';
@@ -71,7 +73,7 @@ async function lightLatencies(target: Target, count: number): Promise<number[]> 
 }
 
 export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]> {
-  const { connections = 50, seconds = 5, rounds = 2, lightRequests = 400 } = options;
+  const { connections = 50, seconds = 5, rounds = 2, lightRequests = 400, workers = 'auto' } = options;
   // Children run the compiled JavaScript, as in production (npm run bench builds first).
   process.env.EVENTIFY_TEST_COMPILED ??= '1';
   const pki = await ensurePki();
@@ -83,7 +85,7 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
     env: {
       auth: { LOG_LEVEL: 'info' },
       // Every request comes from 127.0.0.1: the per-address limit is raised so it measures, not refuses (it still counts).
-      gateway: { LOG_LEVEL: 'info', RATE_LIMIT_IP_MAX: '1000000000' },
+      gateway: { LOG_LEVEL: 'info', RATE_LIMIT_IP_MAX: '1000000000', GATEWAY_WORKERS: workers },
     },
   });
   let nginx: RunningNginx | undefined;
@@ -113,7 +115,12 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
         proxyCpu: () => 0,
       },
       ...(nginx ? [{ name: 'nginx' as const, url: nginx.url, dispatcher: agent(new Agent()), proxyCpu: () => treeCpuMs(nginx!.pid) }] : []),
-      { name: 'gateway', url: stack.gatewayUrl, dispatcher: agent(new Agent()), proxyCpu: () => cpuMs(stack.processes.gateway!.child.pid) },
+      {
+        name: 'gateway',
+        url: stack.gatewayUrl,
+        dispatcher: agent(new Agent()),
+        proxyCpu: () => treeCpuMs(stack.processes.gateway!.child.pid),
+      },
     ];
     const serviceCpu = () => cpuMs(stack.processes.auth!.child.pid);
 
@@ -239,9 +246,16 @@ export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { connections: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { connections: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, workers: { type: 'string' } },
+  });
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-  const rows = await run({ connections: number(values.connections), seconds: number(values.seconds), rounds: number(values.rounds) });
+  const rows = await run({
+    connections: number(values.connections),
+    seconds: number(values.seconds),
+    rounds: number(values.rounds),
+    workers: values.workers,
+  });
   const { printRows } = await import('./support/table.js');
   console.log(printRows(rows));
 }

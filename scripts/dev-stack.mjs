@@ -155,6 +155,8 @@ run(
   {
     HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? webOrigins.join(','),
+    // One process per core: on a machine of its own, one gateway process would leave the other cores idle.
+    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? 'auto',
     ...gatewayEnv(plan, services),
     ...tls,
   },

@@ -34,7 +34,10 @@ export function treeRssMiB(pid: number | undefined): number | undefined {
 export function stackMemoryRows(stack: TestStack, context: string): BenchRow[] {
   const rows: BenchRow[] = [];
   const named = new Map<string, number | undefined>();
-  if (stack.processes.gateway) named.set('gateway', stack.processes.gateway.child.pid);
+  const gateway = stack.processes.gateway?.child.pid;
+  // All of the gateway's processes when it runs as a cluster (GATEWAY_WORKERS).
+  const gatewayRss = treeRssMiB(gateway);
+  if (gatewayRss !== undefined) rows.push({ path: 'memory', figure: `gateway (after ${context})`, value: gatewayRss, unit: 'MiB' });
   for (const [name, replicas] of Object.entries(stack.replicas)) {
     (replicas ?? []).forEach((process_, index) => named.set(replicas!.length > 1 ? `${name}#${index + 1}` : name, process_?.child.pid));
   }

@@ -196,6 +196,8 @@ const gatewayEnv = [
   { name: 'TRUST_PROXY', value: '1' },
   { name: 'OPS_PORT', value: String(GATEWAY_OPS_PORT) },
   { name: 'OPS_HOST', value: '0.0.0.0' },
+  // One process per pod: a pod is given about one core, and the HorizontalPodAutoscaler adds pods.
+  { name: 'GATEWAY_WORKERS', value: '1' },
 ];
 files['gateway.yaml'] = [
   deployment('gateway', 2, 8080, gatewayEnv, {

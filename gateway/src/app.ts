@@ -7,8 +7,8 @@ import { registerOpsListener } from './ops.js';
 import { registerAccessControl, registerHttpSecurity } from './security.js';
 import { loadUpstreamTls } from './upstream-tls.js';
 
-/** The gateway: the single public entry point. Routes by prefix to the services behind it. */
-export async function buildGateway(config: GatewayConfig): Promise<App> {
+/** The gateway: the single public entry point. Routes by prefix to the services behind it. One process or one worker. */
+export async function buildGateway(config: GatewayConfig, options: { opsListener: boolean } = { opsListener: true }): Promise<App> {
   const app = await createApp({
     name: 'gateway',
     config,
@@ -26,7 +26,8 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   const mtls = loadUpstreamTls(app, config);
   await registerHttpSecurity(app, config);
   const limits = await registerAccessControl(app, config, mtls);
-  await registerOpsListener(app, config, targets, mtls);
+  // In a cluster the primary serves it, with every worker's metrics (cluster.ts).
+  if (options.opsListener) await registerOpsListener(app, config, targets, mtls);
   const docs = new MergedDocs(targets, {
     timeoutMs: config.READINESS_TIMEOUT_MS,
     ttlMs: config.DOCS_TTL_MS,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { SERVICE_NAMES, serviceUrlEnvVar, type ServiceName } from '@eventify/contracts';
 import { baseConfigSchema, csv, loadConfig, redisConfig, serviceUrls } from '@eventify/kit';
@@ -15,6 +16,18 @@ export const gatewayConfigSchema = baseConfigSchema
     HOST: z.string().default('127.0.0.1'),
     /** How long a service may take to answer before the client gets 504. */
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * Processes serving the public port (node:cluster): a number, or `auto` for one per core this process may use.
+     * 1 (the default) in Kubernetes, where a pod gets about a core and replicas add more; `auto` on a machine of
+     * its own (compose, `npm start`), where one process would leave the other cores to the services. See
+     * docs/performance.md#gateway.
+     */
+    GATEWAY_WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
+        error: 'must be a number of processes from 1 to 64, or auto',
+      })
+      .default(1)
+      .transform((value) => (value === 'auto' ? availableParallelism() : value)),
     /** The ops listener (/metrics, /readyz/services): never routed by the ingress; 127.0.0.1 outside a pod. */
     OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9080),
     OPS_HOST: z.string().default('127.0.0.1'),

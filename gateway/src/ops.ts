@@ -1,4 +1,4 @@
-import { createApp, serveMetrics, type App, type Mtls } from '@eventify/kit';
+import { createApp, serveMetrics, type App, type MetricsSource, type Mtls } from '@eventify/kit';
 import type { GatewayConfig, Upstreams } from './config.js';
 import { registerServiceReadiness } from './readiness.js';
 
@@ -8,6 +8,21 @@ import { registerServiceReadiness } from './readiness.js';
  * ingress routes only the public port, and in development the listener is bound to 127.0.0.1.
  */
 export async function registerOpsListener(app: App, config: GatewayConfig, upstreams: Upstreams, mtls: Mtls | undefined): Promise<void> {
+  const ops = await createOpsListener(config, app.metrics!);
+  registerServiceReadiness(ops, upstreams, config.READINESS_TIMEOUT_MS, mtls);
+  app.addHook('onReady', async () => {
+    await ops.listen({ port: config.OPS_PORT, host: config.OPS_HOST });
+  });
+  app.addHook('onClose', async () => {
+    await ops.close();
+  });
+}
+
+/**
+ * The ops listener with `/metrics`, not yet listening (`/readyz/services` is added by the caller, which holds the
+ * certificate it presents). `metrics`: the process's registry, or the cluster's sum of its workers'.
+ */
+export async function createOpsListener(config: GatewayConfig, metrics: MetricsSource): Promise<App> {
   // Plain HTTP whatever the public side uses: the kubelet and Prometheus reach it inside the pod network. No
   // request context either: one scrape would turn on AsyncLocalStorage's per-promise hook for the whole process.
   const ops = await createApp({
@@ -17,12 +32,6 @@ export async function registerOpsListener(app: App, config: GatewayConfig, upstr
     metrics: 'none',
     requestContext: false,
   });
-  serveMetrics(ops, app.metrics!);
-  registerServiceReadiness(ops, upstreams, config.READINESS_TIMEOUT_MS, mtls);
-  app.addHook('onReady', async () => {
-    await ops.listen({ port: config.OPS_PORT, host: config.OPS_HOST });
-  });
-  app.addHook('onClose', async () => {
-    await ops.close();
-  });
+  serveMetrics(ops, metrics);
+  return ops;
 }

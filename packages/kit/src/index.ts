@@ -6,7 +6,7 @@ export * from './logger.js';
 export * from './request-context.js';
 export * from './retry.js';
 export * from './health.js';
-export { serveMetrics } from './metrics.js';
+export { clusterMetrics, serveMetrics, shareMetricsWithPrimary, type MetricsSource } from './metrics.js';
 export * from './lifecycle.js';
 export * from './service.js';
 export { createApp, type App, type AppOptions } from './http/app.js';

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { context, trace } from '@opentelemetry/api';
 import { pino, type LoggerOptions, type Logger } from 'pino';
 import { requestContext } from './request-context.js';
@@ -42,7 +43,8 @@ export function correlationFields(): { requestId?: string; traceId?: string; spa
 export function loggerOptions(service: string, level: string, options: { correlation?: boolean } = {}): LoggerOptions {
   return {
     level,
-    base: { service },
+    // A gateway running as a cluster (GATEWAY_WORKERS) shares one output: each line says which worker wrote it.
+    base: cluster.isWorker ? { service, worker: cluster.worker!.id } : { service },
     ...(options.correlation === false ? {} : { mixin: correlationFields }),
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

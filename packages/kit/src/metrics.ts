@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics for one app: process defaults plus request counts and latency by route, and when the app
@@ -54,7 +54,28 @@ export function registerMetrics(
 }
 
 /** `GET /metrics` on `app` for `registry` (the gateway serves its registry on its ops listener, not the public port). */
-export function serveMetrics(app: FastifyInstance, registry: Registry): void {
+/** What `/metrics` serves: a registry, or anything that renders like one (the gateway's cluster sums its workers'). */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
+/**
+ * A node:cluster primary's metrics: every worker's figures summed, asked for over the cluster's IPC channel at each
+ * scrape (each worker calls `shareMetricsWithPrimary`). Scraping a worker would show a random one's share.
+ */
+export function clusterMetrics(): MetricsSource {
+  const workers = new AggregatorRegistry();
+  return { contentType: workers.contentType, metrics: () => workers.clusterMetrics() };
+}
+
+/** In a node:cluster worker: answer the primary's `clusterMetrics` from this registry. */
+export function shareMetricsWithPrimary(registry: Registry): void {
+  new AggregatorRegistry(); // its constructor is what makes a worker answer the primary's requests
+  AggregatorRegistry.setRegistries([registry]);
+}
+
+export function serveMetrics(app: FastifyInstance, registry: MetricsSource): void {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();

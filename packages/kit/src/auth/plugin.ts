@@ -11,6 +11,7 @@ import {
   type AccessTokenVerifierOptions,
   type Principal,
 } from './access-token.js';
+import { cacheVerifications } from './verification-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +41,9 @@ export interface Guards {
  * a request came from.
  */
 export function createGuards(app: App, options: AccessTokenVerifierOptions & { service: string }): Guards {
-  const verify = createAccessTokenVerifier(options);
+  // A token verified once is not checked again until it expires (at most 5 minutes, within the JWKS cache's 10):
+  // the signature check is the largest CPU cost of a request on the hot paths (a door scan, a sale).
+  const verify = cacheVerifications(createAccessTokenVerifier(options));
   app.decorateRequest('principal', undefined);
 
   const authenticate = async (request: FastifyRequest) => {
