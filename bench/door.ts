@@ -67,8 +67,7 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
   process.env.EVENTIFY_TEST_COMPILED ??= '1';
   const stack = await startTestStack({
     services: ['auth', 'event', 'approval', 'qr'],
-    // The gateway one process per core, as `npm start` runs it.
-    env: { auth: TEST_ADMIN_ENV, gateway: { GATEWAY_WORKERS: 'auto' } },
+    env: { auth: TEST_ADMIN_ENV },
     checkResponses: false,
   });
   const mongo = await MongoClient.connect(stack.plan.infra.mongo, { maxPoolSize: connections });

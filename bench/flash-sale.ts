@@ -49,7 +49,7 @@ export async function run(options: FlashSaleOptions = {}): Promise<BenchRow[]> {
     // The big tier below is filled by writing its ledger directly: no reconciler may give those seats back meanwhile.
     env: {
       auth: TEST_ADMIN_ENV,
-      gateway: { UPSTREAM_TIMEOUT_MS: '300000', GATEWAY_WORKERS: 'auto' },
+      gateway: { UPSTREAM_TIMEOUT_MS: '300000' },
       event: { SEAT_RECONCILE_INTERVAL_MS: '3600000' },
     },
   });

@@ -41,7 +41,7 @@ export interface GatewayBenchOptions {
   rounds?: number;
   /** Sequential requests per target and round for the light-load latency. */
   lightRequests?: number;
-  /** GATEWAY_WORKERS: `auto` (one process per core, as `npm start` runs it) or a number. */
+  /** GATEWAY_WORKERS: a number (1, as `npm start` runs it) or `auto` (one process per core). */
   workers?: string;
 }
 
@@ -73,7 +73,7 @@ async function lightLatencies(target: Target, count: number): Promise<number[]> 
 }
 
 export async function run(options: GatewayBenchOptions = {}): Promise<BenchRow[]> {
-  const { connections = 50, seconds = 5, rounds = 2, lightRequests = 400, workers = 'auto' } = options;
+  const { connections = 50, seconds = 5, rounds = 2, lightRequests = 400, workers = '1' } = options;
   // Children run the compiled JavaScript, as in production (npm run bench builds first).
   process.env.EVENTIFY_TEST_COMPILED ??= '1';
   const pki = await ensurePki();

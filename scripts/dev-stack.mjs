@@ -155,8 +155,8 @@ run(
   {
     HOST: process.env.GATEWAY_HOST ?? '127.0.0.1',
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? webOrigins.join(','),
-    // One process per core: on a machine of its own, one gateway process would leave the other cores idle.
-    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? 'auto',
+    // One process: on a machine shared with every service, a second gateway process costs more than it gives.
+    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
     ...gatewayEnv(plan, services),
     ...tls,
   },

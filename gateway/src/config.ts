@@ -18,9 +18,9 @@ export const gatewayConfigSchema = baseConfigSchema
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /**
      * Processes serving the public port (node:cluster): a number, or `auto` for one per core this process may use.
-     * 1 (the default) in Kubernetes, where a pod gets about a core and replicas add more; `auto` on a machine of
-     * its own (compose, `npm start`), where one process would leave the other cores to the services. See
-     * docs/performance.md#gateway.
+     * 1 by default: in Kubernetes a pod gets about a core and replicas add more, and on a machine shared with the
+     * services two processes did worse than one (each spent twice the CPU per request at half the load:
+     * docs/performance.md#gateway). For a gateway with idle cores of its own.
      */
     GATEWAY_WORKERS: z
       .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
