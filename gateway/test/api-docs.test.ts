@@ -96,6 +96,17 @@ describe('the merged API document', () => {
     assert.ok(byPath('get', '/users').responses?.['403'], 'a role guard documents 403');
   });
 
+  it('documents the Idempotency-Key header where a retry may repeat a write, and where only', () => {
+    const withKey = operations()
+      .filter(({ operation }) =>
+        ((operation as { parameters?: { in: string; name: string }[] }).parameters ?? []).some(
+          (p) => p.in === 'header' && p.name === 'idempotency-key',
+        ),
+      )
+      .map(({ method, path }) => `${method} ${path}`);
+    assert.deepEqual(withKey.sort(), ['POST /bookings', 'POST /payments/{id}/refund']);
+  });
+
   it("keeps two services' schemas of the same name apart", () => {
     const merged = mergeDocuments(
       {

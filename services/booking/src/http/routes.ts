@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { BookingSchema, pageOf } from '@eventify/contracts';
-import { decodeCursor, idempotencyKeyOf, encodeCursor, pageQuerySchema, principalOf, problems, type App, type Guards } from '@eventify/kit';
+import {
+  decodeCursor,
+  idempotencyKeyHeaders,
+  idempotencyKeyOf,
+  encodeCursor,
+  pageQuerySchema,
+  principalOf,
+  problems,
+  type App,
+  type Guards,
+} from '@eventify/kit';
 import type { Bookings } from '../domain/bookings.js';
 import type { EventChanges } from '../domain/event-changes.js';
 
@@ -17,6 +27,7 @@ export function registerBookingRoutes(app: App, bookings: Bookings, changes: Eve
       schema: {
         summary: 'Book tickets: paid tiers are held until paid (pending_payment, expiresAt), free ones confirm at once',
         description: 'Send an Idempotency-Key header to make retries safe: the same key returns the same booking (200).',
+        headers: idempotencyKeyHeaders,
         body: z.object({
           eventId: z.string().min(1).max(64),
           items: z

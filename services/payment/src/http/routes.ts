@@ -5,6 +5,7 @@ import {
   badRequest,
   decodeCursor,
   encodeCursor,
+  idempotencyKeyHeaders,
   idempotencyKeyOf,
   pageQuerySchema,
   principalOf,
@@ -83,6 +84,7 @@ export function registerPaymentRoutes(app: App, payments: Payments, guards: Guar
       schema: {
         summary: "Refund a payment in full or in part (the event's organizer, or an admin)",
         description: 'Send an Idempotency-Key header so a retried request refunds once.',
+        headers: idempotencyKeyHeaders,
         params: idParams,
         body: z
           .object({
