@@ -25,13 +25,15 @@ import {
   type TestStack,
   type TestUser,
 } from '@eventify/testing';
-import { cpuMs, treeCpuMs } from './support/memory.js';
+import { cpuMs, stackMemoryRows, treeCpuMs } from './support/memory.js';
 import { isMain, type BenchRow } from './support/rows.js';
 import { printRows } from './support/table.js';
 
 export interface DoorBenchOptions {
   tickets?: number;
   connections?: number;
+  /** Also scan `tickets` tickets of an event ten times the size (default true). */
+  growth?: boolean;
 }
 
 interface AutocannonResult {
@@ -75,12 +77,14 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
   try {
     const admin = await loginAdmin(stack.api);
     const organizer = await registerUser(stack.api, 'organizer');
-    const event = await publishEvent(
-      stack.api,
-      organizer,
-      admin,
-      eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity: tickets + WARM_UP, maxPerOrder: 10 }] }),
-    );
+    const eventOf = (capacity: number) =>
+      publishEvent(
+        stack.api,
+        organizer,
+        admin,
+        eventInput({ tiers: [{ name: 'Floor', price: 0, currency: 'EUR', capacity, maxPerOrder: 10 }] }),
+      );
+    const event = await eventOf(tickets + WARM_UP);
     const codes = await issue(stack, mongo, redis, organizer, event, tickets + WARM_UP);
     // CPU time the gateway and qr processes spend per scan: where a saturated machine's time goes.
     const cpu = () => ({ gateway: treeCpuMs(stack.processes.gateway!.child.pid!), qr: cpuMs(stack.processes.qr!.child.pid!) });
@@ -95,6 +99,19 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
     const first = await scan(codes.slice(WARM_UP));
     const again = await scan(codes.slice(WARM_UP));
     const recorded = await mongo.db(`qr_db_${stack.plan.runId}`).collection('check_ins').countDocuments({ eventId: event.id });
+    // Growth: the same number of first scans at an event ten times the size (its tickets loaded once per replica).
+    let large: Awaited<ReturnType<typeof scan>> | undefined;
+    if (options.growth ?? true) {
+      const big = await eventOf(10 * tickets + WARM_UP);
+      const bigCodes = await issue(stack, mongo, redis, organizer, big, 10 * tickets + WARM_UP);
+      const scanBig = async (list: string[]) => scanAll(stack, organizer, big.id, list, connections);
+      await scanBig(bigCodes.slice(0, WARM_UP));
+      large = { ...(await scanBig(bigCodes.slice(WARM_UP, WARM_UP + tickets))), gatewayCpu: 0, qrCpu: 0 };
+      if (large.results.admitted !== tickets) {
+        console.error(`door bench: unexpected answers at the large event: ${JSON.stringify(large.results)}`);
+        process.exitCode = 1;
+      }
+    }
     const bareRedis = await bareSetNx(redis, stack.plan.namespace, tickets, connections);
     const bareInsert = await bareInserts(mongo, tickets, connections);
 
@@ -124,7 +141,26 @@ export async function run(options: DoorBenchOptions = {}): Promise<BenchRow[]> {
       { path, figure: 'qr CPU per rescan', value: again.qrCpu, unit: 'ms' },
       { path, figure: 'gateway CPU per scan', value: again.gatewayCpu, unit: 'ms' },
       { path, figure: 'second admissions', value: admittedTwice, unit: 'tickets', aim: '0' },
-      { path, figure: 'failed requests', value: first.failed + again.failed, unit: 'requests', aim: '0' },
+      { path, figure: 'failed requests', value: first.failed + again.failed + (large?.failed ?? 0), unit: 'requests', aim: '0' },
+      ...(large
+        ? [
+            {
+              path: `door growth: tickets ×10`,
+              figure: `first scans/s, ${tickets} tickets of an event of ${10 * tickets} (baseline: of ${tickets})`,
+              value: large.perSecond,
+              unit: '/s',
+              baseline: { label: `event of ${tickets}`, value: first.perSecond },
+            },
+            {
+              path: `door growth: tickets ×10`,
+              figure: 'first scan p99',
+              value: large.p99,
+              unit: 'ms',
+              baseline: { label: `event of ${tickets}`, value: first.p99 },
+            },
+          ]
+        : []),
+      ...stackMemoryRows(stack, 'the door benchmark'),
     ];
   } finally {
     redis.disconnect();
@@ -157,7 +193,11 @@ async function issue(
     await redis.xadd(`${stack.plan.namespace}:stream:BookingConfirmed`, '*', 'event', JSON.stringify(envelope));
   }
   const collection = mongo.db(`qr_db_${stack.plan.runId}`).collection<{ code: string }>('tickets');
-  await poll(async () => (await collection.countDocuments({ eventId: event.id })) === count, `${count} tickets issued`, 120_000);
+  await poll(
+    async () => (await collection.countDocuments({ eventId: event.id })) === count,
+    `${count} tickets issued`,
+    120_000 + 20 * count,
+  );
   return (await collection.find({ eventId: event.id }, { projection: { code: 1 } }).toArray()).map((t) => t.code);
 }
 
@@ -229,8 +269,13 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
 
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({
-    options: { tickets: { type: 'string', default: '2000' }, connections: { type: 'string', default: '50' } },
+    options: {
+      tickets: { type: 'string', default: '2000' },
+      connections: { type: 'string', default: '50' },
+      growth: { type: 'boolean', default: true },
+    },
+    allowNegative: true,
   });
-  const rows = await run({ tickets: Number(values.tickets), connections: Number(values.connections) });
+  const rows = await run({ tickets: Number(values.tickets), connections: Number(values.connections), growth: values.growth });
   console.log(printRows(rows));
 }
