@@ -37,8 +37,6 @@ export interface DoorBenchOptions {
 }
 
 interface AutocannonResult {
-  start: Date;
-  finish: Date;
   latency: { p50: number; p99: number };
   errors: number;
   timeouts: number;
@@ -204,6 +202,9 @@ async function issue(
 async function scanAll(stack: TestStack, scanner: TestUser, eventId: string, codes: string[], connections: number) {
   const results: Record<string, number> = {};
   let next = 0;
+  // Timed here: autocannon's own start and finish move in whole seconds (2,000 scans in 4.1 s read as 5 s).
+  const started = performance.now();
+  let lastAnswer = started;
   const result = await autocannon({
     url: `${stack.gatewayUrl}/entry/scan`,
     method: 'POST',
@@ -219,11 +220,12 @@ async function scanAll(stack: TestStack, scanner: TestUser, eventId: string, cod
         onResponse: (status, body) => {
           const key = status === 200 ? (JSON.parse(body) as { result: string }).result : `http ${status}`;
           results[key] = (results[key] ?? 0) + 1;
+          lastAnswer = performance.now();
         },
       },
     ],
   });
-  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  const seconds = (lastAnswer - started) / 1000;
   return {
     perSecond: codes.length / seconds,
     p50: result.latency.p50,
