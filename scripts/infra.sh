@@ -89,8 +89,11 @@ ensure_ferretdb() {
     || createdb -h 127.0.0.1 -U postgres ferretdb
   mkdir -p "$EVENTIFY_CACHE/ferretdb-state"
   log "starting FerretDB on 127.0.0.1:$FERRETDB_PORT"
+  # pool_max_conns: FerretDB 1.24 keeps a PostgreSQL connection open for every statement of an update command until
+  # the command ends, so one bulkWrite of 50 updates takes its default pool of 50 and waits on itself, and every
+  # client with it, for good (reproduced: 40 updates in 0.3 s, 60 never). 200 leaves room (max_connections is 500).
   nohup "$bin" --handler=postgresql \
-    --postgresql-url="postgres://postgres@127.0.0.1:5432/ferretdb" \
+    --postgresql-url="postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=200" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" --telemetry=disable --debug-addr=- \
     --log-level=warn --state-dir="$EVENTIFY_CACHE/ferretdb-state" \
     >>"$EVENTIFY_CACHE/logs/ferretdb.log" 2>&1 </dev/null &
