@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,44 @@ async function probeStatus(url: string, identityDir?: string): Promise<number> {
 }
 
 /** A port nobody listens on right now. */
+/**
+ * A port nothing listens on, reserved for this test process. A stack picks all its ports before its processes
+ * bind them (seconds later, on a busy machine), and the system may hand the same free port to another test process
+ * meanwhile: two stacks would then plan one port, the first to bind would answer the other's readiness probe, and
+ * the other's calls would reach a stranger (seen in CI: every call to one stack's event service refused by mutual
+ * TLS, 502). So each port handed out is also claimed by a file that every test process respects for 10 minutes.
+ */
 export async function freePort(): Promise<number> {
+  mkdirSync(PORT_CLAIMS, { recursive: true });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await unboundPort();
+    const claim = join(PORT_CLAIMS, String(port));
+    if (claimFile(claim)) return port;
+  }
+  throw new Error(`no free port that another test process has not claimed (see ${PORT_CLAIMS})`);
+}
+
+const PORT_CLAIMS = join(tmpdir(), 'eventify-port-claims');
+const CLAIM_MS = 10 * 60_000;
+
+/** Create `file` unless it exists and is recent; true when this process now holds the claim. */
+function claimFile(file: string): boolean {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(file).mtimeMs < CLAIM_MS) return false;
+      rmSync(file, { force: true }); // an old claim: its stack bound the port long ago, or is gone
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      return false; // another process took it first
+    }
+  }
+}
+
+function unboundPort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
