@@ -36,7 +36,10 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };
 
+  const alive = () => Object.keys(cluster.workers ?? {}).length;
+  let allStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
+    allStopped = resolve;
     cluster.on('exit', (worker, code, signal) => {
       if (!stopping && !listening.has(worker) && ++startFailures >= START_FAILURES_TO_GIVE_UP) {
         log.error({ code, signal }, `gateway workers failed to start ${START_FAILURES_TO_GIVE_UP} times in a row; stopping`);
@@ -45,7 +48,7 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
         stopAll();
       }
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) resolve();
+        if (alive() === 0) resolve();
         return;
       }
       log.error({ pid: worker.process.pid, code, signal }, 'a gateway worker stopped; starting another');
@@ -56,7 +59,9 @@ export async function runClusterPrimary(config: GatewayConfig): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'shutting down: workers finish their requests');
+    log.info({ signal, workers: alive() }, 'shutting down: workers finish their requests');
+    // Between a worker's death and its replacement there may be none left to wait for.
+    if (alive() === 0) return allStopped();
     // A signal from a terminal reaches the workers too (same process group); a second SIGTERM changes nothing.
     stopAll();
     const force = setTimeout(() => {
