@@ -27,6 +27,12 @@ export interface ReserveSeatsResponse {
   eventStartsAt: string;
   /** Seats each tier had left once this take was decided: the booking service's sold-out memo learns from it. */
   left?: { tierId: string; available: number }[];
+  /**
+   * Until when these seats are safe from the reconciler, which gives back seats held for no stored booking once
+   * they are older than its grace: the booking must be stored before this (an event service of an earlier version
+   * leaves it out).
+   */
+  keepUntil?: string;
 }
 
 /** event: POST /internal/events/:eventId/reservations/:bookingId/release — give the seats back. Idempotent:

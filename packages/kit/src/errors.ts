@@ -83,8 +83,14 @@ export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many re
     detail,
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
-export const serviceUnavailable = (detail: string) =>
-  new AppError({ status: 503, code: 'service-unavailable', title: 'Service unavailable', detail });
+export const serviceUnavailable = (detail: string, retryAfterSeconds?: number) =>
+  new AppError({
+    status: 503,
+    code: 'service-unavailable',
+    title: 'Service unavailable',
+    detail,
+    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
 export const badGateway = (detail: string) => new AppError({ status: 502, code: 'bad-gateway', title: 'Bad gateway', detail });
 export const gatewayTimeout = (detail: string) => new AppError({ status: 504, code: 'gateway-timeout', title: 'Gateway timeout', detail });
 

@@ -26,6 +26,7 @@ export * from './db/redis.js';
 export * from './bus/event-bus.js';
 export * from './pagination.js';
 export * from './mutex.js';
+export * from './group-commit.js';
 export * from './outage.js';
 export * from './idempotency.js';
 export * from './bus/dead-letters.js';

@@ -128,6 +128,28 @@ describe('booking', () => {
     assert.equal(different.status, 409);
   });
 
+  it('a request the event service refuses stores nothing, and its retry with the same Idempotency-Key asks afresh', async () => {
+    const event = await published([{ name: 'Three', price: 1000, currency: 'EUR', capacity: 3, maxPerOrder: 3 }]);
+    const [tierId] = tiers(event);
+    const holder = await book(buyers[5]!, event.id, [{ tierId: tierId!, quantity: 1 }]);
+    assert.equal(holder.status, 201);
+    const key = `refused-${randomUUID()}`;
+    const refused = await book(buyers[6]!, event.id, [{ tierId: tierId!, quantity: 3 }], key);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /only 2 left/);
+    const mine = await stack.api.get('/bookings', { token: buyers[6]!.token });
+    assert.deepEqual(
+      mine.body.items.filter((b: { eventId: string }) => b.eventId === event.id),
+      [],
+      'no booking, not even a failed one',
+    );
+    // The seat comes back: the same request under the same key is a new request now (nothing was made under it).
+    assert.equal((await stack.api.post(`/bookings/${holder.body.id}/cancel`, undefined, { token: buyers[5]!.token })).status, 200);
+    const retried = await book(buyers[6]!, event.id, [{ tierId: tierId!, quantity: 3 }], key);
+    assert.equal(retried.status, 201, retried.text);
+    assert.deepEqual(await available(event.id), [0]);
+  });
+
   it('only the owner sees or cancels a booking', async () => {
     const event = await published([{ name: 'Std', price: 1000, currency: 'EUR', capacity: 10 }]);
     const booking = await book(buyers[3]!, event.id, [{ tierId: tiers(event)[0]!, quantity: 1 }]);

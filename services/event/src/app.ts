@@ -22,7 +22,7 @@ export async function buildEventService(config: EventServiceConfig): Promise<App
       await Promise.all([eventsRepository.ensureIndexes(), seatsRepository.ensureIndexes()]);
       await seatsRepository.moveLegacyHolds();
       const events = new Events(eventsRepository, seatsRepository, ctx.mutex);
-      const seats = new Seats(eventsRepository, seatsRepository);
+      const seats = new Seats(eventsRepository, seatsRepository, config.SEAT_RECONCILE_GRACE_MS);
       const auth = createServiceClient({ service: 'auth', baseUrl: config.AUTH_SERVICE_URL, mtls: ctx.mtls });
       const staff = new DoorStaff(eventsRepository, seatsRepository, ctx.mutex, auth);
       registerDoorStaffRoutes(ctx.app, staff, ctx.guards);

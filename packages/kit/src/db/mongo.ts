@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../health.js';
 import { retry } from '../retry.js';
@@ -36,4 +36,23 @@ export async function connectMongo(url: string, logger?: Logger, timeoutMs = 60_
 /** True when a write failed on a unique index. */
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/**
+ * Insert documents in one round trip, leaving alone those whose unique key is taken already (a retry, a race).
+ * Returns the positions in `documents` of those that were there before; any other failure is thrown.
+ */
+export async function insertManyNew<T extends Document>(
+  collection: Collection<T>,
+  documents: OptionalUnlessRequiredId<T>[],
+): Promise<number[]> {
+  if (documents.length === 0) return [];
+  try {
+    await collection.insertMany(documents, { ordered: false });
+    return [];
+  } catch (error) {
+    const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+    if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+    return writeErrors.map((e) => e.index);
+  }
 }

@@ -1,6 +1,8 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import {
   assertLeasesHeld,
+  GroupCommit,
+  insertManyNew,
   isDuplicateKeyError,
   pushOutbox,
   type MongoOutbox,
@@ -43,7 +45,7 @@ export interface Booking extends WithOutbox {
   paymentFailure?: { reason: string; at: Date } | null;
 }
 
-interface IdempotencyRecord {
+export interface IdempotencyRecord {
   /** userId + ':' + Idempotency-Key */
   _id: string;
   bookingId: string;
@@ -61,6 +63,18 @@ export class BookingsRepository {
     // The relay takes the same lock as every other writer of a booking (see Bookings).
     this.outbox = relay.mongo(this.bookings, { mutex, lockKey: (id) => `booking:${id}` });
   }
+
+  /** New bookings, written together: one insertMany for every booking that arrived while the last one ran. */
+  private readonly inserts = new GroupCommit<Booking, 'stored' | 'exists'>(
+    async (batch) => {
+      const existed = new Set(await insertManyNew(this.bookings, batch));
+      batch.forEach((booking, index) => {
+        if (!existed.has(index) && booking.outboxPending) this.outbox.changed(booking._id);
+      });
+      return batch.map((_, index) => (existed.has(index) ? 'exists' : 'stored'));
+    },
+    { maxBatch: 200 },
+  );
 
   async ensureIndexes(): Promise<void> {
     await this.bookings.createIndex({ userId: 1, createdAt: -1, _id: -1 });
@@ -84,8 +98,17 @@ export class BookingsRepository {
     }
   }
 
-  async insert(booking: Booking): Promise<void> {
-    await this.bookings.insertOne(booking);
+  /**
+   * Store a new booking (with its events in its outbox: one write, atomic), batched with the others being made
+   * at the same moment (group commit). 'exists': a booking with this id was stored before (a retry, a race).
+   */
+  store(booking: Booking): Promise<'stored' | 'exists'> {
+    return this.inserts.submit(booking);
+  }
+
+  /** Withdraw an Idempotency-Key's claim whose request stored nothing, so that its retry is a new request. */
+  async releaseKey(userId: string, key: string, bookingId: string): Promise<void> {
+    await this.keys.deleteOne({ _id: `${userId}:${key}`, bookingId });
   }
 
   find(id: string) {

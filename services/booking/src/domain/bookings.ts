@@ -12,14 +12,15 @@ import {
   conflict,
   isAppError,
   type AppError,
-  isDuplicateKeyError,
   notFound,
   outboxEvent,
+  serviceUnavailable,
+  withOutbox,
   type Mutex,
   type OutboxEntry,
   type ServiceClient,
 } from '@eventify/kit';
-import type { Booking, BookingsRepository } from '../data/bookings-repository.js';
+import type { Booking, BookingsRepository, IdempotencyRecord } from '../data/bookings-repository.js';
 import { cancellationTerms, refundsOnCancel, type RefundPolicy } from './refund-policy.js';
 import type { SoldOutMemo } from './sold-out.js';
 
@@ -89,6 +90,22 @@ export class Bookings {
     return this.mutex.run(`booking:${id}`, fn);
   }
 
+  /**
+   * Make a booking: seats first (the event service decides a burst of takers together), then the booking, stored
+   * once in its final state with its events (grouped with the other bookings stored at that moment). A buyer who
+   * gets no seats costs no write here.
+   *
+   * Invariants:
+   * - Seats taken for a booking that is never stored (refused, timed out, this process killed) come back: given
+   *   back at once where this request can, else by the event service's reconciler, which releases seats of no
+   *   stored booking once they are older than its grace.
+   * - A booking is stored only before `keepUntil` (half that grace after the take), so the reconciler never judges
+   *   the seats of a booking still on its way; after it, the seats are given back and the buyer told to retry.
+   * - With an Idempotency-Key, the booking's id is claimed with the key first. A retry of a request still under
+   *   way (its window: the reservation timeout plus STORE_MARGIN_MS) is told so (503, Retry-After); once that window is over,
+   *   a retry whose booking was never stored makes it under the claimed id: taking seats is idempotent per id, so
+   *   it gets whatever the dead request took, and the unique id settles a race of two retries.
+   */
   async create(userId: string, request: BookingRequest, idempotencyKey: string | undefined) {
     try {
       this.soldOut.check(request.eventId, request.items);
@@ -96,6 +113,7 @@ export class Bookings {
       // A retry of a request that did make its booking gets that booking back, not "sold out" (a read, no write).
       if (!idempotencyKey || !(await this.repository.findKey(userId, idempotencyKey))) throw refusal;
     }
+    const startedAt = Date.now();
     let id: string = randomUUID();
     if (idempotencyKey) {
       const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -104,60 +122,33 @@ export class Bookings {
         if (earlier.requestHash !== requestHash) {
           throw conflict('This Idempotency-Key was already used for a different booking request.', 'idempotency-key-reused');
         }
-        const made = await this.settled(earlier.bookingId);
+        const made = await this.earlierOutcome(earlier);
         if (made) return { created: false, booking: this.view(made) };
-        // Claimed but never stored: the request that claimed the key died in between (a replica killed). It took no
-        // seats (seats are taken only for a stored booking), so this retry makes the booking, under the claimed id.
-        id = earlier.bookingId;
+        id = earlier.bookingId; // its request is over and stored nothing: this one makes the booking
       }
     }
-    const now = new Date();
-    const booking: Booking = {
-      _id: id,
-      userId,
-      eventId: request.eventId,
-      items: [],
-      requested: request.items,
-      amount: 0,
-      currency: 'EUR',
-      status: 'reserving',
-      reservationKey: id,
-      expiresAt: null,
-      eventStartsAt: null,
-      createdAt: now,
-      updatedAt: now,
-      confirmedAt: null,
-      cancelledAt: null,
-      cancelReason: null,
-      refund: null,
+    const giveUp = async (seatsMayBeTaken: boolean) => {
+      // Only within this request's window: after it, a retry may be making this very booking.
+      if (Date.now() >= startedAt + this.windowMs()) return;
+      if (seatsMayBeTaken) await this.releaseSeats({ eventId: request.eventId, reservationKey: id, requested: request.items, items: [] });
+      if (idempotencyKey) await this.repository.releaseKey(userId, idempotencyKey, id);
     };
-    // Stored before any seat is taken: whatever crashes later, the sweep and the reconciler can find it.
-    try {
-      await this.repository.insert(booking);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // The claimer was only slow, and stored it after all: its outcome is this request's.
-      return { created: false, booking: this.view((await this.settled(id))!) };
-    }
+    // Seats possibly taken are given back while the answer goes out: the event service may be why it failed.
+    const giveUpLater = () =>
+      void giveUp(true).catch((failure) => this.log.warn({ err: failure, bookingId: id }, 'seats not given back now; the reconciler will'));
 
     let seats: ReserveSeatsResponse;
     try {
-      seats = await this.reserve(
-        this.reservations,
-        request.eventId,
-        id,
-        request.items,
-        this.policy.reservationTimeoutMs,
-        this.stuckAt(booking),
-      );
+      seats = await this.reserve(this.reservations, request.eventId, id, request.items, this.policy.reservationTimeoutMs);
     } catch (error) {
-      // Sold out or not on sale: nothing was taken. Unreachable or late: give back whatever might have been.
-      if (!isAppError(error) || error.status >= 500) await this.releaseSeats(booking).catch(() => undefined);
-      else if (error.code === 'sold-out') this.rememberSoldOut(request.eventId, error);
-      // A reserving booking is written only by its own request until the sweep may settle it
-      // (RESERVING_STUCK_MS, far beyond the reservation deadline), so this write needs no lock.
-      await this.repository.update(id, ['reserving'], { status: 'failed' });
-      if (isAppError(error) && error.status === 404) throw notFound('event');
+      // Refused (sold out, not on sale): nothing was taken. Unreachable or late: whatever might have been goes back.
+      if (isAppError(error) && error.status < 500) {
+        if (error.code === 'sold-out') this.rememberSoldOut(request.eventId, error);
+        await giveUp(false).catch((failure) =>
+          this.log.warn({ err: failure, bookingId: id }, 'Idempotency-Key claim kept; its retry waits'),
+        );
+        if (error.status === 404) throw notFound('event');
+      } else giveUpLater();
       throw error;
     }
 
@@ -167,38 +158,59 @@ export class Bookings {
       if (available === 0) this.soldOut.remember(request.eventId, tierId, 0, `Not enough tickets left for "${tierName}": it is sold out.`);
       else this.soldOut.forget(request.eventId, [tierId]);
     }
+    const booking = this.newBooking(id, userId, request, seats);
+    const keepUntil = Math.min(seats.keepUntil ? Date.parse(seats.keepUntil) : Infinity, startedAt + this.windowMs());
+    // keepUntil leaves the write its own margin (the other half of the reconciler's grace; STORE_MARGIN_MS for a retry).
+    if (Date.now() >= keepUntil) {
+      giveUpLater();
+      throw serviceUnavailable('Too many people are booking right now; no tickets were booked. Try again in a moment.');
+    }
+    // A failed write may still have landed: the seats are left to the reconciler, which asks whether it did.
+    if ((await this.repository.store(booking)) === 'exists') {
+      return { created: false, booking: this.view((await this.repository.find(id))!) };
+    }
+    return { created: true, booking: this.view(booking) };
+  }
+
+  /** How long a booking request may still act on its booking id: its reservation, then storing the booking. */
+  private windowMs(): number {
+    return this.policy.reservationTimeoutMs + STORE_MARGIN_MS;
+  }
+
+  /** The booking as stored: the seats it got, and the events its creation implies in its outbox. */
+  private newBooking(id: string, userId: string, request: BookingRequest, seats: ReserveSeatsResponse): Booking {
     const free = seats.amount === 0;
-    const confirmedAt = new Date();
-    const expiresAt = free ? null : new Date(confirmedAt.getTime() + this.policy.holdMinutes * 60_000);
+    const now = new Date();
+    const expiresAt = free ? null : new Date(now.getTime() + this.policy.holdMinutes * 60_000);
+    const booking: Booking = {
+      _id: id,
+      userId,
+      eventId: request.eventId,
+      items: seats.items,
+      requested: request.items,
+      amount: seats.amount,
+      currency: seats.currency,
+      status: free ? 'confirmed' : 'pending_payment',
+      reservationKey: id,
+      expiresAt,
+      eventStartsAt: new Date(seats.eventStartsAt),
+      createdAt: now,
+      updatedAt: now,
+      confirmedAt: free ? now : null,
+      cancelledAt: null,
+      cancelReason: null,
+      refund: null,
+    };
     const created = outboxEvent('BookingCreated', {
       bookingId: id,
       userId,
       eventId: request.eventId,
-      status: free ? 'confirmed' : 'pending_payment',
+      status: booking.status as 'confirmed' | 'pending_payment',
       amount: seats.amount,
       currency: seats.currency,
       expiresAt: expiresAt?.toISOString() ?? null,
     });
-    const stored = await this.locked(id, () =>
-      this.repository.update(
-        id,
-        ['reserving'],
-        {
-          items: seats.items,
-          amount: seats.amount,
-          currency: seats.currency,
-          eventStartsAt: new Date(seats.eventStartsAt),
-          status: free ? 'confirmed' : 'pending_payment',
-          expiresAt,
-          confirmedAt: free ? confirmedAt : null,
-        },
-        free
-          ? [created, confirmedEvent({ ...booking, items: seats.items, amount: seats.amount, currency: seats.currency, confirmedAt })]
-          : [created],
-      ),
-    );
-    if (!stored) throw conflict('The booking changed while it was being made; look it up again.', 'state-changed');
-    return { created: true, booking: this.view(stored) };
+    return withOutbox(booking, free ? [created, confirmedEvent(booking)] : [created]);
   }
 
   /**
@@ -206,38 +218,29 @@ export class Bookings {
    * has passed, so a reservation can never complete after we gave up on it (the reconciler is the net
    * for what happens anyway, e.g. a crash of this process).
    */
-  private async reserve(
-    client: ServiceClient,
-    eventId: string,
-    key: string,
-    items: BookingRequest['items'],
-    timeoutMs: number,
-    notAfter = Infinity,
-  ) {
-    const deadline = Math.min(Date.now() + timeoutMs - 1_500, notAfter);
+  private async reserve(client: ServiceClient, eventId: string, key: string, items: BookingRequest['items'], timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs - 1_500;
     const body: ReserveSeatsRequest = { bookingId: key, items, deadline: new Date(deadline).toISOString() };
     return (await client<ReserveSeatsResponse>('POST', `/internal/events/${encodeURIComponent(eventId)}/reservations`, { body })).body;
   }
 
   /**
-   * The latest a reserving booking's seats may be taken. Invariant: every take for a booking lands before the sweep
-   * may settle it (RESERVING_STUCK_MS after it was stored, minus the event service's write margin), so the sweep's
-   * release always comes after the take and finds it. Without this bound a request slowed down before it reserved
-   * (a rush, a slow database) could have its seats taken just after the sweep had failed the booking and released
-   * nothing: seats held by a failed booking, gone from sale until the reconciler's next pass.
+   * The booking an earlier request with the same Idempotency-Key made; null when that request is over and stored
+   * none (it was refused or died), so this one may make it. A request possibly still under way is waited for
+   * briefly, then answered 503 with Retry-After: acting on its booking id now could race it.
    */
-  private stuckAt(booking: Booking): number {
-    return booking.createdAt.getTime() + this.policy.reservingStuckMs - 2_000;
-  }
-
-  /** A retried request may arrive while the first is still reserving: wait briefly for its outcome (null: never stored). */
-  private async settled(id: string): Promise<Booking | null> {
-    const deadline = Date.now() + 10_000;
+  private async earlierOutcome(claim: IdempotencyRecord): Promise<Booking | null> {
+    const over = claim.createdAt.getTime() + this.windowMs() + STORE_MARGIN_MS;
+    const waitUntil = Math.min(Date.now() + 10_000, over);
     for (;;) {
-      const booking = await this.repository.find(id);
-      if (booking && booking.status !== 'reserving') return booking;
-      if (!booking && Date.now() > deadline) return null;
-      if (booking && Date.now() > deadline) return booking;
+      const booking = await this.repository.find(claim.bookingId);
+      // A `reserving` booking was stored by an earlier version, which still settles it.
+      if (booking && (booking.status !== 'reserving' || Date.now() > waitUntil)) return booking;
+      if (Date.now() > over) return null;
+      if (Date.now() > waitUntil) {
+        // A 5xx, as for any request that may or may not have been done: clients retry it with the same key.
+        throw serviceUnavailable('This booking request is still being processed. Try again in a moment.', (over - Date.now()) / 1000);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -429,7 +432,7 @@ export class Bookings {
     );
   }
 
-  private async releaseSeats(booking: Booking): Promise<boolean> {
+  private async releaseSeats(booking: Pick<Booking, 'eventId' | 'reservationKey' | 'requested' | 'items'>): Promise<boolean> {
     const { body } = await this.lockedCalls<ReleaseSeatsResponse>(
       'POST',
       `/internal/events/${encodeURIComponent(booking.eventId)}/reservations/${encodeURIComponent(booking.reservationKey)}/release`,
@@ -447,6 +450,9 @@ export class Bookings {
     if (typeof tierId === 'string' && typeof available === 'number') this.soldOut.remember(eventId, tierId, available, refusal.message);
   }
 }
+
+/** How long after its reservation's timeout a booking request may still store its booking or give its seats back. */
+const STORE_MARGIN_MS = 5_000;
 
 function confirmedEvent(
   booking: Pick<Booking, '_id' | 'userId' | 'eventId' | 'items' | 'amount' | 'currency' | 'confirmedAt'>,

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { assertLeasesHeld, isDuplicateKeyError, type Mutex } from '@eventify/kit';
+import { assertLeasesHeld, insertManyNew, isDuplicateKeyError, type Mutex } from '@eventify/kit';
 
 /**
  * One ledger document per (event, tier) with its counts, and one hold document per booking that holds seats of
@@ -249,16 +249,7 @@ export class SeatsRepository {
 
   /** Insert holds; returns those that were there already (left as they are). */
   private async insertHolds(holds: SeatHold[]): Promise<SeatHold[]> {
-    if (holds.length === 0) return [];
-    try {
-      await this.holds.insertMany(holds, { ordered: false });
-      return [];
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
-      const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (!isDuplicateKeyError(error) || errors.length === 0 || errors.some((e) => e.code !== 11000)) throw error;
-      return errors.map((e) => holds[e.index]!);
-    }
+    return (await insertManyNew(this.holds, holds)).map((index) => holds[index]!);
   }
 
   /** Return the booking's seats of one tier; a second call finds nothing to return. */

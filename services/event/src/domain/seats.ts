@@ -12,9 +12,13 @@ export class Seats {
   constructor(
     private readonly events: EventsRepository,
     private readonly seats: SeatsRepository,
+    /** The reconciler's grace: seats held for no stored booking are given back once they are older. */
+    private readonly reconcileGraceMs: number,
   ) {}
 
   async reserve(eventId: string, request: ReserveSeatsRequest, now = new Date()): Promise<ReserveSeatsResponse> {
+    // Every hold of this take is younger than this call, so half the grace from now leaves the other half as margin.
+    const keepUntil = new Date(now.getTime() + this.reconcileGraceMs / 2).toISOString();
     const event = await this.findEvent(eventId);
     const items = mergeItems(request.items);
     const priced = this.checkSaleable(event, items, now);
@@ -45,6 +49,7 @@ export class Seats {
       currency: priced[0]!.currency,
       eventStartsAt: event.startsAt.toISOString(),
       left: remaining,
+      keepUntil,
     };
   }
 

@@ -1,6 +1,13 @@
 import type { Collection, Db } from 'mongodb';
-import { MongoBulkWriteError } from 'mongodb';
-import { isDuplicateKeyError, withOutbox, type MongoOutbox, type OutboxEntry, type OutboxRelay, type WithOutbox } from '@eventify/kit';
+import {
+  insertManyNew,
+  isDuplicateKeyError,
+  withOutbox,
+  type MongoOutbox,
+  type OutboxEntry,
+  type OutboxRelay,
+  type WithOutbox,
+} from '@eventify/kit';
 
 /**
  * The admission of a ticket: one per ticket, ever. Its _id is the ticket id, so the insert is the one atomic
@@ -85,15 +92,8 @@ export class CheckInsRepository {
    * Returns the first admission of every ticket in the batch.
    */
   async admitMany(records: CheckIn[]): Promise<Map<string, CheckIn>> {
-    let failed = new Set<number>();
-    try {
-      if (records.length) await this.checkIns.insertMany(records, { ordered: false });
-    } catch (error) {
-      // Keyed by ticket id: a duplicate is a ticket admitted already (by this batch before a crash, or by another).
-      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-      failed = new Set(writeErrors.map((e) => e.index));
-    }
+    // Keyed by ticket id: a duplicate is a ticket admitted already (by this batch before a crash, or by another).
+    const failed = new Set(await insertManyNew(this.checkIns, records));
     const firsts = new Map(records.filter((_, index) => !failed.has(index)).map((r) => [r._id, r]));
     if (failed.size)
       for (const [id, first] of await this.ofTickets(records.filter((_, index) => failed.has(index)).map((r) => r._id)))

@@ -1,4 +1,4 @@
-import { serviceUnavailable, type Logger, type OutboxEntry, type PublishEntries } from '@eventify/kit';
+import { GroupCommit, serviceUnavailable, type Logger, type OutboxEntry, type PublishEntries } from '@eventify/kit';
 import type { CheckIn, CheckInsRepository } from '../data/check-ins-repository.js';
 import type { DoorState, FirstAdmission } from '../data/door-state.js';
 
@@ -7,11 +7,6 @@ export interface PendingAdmission {
   record: CheckIn;
   event: OutboxEntry;
   pendingId: string;
-}
-
-interface Waiting extends PendingAdmission {
-  resolve(first: CheckIn): void;
-  reject(error: unknown): void;
 }
 
 export interface CheckInWriterOptions {
@@ -59,9 +54,8 @@ function parsePending(pendingId: string, text: string): PendingAdmission {
  *   of the restarted process) writes it after `orphanAfterMs`, idempotently: at least once, recorded once.
  */
 export class CheckInWriter {
-  private queue: Waiting[] = [];
-  private inFlight = 0;
-  private draining = false;
+  /** While one batch is in the database, the next one fills (group commit). */
+  private readonly batches: GroupCommit<PendingAdmission, CheckIn>;
   /** Pending ids this process is writing, which its own sweep must leave alone. */
   private readonly mine = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -74,15 +68,14 @@ export class CheckInWriter {
     private readonly publish: PublishEntries,
     private readonly log: Logger,
     private readonly options: CheckInWriterOptions,
-  ) {}
+  ) {
+    this.batches = new GroupCommit((batch) => this.writeBatch(batch), { maxBatch: options.maxBatch, concurrent: CONCURRENT_BATCHES });
+  }
 
   /** The first admission of the ticket, once it is in MongoDB: this one's record, or one that came before it. */
   write(admission: PendingAdmission): Promise<CheckIn> {
-    return new Promise((resolve, reject) => {
-      this.mine.add(admission.pendingId);
-      this.queue.push({ ...admission, resolve, reject });
-      this.drain();
-    });
+    this.mine.add(admission.pendingId);
+    return this.batches.submit(admission).finally(() => this.mine.delete(admission.pendingId));
   }
 
   start(): void {
@@ -102,43 +95,23 @@ export class CheckInWriter {
     await this.sweeping;
   }
 
-  private drain(): void {
-    // Gather what arrives in the same turn of the event loop into one batch.
-    if (this.draining) return;
-    this.draining = true;
-    setImmediate(() => {
-      this.draining = false;
-      while (this.inFlight < CONCURRENT_BATCHES && this.queue.length) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
-        this.inFlight += 1;
-        void this.writeBatch(batch).finally(() => {
-          this.inFlight -= 1;
-          this.drain();
-        });
-      }
-    });
-  }
-
-  private async writeBatch(batch: Waiting[]): Promise<void> {
+  /** The first admission of each, once written; retried until `answerWithinMs`, then the scanner is told to scan again. */
+  private async writeBatch(batch: PendingAdmission[]): Promise<CheckIn[]> {
     const giveUpAt = Date.now() + this.options.answerWithinMs;
     for (;;) {
       try {
         const firsts = await this.record(batch);
-        for (const admission of batch) admission.resolve(firsts.get(admission.record._id)!);
-        break;
+        return batch.map((admission) => firsts.get(admission.record._id)!);
       } catch (error) {
         if (Date.now() > giveUpAt) {
           // Still pending in Redis: the sweep writes them when the database is back. The scanner asks again.
           this.log.error({ err: error, admissions: batch.length }, 'check-ins not written in time; left to the sweep');
-          for (const admission of batch)
-            admission.reject(serviceUnavailable('The admission could not be confirmed yet. Scan the ticket again.'));
-          break;
+          throw serviceUnavailable('The admission could not be confirmed yet. Scan the ticket again.');
         }
         this.log.warn({ err: error, admissions: batch.length }, 'writing check-ins failed; retrying');
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
-    for (const admission of batch) this.mine.delete(admission.pendingId);
   }
 
   /**
