@@ -1,4 +1,5 @@
 import type { ServiceName } from '@eventify/contracts';
+import type { Dispatcher } from 'undici';
 import { AppError, badGateway, gatewayTimeout, serviceUnavailable, type ProblemDetails } from '../errors.js';
 import { REQUEST_ID_HEADER, requestContext } from '../request-context.js';
 import type { Mtls } from '../tls/mtls.js';
@@ -28,8 +29,10 @@ export interface ServiceResponse<T> {
 export function createServiceClient(options: ServiceClientOptions) {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const replicas = replicaUrls(options.baseUrl);
-  const baseUrl = replicas[0]!;
-  const fetch = options.mtls.fetcher(options.service, {}, replicas);
+  const origin = new URL(replicas[0]!).origin;
+  // undici's own request API, not fetch: no WHATWG Request, Headers and stream objects per call (measured in a flash
+  // sale's profile: fetch's machinery was a seventh of the booking service's CPU).
+  const dispatcher = options.mtls.dispatcher(options.service, {}, replicas);
   return async function call<T>(
     method: string,
     path: string,
@@ -40,19 +43,23 @@ export function createServiceClient(options: ServiceClientOptions) {
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (init.forwardAuthorization && context?.authorization) headers.authorization = context.authorization;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: { status: number; text: string };
     try {
-      response = await fetch(new URL(path, baseUrl), {
-        method,
+      const answer = await dispatcher.request({
+        origin,
+        path,
+        method: method as Dispatcher.HttpMethod,
         headers,
         body: init.body === undefined ? null : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
+      response = { status: answer.statusCode, text: await answer.body.text() };
+    } catch {
+      if (signal.aborted) throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
       throw serviceUnavailable(`The ${options.service} service is not reachable right now. Try again shortly.`);
     }
-    const text = await response.text();
+    const text = response.text;
     let body: unknown = undefined;
     if (text) {
       try {
