@@ -35,9 +35,10 @@ before(async () => {
       booking: { HOLD_MINUTES: '0.3', SWEEP_INTERVAL_MS: '500', RESERVATION_TIMEOUT_MS: '8000', RESERVING_STUCK_MS: '16000' },
       // The net under every hold, as in production but on the test's clock: a take that lands after the booking
       // service gave up on it (its 8 s call timed out, or its process was killed after the sweep's release) is
-      // given back by the event replicas' reconciler once it is 10 s old. With the defaults (a pass a minute, holds
-      // judged after two) the leak is real but outlives the test's wait for the exact count.
-      event: { SEAT_RECONCILE_INTERVAL_MS: '2000', SEAT_RECONCILE_GRACE_MS: '10000' },
+      // given back by the event replicas' reconciler once it is 16 s old (twice the reservation timeout: a booking may
+      // be stored until half the grace after its take). With the defaults (a pass a minute, holds judged after two)
+      // the leak is real but outlives the test's wait for the exact count.
+      event: { SEAT_RECONCILE_INTERVAL_MS: '2000', SEAT_RECONCILE_GRACE_MS: '16000' },
       gateway: { UPSTREAM_TIMEOUT_MS: '60000' },
     },
   });

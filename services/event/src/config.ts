@@ -11,7 +11,10 @@ export const eventServiceConfigSchema = baseConfigSchema.extend({
   AUTH_SERVICE_URL: httpsUrl('https://127.0.0.1:3001'),
   /** How often seat holds are checked against the bookings that should hold them. */
   SEAT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
-  /** Holds younger than this are left alone (far longer than a reservation may take). */
+  /**
+   * Holds younger than this are left alone. A booking may be stored until half of it after its seats were taken
+   * (`keepUntil`), so keep it at least twice the booking service's RESERVATION_TIMEOUT_MS.
+   */
   SEAT_RECONCILE_GRACE_MS: z.coerce.number().int().min(1_000).default(120_000),
 });
 export type EventServiceConfig = z.infer<typeof eventServiceConfigSchema>;

@@ -32,7 +32,7 @@ const available = async () => (await stack.api.get(`/events/${event.id}`)).body.
 before(async () => {
   stack = await startTestStack({
     services: ['auth', 'event', 'approval', 'booking'],
-    env: { auth: TEST_ADMIN_ENV, event: { SEAT_RECONCILE_INTERVAL_MS: '300', SEAT_RECONCILE_GRACE_MS: '1500' } },
+    env: { auth: TEST_ADMIN_ENV, event: { SEAT_RECONCILE_INTERVAL_MS: '300', SEAT_RECONCILE_GRACE_MS: '4000' } },
   });
   mongo = await new MongoClient(serviceEnv('event', stack.plan).MONGO_URL!).connect();
   organizer = await registerUser(stack.api, 'organizer');

@@ -45,6 +45,8 @@ export interface Booking extends WithOutbox {
   paymentFailure?: { reason: string; at: Date } | null;
 }
 
+export type StoreOutcome = 'stored' | 'exists' | 'late';
+
 export interface IdempotencyRecord {
   /** userId + ':' + Idempotency-Key */
   _id: string;
@@ -64,14 +66,24 @@ export class BookingsRepository {
     this.outbox = relay.mongo(this.bookings, { mutex, lockKey: (id) => `booking:${id}` });
   }
 
-  /** New bookings, written together: one insertMany for every booking that arrived while the last one ran. */
-  private readonly inserts = new GroupCommit<Booking, 'stored' | 'exists'>(
+  /**
+   * New bookings, written together: one insertMany for every booking that arrived while the last one ran. A booking
+   * whose `keepUntil` has passed by the time its batch is sent is left out ('late'): its seats may be judged orphans.
+   */
+  private readonly inserts = new GroupCommit<{ booking: Booking; keepUntil: number }, StoreOutcome>(
     async (batch) => {
-      const existed = new Set(await insertManyNew(this.bookings, batch));
-      batch.forEach((booking, index) => {
-        if (!existed.has(index) && booking.outboxPending) this.outbox.changed(booking._id);
-      });
-      return batch.map((_, index) => (existed.has(index) ? 'exists' : 'stored'));
+      const now = Date.now();
+      const due = batch.filter(({ keepUntil }) => now < keepUntil);
+      const existed = new Set(
+        (
+          await insertManyNew(
+            this.bookings,
+            due.map(({ booking }) => booking),
+          )
+        ).map((index) => due[index]),
+      );
+      for (const item of due) if (!existed.has(item) && item.booking.outboxPending) this.outbox.changed(item.booking._id);
+      return batch.map((item) => (now >= item.keepUntil ? 'late' : existed.has(item) ? 'exists' : 'stored'));
     },
     { maxBatch: 200 },
   );
@@ -100,10 +112,11 @@ export class BookingsRepository {
 
   /**
    * Store a new booking (with its events in its outbox: one write, atomic), batched with the others being made
-   * at the same moment (group commit). 'exists': a booking with this id was stored before (a retry, a race).
+   * at the same moment (group commit), if that write goes out before `keepUntil` (epoch ms). 'exists': a booking with
+   * this id was stored before (a retry, a race); 'late': not written, `keepUntil` passed while it waited.
    */
-  store(booking: Booking): Promise<'stored' | 'exists'> {
-    return this.inserts.submit(booking);
+  store(booking: Booking, keepUntil: number): Promise<StoreOutcome> {
+    return this.inserts.submit({ booking, keepUntil });
   }
 
   /** Withdraw an Idempotency-Key's claim whose request stored nothing, so that its retry is a new request. */

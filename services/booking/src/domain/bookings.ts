@@ -104,7 +104,8 @@ export class Bookings {
    * - With an Idempotency-Key, the booking's id is claimed with the key first. A retry of a request still under
    *   way (its window: the reservation timeout plus STORE_MARGIN_MS) is told so (503, Retry-After); once that window is over,
    *   a retry whose booking was never stored makes it under the claimed id: taking seats is idempotent per id, so
-   *   it gets whatever the dead request took, and the unique id settles a race of two retries.
+   *   it gets whatever the dead request took, and the unique id settles a race of two retries (which is also why such
+   *   a retry never gives seats back itself).
    */
   async create(userId: string, request: BookingRequest, idempotencyKey: string | undefined) {
     try {
@@ -114,7 +115,8 @@ export class Bookings {
       if (!idempotencyKey || !(await this.repository.findKey(userId, idempotencyKey))) throw refusal;
     }
     const startedAt = Date.now();
-    let id: string = randomUUID();
+    const freshId = randomUUID();
+    let id: string = freshId;
     if (idempotencyKey) {
       const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
       const earlier = await this.repository.claimKey(userId, idempotencyKey, id, requestHash);
@@ -127,10 +129,15 @@ export class Bookings {
         id = earlier.bookingId; // its request is over and stored nothing: this one makes the booking
       }
     }
+    const tookOver = id !== freshId;
     const giveUp = async (seatsMayBeTaken: boolean) => {
       // Only within this request's window: after it, a retry may be making this very booking.
       if (Date.now() >= startedAt + this.windowMs()) return;
-      if (seatsMayBeTaken) await this.releaseSeats({ eventId: request.eventId, reservationKey: id, requested: request.items, items: [] });
+      // Seats under a taken-over id are never given back from here: another retry may be storing that booking now.
+      // The reconciler gives them back if no booking holds them.
+      if (seatsMayBeTaken && !tookOver) {
+        await this.releaseSeats({ eventId: request.eventId, reservationKey: id, requested: request.items, items: [] });
+      }
       if (idempotencyKey) await this.repository.releaseKey(userId, idempotencyKey, id);
     };
     // Seats possibly taken are given back while the answer goes out: the event service may be why it failed.
@@ -161,14 +168,13 @@ export class Bookings {
     const booking = this.newBooking(id, userId, request, seats);
     const keepUntil = Math.min(seats.keepUntil ? Date.parse(seats.keepUntil) : Infinity, startedAt + this.windowMs());
     // keepUntil leaves the write its own margin (the other half of the reconciler's grace; STORE_MARGIN_MS for a retry).
-    if (Date.now() >= keepUntil) {
+    // A failed write may still have landed: its seats are then left to the reconciler, which asks whether it did.
+    const stored = await this.repository.store(booking, keepUntil);
+    if (stored === 'late') {
       giveUpLater();
       throw serviceUnavailable('Too many people are booking right now; no tickets were booked. Try again in a moment.');
     }
-    // A failed write may still have landed: the seats are left to the reconciler, which asks whether it did.
-    if ((await this.repository.store(booking)) === 'exists') {
-      return { created: false, booking: this.view((await this.repository.find(id))!) };
-    }
+    if (stored === 'exists') return { created: false, booking: this.view((await this.repository.find(id))!) };
     return { created: true, booking: this.view(booking) };
   }
 
