@@ -75,21 +75,17 @@ export const notFound = (what = 'resource', detail?: string) =>
   new AppError({ status: 404, code: 'not-found', title: 'Not found', detail: detail ?? `No such ${what}.` });
 export const conflict = (detail: string, code = 'conflict', extensions?: Record<string, unknown>) =>
   new AppError({ status: 409, code, title: 'Conflict', detail, extensions: extensions ?? {} });
+/** A Retry-After header: whole seconds, at least one. */
+const retryAfter = (seconds: number) => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
 export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many requests. Slow down and try again later.') =>
-  new AppError({
-    status: 429,
-    code: 'rate-limited',
-    title: 'Too many requests',
-    detail,
-    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
-  });
+  new AppError({ status: 429, code: 'rate-limited', title: 'Too many requests', detail, headers: retryAfter(retryAfterSeconds) });
 export const serviceUnavailable = (detail: string, retryAfterSeconds?: number) =>
   new AppError({
     status: 503,
     code: 'service-unavailable',
     title: 'Service unavailable',
     detail,
-    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    headers: retryAfterSeconds === undefined ? {} : retryAfter(retryAfterSeconds),
   });
 export const badGateway = (detail: string) => new AppError({ status: 502, code: 'bad-gateway', title: 'Bad gateway', detail });
 export const gatewayTimeout = (detail: string) => new AppError({ status: 504, code: 'gateway-timeout', title: 'Gateway timeout', detail });

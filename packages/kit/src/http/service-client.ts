@@ -44,7 +44,8 @@ export function createServiceClient(options: ServiceClientOptions) {
     if (init.forwardAuthorization && context?.authorization) headers.authorization = context.authorization;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     const signal = AbortSignal.timeout(timeoutMs);
-    let response: { status: number; text: string };
+    let status: number;
+    let text: string;
     try {
       const answer = await dispatcher.request({
         origin,
@@ -54,12 +55,12 @@ export function createServiceClient(options: ServiceClientOptions) {
         body: init.body === undefined ? null : JSON.stringify(init.body),
         signal,
       });
-      response = { status: answer.statusCode, text: await answer.body.text() };
+      status = answer.statusCode;
+      text = await answer.body.text();
     } catch {
       if (signal.aborted) throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
       throw serviceUnavailable(`The ${options.service} service is not reachable right now. Try again shortly.`);
     }
-    const text = response.text;
     let body: unknown = undefined;
     if (text) {
       try {
@@ -68,7 +69,7 @@ export function createServiceClient(options: ServiceClientOptions) {
         throw badGateway(`The ${options.service} service sent an unreadable answer.`);
       }
     }
-    if (response.status >= 400 && response.status < 500) {
+    if (status >= 400 && status < 500) {
       const {
         type,
         title,
@@ -79,7 +80,7 @@ export function createServiceClient(options: ServiceClientOptions) {
         ...extensions
       } = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as ProblemDetails;
       throw new AppError({
-        status: response.status,
+        status,
         code: type?.split('/').pop() ?? 'downstream-error',
         title: title ?? 'Request failed',
         detail: detail ?? `${options.service} refused the request.`,
@@ -89,10 +90,10 @@ export function createServiceClient(options: ServiceClientOptions) {
       });
     }
     // "Try again" stays "try again" for our caller: a peer that is unavailable or slow is said so, not hidden behind a 502.
-    if (response.status === 503) throw serviceUnavailable(`The ${options.service} service is unavailable right now. Try again shortly.`);
-    if (response.status === 504) throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
-    if (response.status >= 500) throw badGateway(`The ${options.service} service failed (${response.status}).`);
-    return { status: response.status, body: body as T };
+    if (status === 503) throw serviceUnavailable(`The ${options.service} service is unavailable right now. Try again shortly.`);
+    if (status === 504) throw gatewayTimeout(`The ${options.service} service did not answer in time.`);
+    if (status >= 500) throw badGateway(`The ${options.service} service failed (${status}).`);
+    return { status, body: body as T };
   };
 }
 

@@ -74,14 +74,11 @@ export class BookingsRepository {
     async (batch) => {
       const now = Date.now();
       const due = batch.filter(({ keepUntil }) => now < keepUntil);
-      const existed = new Set(
-        (
-          await insertManyNew(
-            this.bookings,
-            due.map(({ booking }) => booking),
-          )
-        ).map((index) => due[index]),
+      const duplicates = await insertManyNew(
+        this.bookings,
+        due.map(({ booking }) => booking),
       );
+      const existed = new Set(duplicates.map((index) => due[index]));
       for (const item of due) if (!existed.has(item) && item.booking.outboxPending) this.outbox.changed(item.booking._id);
       return batch.map((item) => (now >= item.keepUntil ? 'late' : existed.has(item) ? 'exists' : 'stored'));
     },
