@@ -66,6 +66,26 @@ it("the reconciler gives back seats that no booking holds, and leaves a real boo
   assert.equal((await available())[0], 2);
 });
 
+it('every take says until when its seats are safe from the reconciler: half its grace (4 s here) after the take began', async () => {
+  const fresh = await publishEvent(
+    stack.api,
+    organizer,
+    await loginAdmin(stack.api),
+    eventInput({ tiers: [{ name: 'Gallery', price: 0, currency: 'EUR', capacity: 3 }] }),
+  );
+  const before = Date.now();
+  const taken = await stack
+    .direct('event', { as: 'booking' })
+    .post(`/internal/events/${fresh.id}/reservations`, { bookingId: randomUUID(), items: [{ tierId: fresh.tiers[0]!.id, quantity: 1 }] });
+  const after = Date.now();
+  assert.equal(taken.status, 200, taken.text);
+  const keepUntil = Date.parse(taken.body.keepUntil);
+  assert.ok(
+    keepUntil >= before + 2_000 && keepUntil <= after + 2_000,
+    `keepUntil ${taken.body.keepUntil}, asked at ${new Date(before).toISOString()}`,
+  );
+});
+
 it('puts back seats that a take interrupted between its two writes left off sale', async () => {
   const fresh = await publishEvent(
     stack.api,
